@@ -1,0 +1,45 @@
+"""Command line: the console by default, plus `search`, `kb check` and `cases` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from agentui import __version__
+from agentui.cli import cases as cases_cli
+from agentui.cli import kb as kb_cli
+from agentui.cli import search as search_cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentui",
+        description="Support-desk console for customers of Russian mobile operators.",
+    )
+    parser.add_argument("--version", action="version", version=f"agentui {__version__}")
+    parser.add_argument("--kb", type=Path, metavar="DIR", help="knowledge base directory (default: bundled)")
+    parser.add_argument("--data", type=Path, metavar="DIR", help="data directory for cases")
+    parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: zh)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    search_cli.add_parser(commands)
+    kb_cli.add_parser(commands)
+    cases_cli.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from agentui.cli.console import run_console  # Textual is imported only for the console
+
+        return run_console(args)
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:  # `agentui search ... | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,72 @@
+"""`agentui search`: the console's search from the shell, human-readable or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from agentui import locations
+from agentui.core.kb import load_kb
+from agentui.core.search import Hit, SearchIndex, load_index
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    search = commands.add_parser("search", help="search the knowledge base")
+    search.add_argument("--kb", dest="kb_dir", type=Path, metavar="DIR", help="KB directory (default: bundled)")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="results per query (default 10)")
+    search.add_argument("--json", action="store_true", help="one JSON object per query")
+    search.add_argument("--stdin", action="store_true", help="read one query per line from standard input")
+    search.add_argument("query", nargs="?", help="the query text")
+    search.set_defaults(handler=run_search)
+
+
+def run_search(args: argparse.Namespace) -> int:
+    if args.stdin == (args.query is not None):
+        print("agentui search: give either QUERY or --stdin", file=sys.stderr)
+        return 2
+    if args.limit < 1:
+        print("agentui search: --limit must be at least 1", file=sys.stderr)
+        return 2
+    kb_dir = args.kb_dir or args.kb or locations.bundled_kb_dir()
+    if not kb_dir.is_dir():
+        print(f"agentui search: {kb_dir}: not a directory", file=sys.stderr)
+        return 2
+    kb = load_kb(kb_dir)
+    for problem in kb.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    index = load_index(kb, locations.cache_dir())
+    queries = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else iter([args.query])
+    for query in queries:
+        _answer(index, query, args.limit, as_json=args.json)
+        sys.stdout.flush()
+    return 0
+
+
+def _answer(index: SearchIndex, query: str, limit: int, *, as_json: bool) -> None:
+    started = time.perf_counter()
+    hits = index.search(query, limit=limit)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if as_json:
+        print(json.dumps(
+            {"query": query, "results": [_hit_json(h) for h in hits], "elapsed_ms": round(elapsed_ms, 3)},
+            ensure_ascii=False,
+        ))
+        return
+    if not hits:
+        print(f"no results for {query!r}")
+        return
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>2}. [{hit.type}] {hit.title}  ({hit.id}, {hit.score:.0f})")
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "id": hit.id,
+        "type": hit.type,
+        "title": hit.title,
+        "score": round(hit.score, 1),
+        "spans": {name: [list(s) for s in spans] for name, spans in hit.spans.items()},
+    }

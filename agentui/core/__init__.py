@@ -1,0 +1,1 @@
+"""Textual-free core: knowledge base, search index, case store and redaction."""

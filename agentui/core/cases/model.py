@@ -1,0 +1,71 @@
+"""The case record (one call) and what a save reports back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Disposition(StrEnum):
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+    CALLBACK = "callback"
+    OTHER = "other"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Caller:
+    name: str = ""
+    phone: str = ""
+    operator: str = ""
+    """Operator id from `agentui.core.operators.OPERATORS`, or empty."""
+
+
+@dataclass(slots=True)
+class Case:
+    id: str
+    opened_at: str
+    """UTC ISO-8601; the call timer counts from here, so it survives restarts."""
+    caller: Caller = field(default_factory=Caller)
+    category: str = ""
+    notes: str = ""
+    steps: dict[str, list[int]] = field(default_factory=dict)
+    """Procedure id -> ticked step numbers (sorted)."""
+    articles: list[str] = field(default_factory=list)
+    """Entry ids opened during the call, first view first, no repeats."""
+    scripts: list[str] = field(default_factory=list)
+    """Script ids used (copied or inserted), first use first, no repeats."""
+    closed_at: str | None = None
+    disposition: str | None = None
+    summary: str = ""
+    duration_s: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Case:
+        data = dict(data)
+        caller = Caller(**{k: str(v) for k, v in (data.pop("caller", None) or {}).items()
+                           if k in Caller.__slots__})
+        known = {k: v for k, v in data.items() if k in cls.__slots__}
+        known["steps"] = {str(k): sorted(int(n) for n in v) for k, v in (known.get("steps") or {}).items()}
+        return cls(caller=caller, **known)
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """The case as stored (after redaction) and what redaction removed, to tell the agent."""
+
+    case: Case
+    redactions: tuple[str, ...] = ()
