@@ -23,6 +23,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{kb_dir}: not a directory")
         return 1
     kb = load_kb(kb_dir)
+    if not kb.entries and not kb.problems:
+        print(f"{kb_dir}: no entries (*.md files) found")
+        return 1
     for problem in kb.problems:
         print(problem)
     counts = kb.counts()

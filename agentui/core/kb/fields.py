@@ -1,0 +1,188 @@
+"""Typed validation of front-matter fields, catching YAML's silent conversions (`no`, `0123`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from agentui.core.kb.frontmatter import Field, construct
+from agentui.core.kb.model import EntryType, Problem
+from agentui.core.operators import OPERATORS
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CHANNELS = ("online", "offline", "phone")
+REQUIRED = ("id", "type", "title")
+CONTACT_ONLY = ("phones", "apps", "website")
+
+
+class FieldError(Exception):
+    pass
+
+
+def clean_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, date):
+        return f"date {value.isoformat()}"
+    return type(value).__name__
+
+
+def as_text(field: Field) -> str:
+    node = field.node
+    value = construct(node)
+    if not isinstance(value, str):
+        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        hint = f'; if you meant the text, quote it: {field.key}: "{raw}"' if raw else ""
+        raise FieldError(f"'{field.key}' must be text, but YAML read {_describe(value)}{hint}")
+    return clean_text(value)
+
+
+def as_text_list(field: Field) -> tuple[str, ...]:
+    node = field.node
+    if isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag.endswith(":null"):
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        raise FieldError(f"'{field.key}' must be a list, e.g. {field.key}: [a, b]")
+    items = []
+    for item in node.value:
+        value = construct(item)
+        if not isinstance(value, str):
+            raw = item.value if isinstance(item, yaml.ScalarNode) else None
+            hint = f'; quote it: "{raw}"' if raw else ""
+            raise FieldError(f"'{field.key}' items must be text, but YAML read {_describe(value)}{hint}")
+        text = clean_text(value)
+        if not text:
+            raise FieldError(f"'{field.key}' has an empty item")
+        items.append(text)
+    return tuple(dict.fromkeys(items))
+
+
+def as_date(field: Field) -> date:
+    value = construct(field.node)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise FieldError(f"'{field.key}' must be a date like 2025-05-13, but YAML read {_describe(value)}")
+
+
+def as_sources(field: Field) -> tuple[str, ...]:
+    if isinstance(field.node, yaml.SequenceNode):
+        return as_text_list(field)
+    return (as_text(field),)
+
+
+def _identifier(field: Field) -> str:
+    value = as_text(field)
+    if not ID_PATTERN.match(value):
+        raise FieldError(f"id '{value}' must be lowercase letters, digits and single hyphens ([a-z0-9-]+)")
+    return value
+
+
+def _entry_type(field: Field) -> EntryType:
+    value = as_text(field)
+    try:
+        return EntryType(value)
+    except ValueError:
+        allowed = " | ".join(t.value for t in EntryType)
+        raise FieldError(f"unknown type '{value}': use one of {allowed}") from None
+
+
+def _channel(field: Field) -> str:
+    value = as_text(field)
+    if value not in CHANNELS:
+        raise FieldError(f"unknown channel '{value}': use one of {' | '.join(CHANNELS)}")
+    return value
+
+
+def _operators(field: Field) -> tuple[str, ...]:
+    values = tuple(v.casefold() for v in as_text_list(field))
+    for value in values:
+        if value not in OPERATORS:
+            raise FieldError(f"unknown operator '{value}': use ids from {', '.join(OPERATORS)}")
+    return values
+
+
+def _related(field: Field) -> tuple[str, ...]:
+    values = as_text_list(field)
+    for value in values:
+        if not ID_PATTERN.match(value):
+            raise FieldError(f"related id '{value}' is not a valid id")
+    return values
+
+
+def _non_empty_title(field: Field) -> str:
+    value = as_text(field)
+    if not value:
+        raise FieldError("'title' is empty")
+    return value
+
+
+# Field name -> converter. The keys are the complete set of allowed front-matter fields.
+CONVERTERS: dict[str, Callable[[Field], object]] = {
+    "id": _identifier,
+    "type": _entry_type,
+    "title": _non_empty_title,
+    "title_en": as_text,
+    "aliases": as_text_list,
+    "tags": as_text_list,
+    "operators": _operators,
+    "channel": _channel,
+    "related": _related,
+    "source": as_sources,
+    "verified": as_date,
+    "phones": as_text_list,
+    "apps": as_text_list,
+    "website": as_text,
+}
+
+
+def convert_fields(path: Path, fields: dict[str, Field]) -> tuple[dict[str, object], list[Problem]]:
+    """Typed values of every valid field, and a problem for each invalid or unknown one."""
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for key, field in fields.items():
+        converter = CONVERTERS.get(key)
+        if converter is None:
+            close = difflib.get_close_matches(key, list(CONVERTERS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(path, field.line, f"unknown field '{key}'{hint}"))
+            continue
+        try:
+            values[key] = converter(field)
+        except FieldError as error:
+            problems.append(Problem(path, field.line, str(error)))
+    for key in REQUIRED:
+        if key not in fields:
+            problems.append(Problem(path, 1, f"required field '{key}' is missing"))
+    entry_type = values.get("type")
+    if entry_type is not None and entry_type is not EntryType.CONTACT:
+        for key in CONTACT_ONLY:
+            if key in fields:
+                problems.append(Problem(path, fields[key].line, f"'{key}' is only for contact entries"))
+                values.pop(key, None)
+    if entry_type is EntryType.CONTACT:
+        for key in ("phones", "apps"):
+            if key not in fields:
+                problems.append(Problem(path, 1, f"contact entries need '{key}' (an empty list [] if none is known)"))
+    if "channel" in fields and entry_type is not None and entry_type is not EntryType.PROCEDURE:
+        problems.append(Problem(path, fields["channel"].line, "'channel' is only for procedures"))
+        values.pop("channel", None)
+    return values, problems
