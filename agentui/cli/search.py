@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from agentui import locations
-from agentui.core.kb import load_kb
-from agentui.core.search import Hit, SearchIndex, load_index
+from agentui.core.search import Hit, SearchIndex, open_search
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -34,10 +33,9 @@ def run_search(args: argparse.Namespace) -> int:
     if not kb_dir.is_dir():
         print(f"agentui search: {kb_dir}: not a directory", file=sys.stderr)
         return 2
-    kb = load_kb(kb_dir)
+    kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:
         print(f"warning: {problem}", file=sys.stderr)
-    index = load_index(kb, locations.cache_dir())
     queries = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else iter([args.query])
     for query in queries:
         _answer(index, query, args.limit, as_json=args.json)

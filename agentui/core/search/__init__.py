@@ -1,5 +1,6 @@
 """Search over the knowledge base: normalised, pinyin-aware, typo-tolerant, indexed."""
 
-from agentui.core.search.index import Hit, SearchIndex, load_index
+from agentui.core.search.cache import load_index, open_search
+from agentui.core.search.index import Hit, SearchIndex
 
-__all__ = ["Hit", "SearchIndex", "load_index"]
+__all__ = ["Hit", "SearchIndex", "load_index", "open_search"]

@@ -1,12 +1,26 @@
-"""Interim search index (substring); replaced by the n-gram + rapidfuzz index."""
+"""The search index: candidates from the inverted index, then exact re-ranking of those candidates."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from agentui.core.kb.model import Entry, EntryType, KnowledgeBase
+import numpy as np
+
+from agentui.core.kb.model import Entry, EntryType
+from agentui.core.operators import OPERATORS
+from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
+from agentui.core.search.highlight import field_spans
+from agentui.core.search.postings import PostingsBuilder, doc_keys, query_keys
+from agentui.core.search.query import Query, parse_query
+from agentui.core.search.scorer import Scored, score_doc
+
+EXACT_LIMIT = 2000
+"""Up to this many entries every entry sharing a key with the query is re-ranked: exhaustive results."""
+CANDIDATES = 120
+"""Above EXACT_LIMIT, only this many best candidates by key overlap are re-ranked."""
+BODY_KEY_FACTOR = 0.5
+TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,37 +31,81 @@ class Hit:
     score: float
     """0-100, higher is better."""
     spans: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
-    """Field name ("title", "title_en", ...) -> (start, end) offsets into that field's text."""
+    """Field name ("title", "title_en") -> (start, end) offsets into that field's original text."""
+
+
+def operator_names(entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+    """Every spelling of each operator: the built-in table plus its contact entry's aliases."""
+    names = {op.id: [op.name, *op.names] for op in OPERATORS.values()}
+    for entry in entries:
+        if entry.type is EntryType.CONTACT:
+            for operator in entry.operators:
+                names.setdefault(operator, []).extend(entry.aliases)
+    return {op: tuple(dict.fromkeys(spellings)) for op, spellings in names.items()}
 
 
 class SearchIndex:
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self._entries = list(entries)
+    def __init__(self, docs: list[SearchDoc], head, body) -> None:
+        self.docs = docs
+        self._head = head
+        self._body = body
+        order = sorted(range(len(docs)), key=lambda i: (TYPE_ORDER.get(docs[i].type, 9), docs[i].title))
+        self._default_order = order
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> SearchIndex:
-        return cls(entries)
+        names = operator_names(entries)
+        docs = [build_doc(entry, names) for entry in entries]
+        head, body = PostingsBuilder(), PostingsBuilder()
+        for index, doc in enumerate(docs):
+            head_keys, body_keys = doc_keys(doc)
+            head.add(index, head_keys)
+            body.add(index, body_keys - head_keys)
+        return cls(docs, head.freeze(len(docs)), body.freeze(len(docs)))
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.docs)
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        q = query.strip().casefold()
-        hits = []
-        for e in self._entries:
-            if not q:
-                if e.type is EntryType.PROCEDURE:
-                    hits.append(Hit(e.id, e.type.value, e.title, 50.0))
-                continue
-            title = e.title.casefold()
-            if q in title:
-                start = title.index(q)
-                hits.append(Hit(e.id, e.type.value, e.title, 90.0, {"title": ((start, start + len(q)),)}))
-            elif q in (e.body + " ".join(e.aliases) + e.title_en).casefold():
-                hits.append(Hit(e.id, e.type.value, e.title, 60.0))
-        hits.sort(key=lambda h: -h.score)
-        return hits[:limit]
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return [self._hit(self.docs[i], None, 0.0) for i in self._default_order[:limit]]
+        return self._rank(parsed, self._candidates(parsed), limit)
 
+    def search_exhaustive(self, query: str, limit: int = 20) -> list[Hit]:
+        """Every entry scored, no candidate stage: the reference the index must agree with."""
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return self.search(query, limit)
+        return self._rank(parsed, range(len(self.docs)), limit)
 
-def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
-    return SearchIndex.build(list(kb.entries.values()))
+    def _candidates(self, parsed: Query) -> Sequence[int]:
+        scores = np.zeros(len(self.docs), dtype=np.float32)
+        keys = query_keys(parsed)
+        self._head.accumulate(keys, 1.0, scores)
+        self._body.accumulate(keys, BODY_KEY_FACTOR, scores)
+        candidates = np.flatnonzero(scores)
+        if len(self.docs) > EXACT_LIMIT and len(candidates) > CANDIDATES:
+            top = np.argpartition(scores[candidates], -CANDIDATES)[-CANDIDATES:]
+            candidates = candidates[top]
+        return candidates.tolist()
+
+    def _rank(self, parsed: Query, candidates, limit: int) -> list[Hit]:
+        ranked: list[tuple[tuple[bool, float, int], int, Scored]] = []
+        for index in candidates:
+            doc = self.docs[index]
+            scored = score_doc(doc, parsed)
+            if scored is not None:
+                ranked.append((scored.rank_key(doc), index, scored))
+        ranked.sort(key=lambda item: (item[0], -item[1]), reverse=True)
+        return [self._hit(self.docs[i], parsed, s.score) for _, i, s in ranked[:limit]]
+
+    def _hit(self, doc: SearchDoc, parsed: Query | None, score: float) -> Hit:
+        spans: dict[str, tuple[tuple[int, int], ...]] = {}
+        if parsed is not None:
+            for text_field in doc.fields:
+                if text_field.name in (TITLE, TITLE_EN):
+                    found = field_spans(text_field, parsed)
+                    if found:
+                        spans[text_field.name] = found
+        return Hit(doc.id, doc.type, doc.title, round(min(score, 100.0), 1), spans)

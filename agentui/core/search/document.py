@@ -1,0 +1,101 @@
+"""What the index keeps per entry: folded field texts, tokens, pinyin runs and a phone-digit key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from agentui.core.kb.model import Entry
+from agentui.core.search.normalize import digits_only, fold_with_map, is_cjk, split_units
+from agentui.core.search.pinyin import RunPinyin, run_pinyin
+
+# Field weights: how much a match in this field says the entry is the one wanted.
+TITLE, TITLE_EN, ALIASES, TAGS, BODY = "title", "title_en", "aliases", "tags", "body"
+WEIGHTS: dict[str, float] = {TITLE: 1.0, ALIASES: 0.95, TITLE_EN: 0.9, TAGS: 0.7, BODY: 0.45}
+HEAD_FIELDS = (TITLE, ALIASES, TITLE_EN, TAGS)
+"""Short fields: indexed with pinyin and single characters. The body gets words and bigrams only."""
+
+SEPARATOR = "\n"
+"""Joins list items (aliases) so no substring match runs across two of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinRun:
+    start: int
+    """Offset of the run's first character in the folded field text."""
+    pinyin: RunPinyin
+
+
+@dataclass(frozen=True, slots=True)
+class FieldText:
+    name: str
+    weight: float
+    text: str
+    """Folded text (see normalize.fold)."""
+    source_offsets: tuple[int, ...] | None
+    """Folded offset -> offset in the original text, kept for the highlighted fields only."""
+    tokens: frozenset[str]
+    """Non-Chinese words (Latin, Cyrillic, digits)."""
+    token_list: tuple[str, ...]
+    runs: tuple[PinyinRun, ...]
+    """Chinese runs with pinyin (head fields only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    id: str
+    type: str
+    title: str
+    fields: tuple[FieldText, ...]
+    phone_digits: str
+    """Digits of the entry's phone numbers, `|`-separated: `7977979` finds `+7 (495) 797-79-79`."""
+    body_digits: str
+    """Digits of phone-like numbers in the body (a mention, weighted as body text)."""
+
+
+_PHONE = re.compile(r"\+?\d[\d \t\-()]{4,}\d")
+HIGHLIGHTED = (TITLE, TITLE_EN)
+
+
+def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
+    text, offsets = fold_with_map(original)
+    kept_offsets = tuple(offsets) if name in HIGHLIGHTED else None
+    words = [u for u in split_units(text) if not is_cjk(u[0])]
+    runs: list[PinyinRun] = []
+    if with_pinyin:
+        start = None
+        for i, char in enumerate(text + " "):
+            if is_cjk(char):
+                if start is None:
+                    start = i
+            elif start is not None:
+                runs.append(PinyinRun(start, run_pinyin(text[start:i])))
+                start = None
+    return FieldText(
+        name, WEIGHTS[name], text, kept_offsets, frozenset(words), tuple(dict.fromkeys(words)), tuple(runs)
+    )
+
+
+def build_doc(entry: Entry, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
+    """Operators are expanded to every spelling (MTS, МТС, …) so any script finds them."""
+    tag_words = [*entry.tags]
+    for operator in entry.operators:
+        tag_words.extend(operator_names.get(operator, (operator,)))
+    fields = [
+        field_text(TITLE, entry.title, with_pinyin=True),
+        field_text(ALIASES, SEPARATOR.join(entry.aliases), with_pinyin=True),
+        field_text(TITLE_EN, entry.title_en, with_pinyin=False),
+        field_text(TAGS, SEPARATOR.join(dict.fromkeys(tag_words)), with_pinyin=True),
+        field_text(BODY, entry.body, with_pinyin=False),
+    ]
+    phone_digits = [digits_only(p) for p in entry.phones]
+    body_digits = [digits_only(m.group(0)) for m in _PHONE.finditer(entry.body)]
+    return SearchDoc(
+        id=entry.id,
+        type=entry.type.value,
+        title=entry.title,
+        fields=tuple(f for f in fields if f.text.strip()),
+        phone_digits="|".join(d for d in phone_digits if d),
+        body_digits="|".join(d for d in body_digits if d),
+    )

@@ -1,0 +1,73 @@
+"""Which characters of the title a query matched, as offsets into the original text."""
+
+from __future__ import annotations
+
+from agentui.core.search.document import FieldText
+from agentui.core.search.query import CJK, Query
+
+
+def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
+    marked: set[int] = set()
+    text = field.text
+    for unit in query.units:
+        if unit.kind == CJK:
+            _mark_cjk(text, unit.text, marked)
+            if unit.pinyin is not None:
+                _mark_pinyin(field, unit.pinyin.joined, marked)
+        else:
+            _mark_all(text, unit.text, marked)
+            if unit.text.isascii() and unit.text.isalpha():
+                _mark_pinyin(field, unit.text, marked)
+    for phrase in query.phrases:
+        _mark_pinyin(field, phrase.joined, marked)
+    if not marked:
+        return ()
+    offsets = field.source_offsets
+    source = sorted({offsets[i] for i in marked} if offsets is not None else marked)
+    spans: list[tuple[int, int]] = []
+    for index in source:
+        if spans and spans[-1][1] == index:
+            spans[-1] = (spans[-1][0], index + 1)
+        else:
+            spans.append((index, index + 1))
+    return tuple(spans)
+
+
+def _mark_all(text: str, needle: str, marked: set[int]) -> None:
+    if not needle:
+        return
+    position = text.find(needle)
+    while position != -1:
+        marked.update(range(position, position + len(needle)))
+        position = text.find(needle, position + 1)
+
+
+def _mark_cjk(text: str, run: str, marked: set[int]) -> None:
+    if len(run) == 1:
+        _mark_all(text, run, marked)
+        return
+    start = 0
+    while start < len(run) - 1:
+        end = len(run)
+        while end - start >= 2 and run[start:end] not in text:
+            end -= 1
+        if end - start >= 2:
+            _mark_all(text, run[start:end], marked)
+            start = end
+        else:
+            start += 1
+
+
+def _mark_pinyin(field: FieldText, text: str, marked: set[int]) -> None:
+    for run in field.runs:
+        pinyin = run.pinyin
+        position = pinyin.joined.find(text)
+        while position != -1:
+            if position in pinyin.starts:
+                first, last = pinyin.char_span(position, position + len(text))
+                marked.update(range(run.start + first, run.start + last))
+            position = pinyin.joined.find(text, position + 1)
+        if len(text) >= 2:
+            position = pinyin.initials.find(text)
+            if position != -1:
+                marked.update(range(run.start + position, run.start + position + len(text)))

@@ -1,0 +1,59 @@
+"""Pinyin keys for Chinese runs: per-character table, pypinyin's phrase rules only where readings differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+
+@dataclass(frozen=True, slots=True)
+class RunPinyin:
+    """One syllable per character; `starts[i]` is where character i's syllable begins in `joined`."""
+
+    syllables: tuple[str, ...]
+    joined: str
+    initials: str
+    starts: tuple[int, ...]
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Characters covered by `joined[start:end]` (end may fall inside a syllable)."""
+        first = self.starts.index(start)
+        last = first
+        while last + 1 < len(self.starts) and self.starts[last + 1] < end:
+            last += 1
+        return first, last + 1
+
+
+@lru_cache(maxsize=None)
+def _char_reading(char: str) -> tuple[str, bool]:
+    """Primary toneless reading and whether the character has several."""
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    distinct = list(dict.fromkeys(r for r in readings if r.isascii()))
+    if not distinct:
+        return char, False
+    return distinct[0], len(distinct) > 1
+
+
+@lru_cache(maxsize=200_000)
+def run_pinyin(run: str) -> RunPinyin:
+    """Pinyin of a run of Chinese characters; phrase-aware when a character has several readings."""
+    readings = [_char_reading(c) for c in run]
+    if any(ambiguous for _, ambiguous in readings):
+        syllables = tuple(lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars)))
+        if len(syllables) != len(run):  # never expected, but keep one syllable per character
+            syllables = tuple(r for r, _ in readings)
+    else:
+        syllables = tuple(r for r, _ in readings)
+    starts = []
+    position = 0
+    for syllable in syllables:
+        starts.append(position)
+        position += len(syllable)
+    initials = "".join(_initial(s) for s in syllables)
+    return RunPinyin(syllables, "".join(syllables), initials, tuple(starts))
+
+
+def _initial(syllable: str) -> str:
+    return syllable[:1]

@@ -1,0 +1,91 @@
+"""A query taken apart once: Chinese runs, words, digit groups, and word sequences to try as pinyin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units
+from agentui.core.search.pinyin import RunPinyin, run_pinyin
+from agentui.core.search.synonyms import run_variants, word_alternatives
+
+CJK, WORD, DIGITS = "cjk", "word", "digits"
+MAX_UNITS = 12
+FILLERS = ("怎么办", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "请问", "一下", "我想", "我要", "帮我", "可以", "能不能", "吗", "呢", "吧", "啊")
+"""Words of how a question is asked, not what it is about: they do not count when matching."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    text: str
+    kind: str
+    weight: float
+    pinyin: RunPinyin | None = None
+    char_weights: tuple[float, ...] = ()
+    """Chinese runs: each character's share of the unit (0 for fillers)."""
+    required: bool = True
+    """Counts for the all-words-matched rule (a lone Chinese character, e.g. 卡 in eSIM卡, does not)."""
+    variants: tuple[Unit, ...] = ()
+    """The same unit said with thesaurus alternatives (原因 -> 理由); they match slightly lower."""
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Consecutive Latin words joined (`bu ka` -> `buka`) to try against pinyin."""
+
+    first: int
+    last: int
+    joined: str
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    raw: str
+    units: tuple[Unit, ...]
+    phrases: tuple[Phrase, ...]
+    joined_digits: str
+    """All digit groups joined (`797-79-79` -> `7977979`) when there are several."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.units
+
+
+def parse_query(raw: str) -> Query:
+    folded = fold(raw[:MAX_QUERY_CHARS])
+    units: list[Unit] = []
+    for piece in split_units(folded)[:MAX_UNITS]:
+        if is_cjk(piece[0]):
+            weights = _char_weights(piece)
+            weight = 0.2 if len(piece) == 1 else sum(weights) / 2
+            variants = tuple(
+                Unit(v, CJK, weight, None, _char_weights(v), required=len(piece) > 1) for v in run_variants(piece)
+            )
+            units.append(Unit(piece, CJK, weight, run_pinyin(piece), weights, len(piece) > 1, variants))
+        elif piece.isdigit() and len(piece) >= 3:
+            units.append(Unit(piece, DIGITS, 1.0))
+        else:
+            variants = tuple(Unit(a, WORD, 1.0) for a in word_alternatives(piece))
+            units.append(Unit(piece, WORD, 1.0, variants=variants))
+    phrases: list[Phrase] = []
+    for first in range(len(units)):
+        for last in range(min(len(units), first + 4) - 1, first, -1):
+            group = units[first:last + 1]
+            if all(u.kind == WORD and u.text.isascii() and u.text.isalpha() for u in group):
+                phrases.append(Phrase(first, last, "".join(u.text for u in group)))
+    digit_groups = [u for u in split_units(folded) if u.isdigit()]
+    joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
+    return Query(raw, tuple(units), tuple(phrases), joined_digits)
+
+
+def _char_weights(run: str) -> tuple[float, ...]:
+    weights = [1.0] * len(run)
+    if len(run) > 1:
+        for filler in FILLERS:
+            position = run.find(filler)
+            while position != -1:
+                for i in range(position, position + len(filler)):
+                    weights[i] = 0.0
+                position = run.find(filler, position + len(filler))
+    if not any(weights):  # the whole run is a filler ("怎么办"): then it is the topic
+        return (1.0,) * len(run)
+    return tuple(weights)

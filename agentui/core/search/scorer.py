@@ -1,0 +1,172 @@
+"""Scoring one entry against one query: every query unit finds its best field, typos included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from agentui.core.search.document import BODY, WEIGHTS, FieldText, SearchDoc
+from agentui.core.search.query import CJK, DIGITS, Query, Unit
+from agentui.core.search.synonyms import SYNONYM_FACTOR
+
+# How much each kind of match is worth before the field weight.
+EXACT, PREFIX, SUFFIX, PINYIN, INSIDE, INITIALS, HOMOPHONE, FUZZY = 1.0, 0.9, 0.85, 0.9, 0.7, 0.75, 0.85, 0.85
+LONE_CHAR = 0.5
+MATCHED = 0.3
+"""A unit scoring at least this counts as matched, for the all-words-first rule."""
+FUZZY_CUTOFF = 0.7
+TYPE_PRIOR = {"procedure": 3.0, "faq": 2.0, "contact": 2.0, "script": -3.0}
+"""Points added when ranking: on an equal match the procedure is what an agent on a call wants;
+scripts have their own pane (F5), so in search they yield to knowledge entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    """0-100."""
+    all_matched: bool
+
+    def rank_key(self, doc: SearchDoc) -> tuple[bool, float, int]:
+        return (self.all_matched, round(self.score + TYPE_PRIOR.get(doc.type, 0.0), 1), -len(doc.title))
+
+
+def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
+    units = query.units
+    scores = [0.0] * len(units)
+    for phrase in query.phrases:
+        if all(scores[i] >= PINYIN for i in range(phrase.first, phrase.last + 1)):
+            continue
+        value = _best_pinyin(doc.fields, phrase.joined)
+        for i in range(phrase.first, phrase.last + 1):
+            scores[i] = max(scores[i], value)
+    if query.joined_digits:
+        value = _digits_score(doc, query.joined_digits)
+        for i, unit in enumerate(units):
+            if unit.text.isdigit():
+                scores[i] = value
+    for i, unit in enumerate(units):
+        if scores[i] >= 1.0:
+            continue
+        value = _score_unit(doc, unit)
+        for variant in unit.variants:
+            if value >= SYNONYM_FACTOR:
+                break
+            value = max(value, SYNONYM_FACTOR * _score_unit(doc, variant))
+        scores[i] = max(scores[i], value)
+    total_weight = sum(u.weight for u in units)
+    base = sum(s * u.weight for s, u in zip(scores, units, strict=True)) / total_weight
+    if base <= 0:
+        return None
+    required = sum(u.weight for u in units if u.required) or total_weight
+    matched = sum(u.weight for s, u in zip(scores, units, strict=True) if s >= MATCHED and u.required) / required
+    all_matched = all(s >= MATCHED for s, u in zip(scores, units, strict=True) if u.required)
+    return Scored(score=100 * base * (0.6 + 0.4 * matched), all_matched=all_matched)
+
+
+def _score_unit(doc: SearchDoc, unit: Unit) -> float:
+    if unit.kind == CJK:
+        return _score_cjk(doc.fields, unit)
+    if unit.kind == DIGITS:
+        return max(_digits_score(doc, unit.text), _score_word(doc.fields, unit.text))
+    return _score_word(doc.fields, unit.text)
+
+
+def _digits_score(doc: SearchDoc, digits: str) -> float:
+    if digits in doc.phone_digits:
+        return EXACT
+    if digits in doc.body_digits:
+        return WEIGHTS[BODY]
+    return 0.0
+
+
+def _score_word(fields: tuple[FieldText, ...], word: str) -> float:
+    best = 0.0
+    for field in fields:
+        if field.weight <= best:
+            break
+        value = 0.0
+        if word in field.tokens:
+            value = EXACT
+        else:
+            if len(word) >= 2 and any(t.startswith(word) for t in field.token_list):
+                value = PREFIX
+            elif len(word) >= 3 and any(t.endswith(word) for t in field.token_list):
+                value = SUFFIX  # the head of a compound: sim in esim
+            elif len(word) >= 3 and word in field.text:
+                value = INSIDE
+            if value < PINYIN and field.runs and word.isascii() and word.isalpha():
+                value = max(value, _pinyin_in_field(field, word))
+            if value < FUZZY * FUZZY_CUTOFF and len(word) >= 4 and field.token_list:
+                match = process.extractOne(
+                    word, field.token_list, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
+                )
+                if match is not None:
+                    value = max(value, FUZZY * match[1])
+        best = max(best, field.weight * value)
+    return best
+
+
+def _pinyin_in_field(field: FieldText, text: str) -> float:
+    """Full pinyin from a syllable start (a trailing partial syllable is fine), else initials."""
+    best = 0.0
+    for run in field.runs:
+        pinyin = run.pinyin
+        position = pinyin.joined.find(text)
+        while position != -1:
+            if position in pinyin.starts:
+                return PINYIN
+            position = pinyin.joined.find(text, position + 1)
+        if len(text) >= 2 and text in pinyin.initials:
+            best = INITIALS
+    return best
+
+
+def _best_pinyin(fields: tuple[FieldText, ...], text: str) -> float:
+    best = 0.0
+    for field in fields:
+        if field.runs and field.weight > best:
+            best = max(best, field.weight * _pinyin_in_field(field, text))
+    return best
+
+
+def _score_cjk(fields: tuple[FieldText, ...], unit: Unit) -> float:
+    """Share of the run's characters found in substrings of ≥ 2 characters, at the best field weight."""
+    run = unit.text
+    length = len(run)
+    best = [0.0] * length
+    for field in fields:
+        weight = field.weight
+        if min(best) >= weight:
+            break
+        text = field.text
+        if length == 1 and field.name == BODY:
+            break
+        if run in text:
+            best = [max(b, weight) for b in best]
+            continue
+        if length == 1:
+            continue  # a lone character in a long text says nothing (and the body has no such key)
+        start = 0
+        while start < length - 1:
+            end = length
+            while end - start >= 2 and run[start:end] not in text:
+                end -= 1
+            if end - start >= 2:
+                for i in range(start, end):
+                    best[i] = max(best[i], weight)
+                start = end
+            else:
+                start += 1
+        if field.name != BODY:
+            # A leftover single character (选 in 选哪个运营商) still counts a little in a short field.
+            for i, char in enumerate(run):
+                if best[i] < weight * LONE_CHAR and char in text:
+                    best[i] = weight * LONE_CHAR
+        if field.runs and unit.pinyin is not None and min(best) < weight * HOMOPHONE:
+            # A wrong character of the same sound (补咔 for 补卡, 注消 for 注销): match by pinyin.
+            if _pinyin_in_field(field, unit.pinyin.joined) == PINYIN:
+                best = [max(b, weight * HOMOPHONE) for b in best]
+    weights = unit.char_weights or (1.0,) * length
+    return sum(b * w for b, w in zip(best, weights, strict=True)) / sum(weights)

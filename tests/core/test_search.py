@@ -1,0 +1,139 @@
+"""Search behaviour an agent relies on: every way of typing finds the entry, fast paths stay exact."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agentui.core.kb import load_kb
+from agentui.core.search import SearchIndex, open_search
+from agentui.core.search.normalize import fold, split_units
+from agentui.locations import bundled_kb_dir
+
+
+@pytest.fixture(scope="module")
+def index(bundled_kb) -> SearchIndex:
+    return SearchIndex.build(list(bundled_kb.entries.values()))
+
+
+def top(index: SearchIndex, query: str) -> str:
+    hits = index.search(query, limit=5)
+    assert hits, f"no result for {query!r}"
+    return hits[0].id
+
+
+def test_normalisation_folds_width_case_and_punctuation():
+    assert fold("ＭＴＳ，eSIM！") == "mts esim "
+    assert split_units(fold("怎么注销eSIM卡")) == ["怎么注销", "esim", "卡"]
+    assert split_units(fold("+7 (495) 797-79-79")) == ["7", "495", "797", "79", "79"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("补卡", {"esim-replacement", "number-keeping-sim-replacement-online", "number-keeping-sim-replacement-offline",
+                "data-sim-replacement-online", "data-sim-replacement-offline"}),
+        ("buka", {"esim-replacement", "number-keeping-sim-replacement-online", "number-keeping-sim-replacement-offline",
+                  "data-sim-replacement-online", "data-sim-replacement-offline"}),
+        ("esim zhuxiao", {"esim-cancellation"}),
+        ("esim zx", {"esim-cancellation"}),
+        ("baohaoka", {"number-keeping-sim-replacement-online", "number-keeping-sim-replacement-offline"}),
+        ("补咔", {"esim-replacement", "number-keeping-sim-replacement-online", "number-keeping-sim-replacement-offline",
+                "data-sim-replacement-online", "data-sim-replacement-offline"}),
+        ("esim注消", {"esim-cancellation"}),
+        ("megafno", {"contact-megafon"}),
+        ("esmi renewal", {"esim-renewal"}),
+        ("МТС", {"contact-mts"}),
+        ("Билайн", {"contact-beeline"}),
+        ("Теле2", {"contact-tele2"}),
+        ("797-79-79", {"contact-beeline"}),
+        ("4959888888", {"contact-megafon"}),
+        ("ＭｅｇａＦｏｎ", {"contact-megafon"}),
+    ],
+)
+def test_every_way_of_typing_finds_the_entry(index, query, expected):
+    assert top(index, query) in expected
+
+
+def test_entries_matching_every_word_rank_first(index):
+    hits = index.search("流量卡 线下", limit=5)
+    assert hits[0].id == "data-sim-replacement-offline"
+    hits = index.search("保号卡 线上", limit=5)
+    assert hits[0].id == "number-keeping-sim-replacement-online"
+
+
+def test_title_spans_point_at_the_matched_characters(index, bundled_kb):
+    for query in ("补卡", "buka", "bk"):
+        hit = next(h for h in index.search(query) if h.id == "esim-replacement")
+        title = bundled_kb.entries["esim-replacement"].title
+        assert [title[a:b] for a, b in hit.spans["title"]] == ["补卡"], query
+    hit = index.search("MTS")[0]
+    assert any(hit.title[a:b] == "MTS" for a, b in hit.spans["title"])
+
+
+def test_empty_query_lists_procedures_first(index):
+    for query in ("", "   ", "\t\n"):
+        hits = index.search(query, limit=8)
+        assert len(hits) == 8
+        assert all(h.type == "procedure" for h in hits)
+
+
+@pytest.mark.parametrize("query", ["补" * 10_000, "\x1b]52;c;ZXZpbA==\x07", "\x00\x01\u202e[b]", "!!!???", "a" * 10_000])
+def test_hostile_queries_return_without_error(index, query):
+    hits = index.search(query, limit=5)
+    assert all(0 <= h.score <= 100 for h in hits)
+
+
+def test_scores_are_bounded_and_ordered(index):
+    hits = index.search("eSIM 补卡", limit=20)
+    scores = [h.score for h in hits]
+    assert all(0 < s <= 100 for s in scores)
+    assert hits[0].id == "esim-replacement"
+
+
+def test_candidate_stage_agrees_with_exhaustive_scan(index):
+    rng = random.Random(7)
+    titles = [d.title for d in index.docs]
+    queries = ["补卡", "bk", "esim", "megafno", "495", "注销 原因", "流量卡", "cancel", "续费 支付"]
+    queries += [rng.choice(titles)[: rng.randint(1, 4)] for _ in range(40)]
+    for query in queries:
+        assert [h.id for h in index.search(query, 10)] == [h.id for h in index.search_exhaustive(query, 10)], query
+
+
+def test_cache_is_reused_and_invalidated_by_a_changed_file(tmp_path: Path):
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(bundled_kb_dir(), kb_dir)
+    cache = tmp_path / "cache"
+    kb, index = open_search(kb_dir, cache)
+    assert len(list(cache.glob("index-*.pickle"))) == 1
+    kb2, index2 = open_search(kb_dir, cache)
+    assert [h.id for h in index2.search("补卡")] == [h.id for h in index.search("补卡")]
+    target = kb_dir / "faq" / "faq-what-is-esim.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title:", "aliases: [独一无二词]\ntitle:", 1)
+                      if "aliases:" not in target.read_text(encoding="utf-8")
+                      else target.read_text(encoding="utf-8").replace("aliases: [", "aliases: [独一无二词, ", 1),
+                      encoding="utf-8")
+    kb3, index3 = open_search(kb_dir, cache)
+    assert index3.search("独一无二词")[0].id == "faq-what-is-esim"
+    assert len(list(cache.glob("index-*.pickle"))) == 2
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path):
+    cache = tmp_path / "cache"
+    open_search(bundled_kb_dir(), cache)
+    [cached] = cache.glob("index-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    kb, index = open_search(bundled_kb_dir(), cache)
+    assert len(index) == len(kb) >= 32
+    assert index.search("补卡")
+
+
+def test_index_without_operators_or_chinese_still_works(tmp_path: Path):
+    (tmp_path / "a.md").write_text("---\nid: plain\ntype: faq\ntitle: Roaming prices\n---\nAsk the operator.\n")
+    kb = load_kb(tmp_path)
+    index = SearchIndex.build(list(kb.entries.values()))
+    assert index.search("roaming")[0].id == "plain"
+    assert index.search("raoming")[0].id == "plain"
