@@ -14,7 +14,7 @@ from agentui.core.kb.model import KnowledgeBase
 from agentui.core.kb.source import read_kb_files
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-7"
+INDEX_FORMAT = "search-9"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 KEEP_CACHES = 4
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agentui.core.kb.model import Entry
-from agentui.core.search.normalize import digits_only, fold_with_map, is_cjk, split_units
+from agentui.core.search.normalize import CJK_RUN, digits_only, fold, fold_with_map, is_cjk, split_units
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
 
 # Field weights: how much a match in this field says the entry is the one wanted.
@@ -59,21 +59,15 @@ HIGHLIGHTED = (TITLE, TITLE_EN)
 
 
 def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
-    text, offsets = fold_with_map(original)
-    kept_offsets = tuple(offsets) if name in HIGHLIGHTED else None
+    if name in HIGHLIGHTED:
+        text, offsets = fold_with_map(original)
+        kept_offsets: tuple[int, ...] | None = tuple(offsets)
+    else:
+        text, kept_offsets = fold(original), None
     words = [u for u in split_units(text) if not is_cjk(u[0])]
-    runs: list[PinyinRun] = []
-    if with_pinyin:
-        start = None
-        for i, char in enumerate(text + " "):
-            if is_cjk(char):
-                if start is None:
-                    start = i
-            elif start is not None:
-                runs.append(PinyinRun(start, run_pinyin(text[start:i])))
-                start = None
+    runs = tuple(PinyinRun(m.start(), run_pinyin(m.group(0))) for m in CJK_RUN.finditer(text)) if with_pinyin else ()
     return FieldText(
-        name, WEIGHTS[name], text, kept_offsets, frozenset(words), tuple(dict.fromkeys(words)), tuple(runs)
+        name, WEIGHTS[name], text, kept_offsets, frozenset(words), tuple(dict.fromkeys(words)), runs
     )
 
 

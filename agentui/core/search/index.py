@@ -15,10 +15,10 @@ from agentui.core.search.postings import PostingsBuilder, doc_keys, query_keys
 from agentui.core.search.query import Query, parse_query
 from agentui.core.search.scorer import Scored, score_doc
 
-EXACT_LIMIT = 2000
-"""Up to this many entries every entry sharing a key with the query is re-ranked: exhaustive results."""
-CANDIDATES = 120
-"""Above EXACT_LIMIT, only this many best candidates by key overlap are re-ranked."""
+EXACT_LIMIT = 500
+"""Up to this many entries every entry is re-ranked: results are those of the exhaustive scan."""
+CANDIDATES = 100
+"""Above EXACT_LIMIT, only this many best candidates by idf-weighted key overlap are re-ranked."""
 BODY_KEY_FACTOR = 0.5
 TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
 
@@ -80,12 +80,14 @@ class SearchIndex:
         return self._rank(parsed, range(len(self.docs)), limit)
 
     def _candidates(self, parsed: Query) -> Sequence[int]:
+        if len(self.docs) <= EXACT_LIMIT:
+            return range(len(self.docs))
         scores = np.zeros(len(self.docs), dtype=np.float32)
         keys = query_keys(parsed)
         self._head.accumulate(keys, 1.0, scores)
         self._body.accumulate(keys, BODY_KEY_FACTOR, scores)
         candidates = np.flatnonzero(scores)
-        if len(self.docs) > EXACT_LIMIT and len(candidates) > CANDIDATES:
+        if len(candidates) > CANDIDATES:
             top = np.argpartition(scores[candidates], -CANDIDATES)[-CANDIDATES:]
             candidates = candidates[top]
         return candidates.tolist()

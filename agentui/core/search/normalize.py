@@ -36,8 +36,19 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_NOT_KEPT = re.compile(rf"[^\w{_CJK_CLASS}]|_")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_UNITS = re.compile(rf"[{_CJK_CLASS}]+|[0-9]+|[^\W\d_{_CJK_CLASS}]+")
+CJK_RUN = re.compile(rf"[{_CJK_CLASS}]+")
+
+
 def fold(text: str) -> str:
-    return "".join(_fold_char(c) for c in text)
+    """The same folding as `fold_with_map`, done on the whole string at C speed."""
+    if text.isascii():
+        return _NOT_KEPT.sub(" ", text.lower())
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return _NOT_KEPT.sub(" ", _COMBINING.sub("", folded))
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -51,21 +62,9 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), source
 
 
-_UNIT = re.compile(r"[0-9]+|[^\W\d_]+", re.UNICODE)
-
-
 def split_units(folded: str) -> list[str]:
     """Words of folded text, split where the script changes: `esim丢了` -> `esim`, `丢了`."""
-    units: list[str] = []
-    for word in folded.split():
-        for match in _UNIT.finditer(word):
-            piece = match.group(0)
-            start = 0
-            for i in range(1, len(piece) + 1):
-                if i == len(piece) or is_cjk(piece[i]) != is_cjk(piece[start]):
-                    units.append(piece[start:i])
-                    start = i
-    return units
+    return _UNITS.findall(folded)
 
 
 def digits_only(text: str) -> str:

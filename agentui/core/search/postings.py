@@ -13,10 +13,18 @@ from agentui.core.search.query import CJK, Query
 
 
 def _latin_keys(word: str, keys: set[str]) -> None:
+    """Bigrams (typos, substrings) and word starts (prefix typing) of a word in a short field."""
     keys.add("^" + word[:1])
     keys.add("^" + word[:2])
+    keys.add("=" + word)
     for i in range(len(word) - 1):
         keys.add(word[i:i + 2])
+
+
+def _body_word_keys(word: str, keys: set[str]) -> None:
+    """Body words: whole word and start only; bigrams of every body word would dominate build time."""
+    keys.add("^" + word[:2])
+    keys.add("=" + word)
 
 
 def _cjk_keys(run: str, keys: set[str], *, unigrams: bool) -> None:
@@ -38,9 +46,12 @@ def doc_keys(doc: SearchDoc) -> tuple[set[str], set[str]]:
     body: set[str] = set()
     for field in doc.fields:
         keys = body if field.name == BODY else head
+        in_body = field.name == BODY
         for unit in split_units(field.text):
             if is_cjk(unit[0]):
-                _cjk_keys(unit, keys, unigrams=field.name != BODY)
+                _cjk_keys(unit, keys, unigrams=not in_body)
+            elif in_body:
+                _body_word_keys(unit, keys)
             else:
                 _latin_keys(unit, keys)
         for run in field.runs:
