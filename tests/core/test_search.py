@@ -81,7 +81,11 @@ def test_empty_query_lists_procedures_first(index):
         assert all(h.type == "procedure" for h in hits)
 
 
-@pytest.mark.parametrize("query", ["补" * 10_000, "\x1b]52;c;ZXZpbA==\x07", "\x00\x01\u202e[b]", "!!!???", "a" * 10_000])
+@pytest.mark.parametrize(
+    "query",
+    ["补" * 10_000, "\x1b]52;c;ZXZpbA==\x07", "\x00\x01\u202e[b]", "!!!???", "a" * 10_000, "补卡 " * 3000],
+    ids=["10k-chinese", "osc52", "controls", "punctuation", "10k-latin", "many-words"],
+)
 def test_hostile_queries_return_without_error(index, query):
     hits = index.search(query, limit=5)
     assert all(0 <= h.score <= 100 for h in hits)

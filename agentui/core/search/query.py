@@ -10,6 +10,8 @@ from agentui.core.search.synonyms import run_variants, word_alternatives
 
 CJK, WORD, DIGITS = "cjk", "word", "digits"
 MAX_UNITS = 12
+MAX_RUN = 12
+"""Chinese runs are scored in O(len²); longer runs (pasted text) are cut into pieces of this size."""
 FILLERS = ("怎么办", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "请问", "一下", "我想", "我要", "帮我", "可以", "能不能", "吗", "呢", "吧", "啊")
 """Words of how a question is asked, not what it is about: they do not count when matching."""
 
@@ -53,7 +55,13 @@ class Query:
 def parse_query(raw: str) -> Query:
     folded = fold(raw[:MAX_QUERY_CHARS])
     units: list[Unit] = []
-    for piece in split_units(folded)[:MAX_UNITS]:
+    pieces = []
+    for piece in split_units(folded):
+        if is_cjk(piece[0]) and len(piece) > MAX_RUN:
+            pieces.extend(piece[i:i + MAX_RUN] for i in range(0, len(piece), MAX_RUN))
+        else:
+            pieces.append(piece)
+    for piece in pieces[:MAX_UNITS]:
         if is_cjk(piece[0]):
             weights = _char_weights(piece)
             weight = 0.2 if len(piece) == 1 else sum(weights) / 2
