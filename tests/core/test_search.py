@@ -100,7 +100,7 @@ def test_scores_are_bounded_and_ordered(index):
 
 def test_candidate_stage_agrees_with_exhaustive_scan(index):
     rng = random.Random(7)
-    titles = [d.title for d in index.docs]
+    titles = [record[2] for record in index.records]
     queries = ["补卡", "bk", "esim", "megafno", "495", "注销 原因", "流量卡", "cancel", "续费 支付"]
     queries += [rng.choice(titles)[: rng.randint(1, 4)] for _ in range(40)]
     for query in queries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -64,7 +65,8 @@ class KnowledgeBase:
     """Every entry that loaded cleanly, plus every problem found on the way."""
 
     root: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, Entry] | Mapping[str, Entry] = field(default_factory=dict)
+    """A dict when parsed; a lazy mapping over cached records on a warm start."""
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
     """Hash of the files' names and bytes; keys the on-disk search-index cache."""

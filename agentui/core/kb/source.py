@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,33 @@ class KbFiles:
     texts: list[tuple[Path, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
+
+
+def stat_fingerprint(root: Path) -> str:
+    """Hash of every entry file's path, size, mtime, ctime and inode, without reading any file.
+
+    Any write to a file changes its ctime (which no tool can set back), so a changed file always
+    changes this key; reading and hashing 100k files would cost more than a whole warm start."""
+    digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode())
+    rows: list[str] = []
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as scan:
+                for item in scan:
+                    if item.name.startswith("."):
+                        continue
+                    if item.is_dir(follow_symlinks=False):
+                        pending.append(Path(item.path))
+                    elif item.name.endswith(".md") and item.name.lower() != "readme.md":
+                        info = item.stat()
+                        rows.append(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
+        except OSError:
+            rows.append(f"{directory}\0unreadable")
+    rows.sort()
+    digest.update("\n".join(rows).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def entry_paths(root: Path) -> list[Path]:

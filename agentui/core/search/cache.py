@@ -1,4 +1,4 @@
-"""On-disk cache of the loaded KB and its built index, keyed by the KB files' content."""
+"""On-disk cache of the KB's entries and their built index, so a restart skips parsing and indexing."""
 
 from __future__ import annotations
 
@@ -10,45 +10,49 @@ import tempfile
 from pathlib import Path
 
 from agentui.core.kb.loader import parse_kb
-from agentui.core.kb.model import KnowledgeBase
-from agentui.core.kb.source import read_kb_files
+from agentui.core.kb.model import KnowledgeBase, Problem
+from agentui.core.kb.records import RecordEntries
+from agentui.core.kb.source import read_kb_files, stat_fingerprint
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-9"
+INDEX_FORMAT = "search-13"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 KEEP_CACHES = 4
 
+_Payload = tuple[str, list[Problem], str, SearchIndex]
+"""(KB root, problems, content fingerprint, index holding the entry records)."""
 
-def _cache_path(cache_dir: Path, fingerprint: str) -> Path:
-    key = hashlib.sha256(f"{INDEX_FORMAT}\0{fingerprint}".encode()).hexdigest()[:40]
-    return cache_dir / f"index-{key}.pickle"
+
+def _cache_path(cache_dir: Path, key: str) -> Path:
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{key}".encode()).hexdigest()[:40]
+    return cache_dir / f"index-{digest}.pickle"
 
 
 def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeBase, SearchIndex]:
-    """Load the KB and its index; a warm start reads files only to hash them, then one pickle."""
-    files = read_kb_files(kb_dir)
-    path = _cache_path(cache_dir, files.fingerprint) if cache_dir is not None else None
+    """Load the KB and its index. A warm start stats the files (no reading) and loads one pickle;
+    entries are turned into objects only when something reads them."""
+    path = _cache_path(cache_dir, "stat:" + stat_fingerprint(kb_dir)) if cache_dir is not None else None
     if path is not None:
         cached = _read(path)
         if cached is not None:
             return cached
-    kb = parse_kb(files)
+    kb = parse_kb(read_kb_files(kb_dir))
     index = SearchIndex.build(list(kb.entries.values()))
     if path is not None:
-        _write(path, (kb, index))
+        _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
     return kb, index
 
 
 def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
-    """The index of an already-loaded KB (cached under the KB's fingerprint)."""
-    path = _cache_path(cache_dir, kb.fingerprint) if cache_dir is not None and kb.fingerprint else None
+    """The index of an already-loaded KB, cached under the KB files' content fingerprint."""
+    path = _cache_path(cache_dir, "content:" + kb.fingerprint) if cache_dir is not None and kb.fingerprint else None
     if path is not None:
         cached = _read(path)
         if cached is not None:
             return cached[1]
     index = SearchIndex.build(list(kb.entries.values()))
     if path is not None:
-        _write(path, (kb, index))
+        _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
     return index
 
 
@@ -57,18 +61,22 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)
+        root, problems, fingerprint, index = value
+        if not isinstance(index, SearchIndex):
+            raise TypeError("not an index")
     except FileNotFoundError:
         return None
-    except Exception:  # noqa: BLE001 - any unreadable cache is discarded
+    except Exception:  # noqa: BLE001 - any unreadable or foreign cache file is discarded
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], SearchIndex)):
-        return None
-    return value
+    kb = KnowledgeBase(
+        root=Path(root), entries=RecordEntries(index.records), problems=list(problems), fingerprint=fingerprint
+    )
+    return kb, index
 
 
-def _write(path: Path, value: tuple[KnowledgeBase, SearchIndex]) -> None:
+def _write(path: Path, value: _Payload) -> None:
     """Best effort: a read-only or full cache dir only costs a rebuild next start."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -6,8 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from agentui.core.kb.model import Entry
-from agentui.core.search.normalize import CJK_RUN, digits_only, fold, fold_with_map, is_cjk, split_units
+from agentui.core.kb.records import (
+    R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
+)
+from agentui.core.search.normalize import CJK_RUN, WORDS, digits_only, fold
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
 
 # Field weights: how much a match in this field says the entry is the one wanted.
@@ -33,10 +35,11 @@ class FieldText:
     weight: float
     text: str
     """Folded text (see normalize.fold)."""
-    source_offsets: tuple[int, ...] | None
-    """Folded offset -> offset in the original text, kept for the highlighted fields only."""
-    tokens: frozenset[str]
-    """Non-Chinese words (Latin, Cyrillic, digits)."""
+    original: str | None
+    """The unfolded text, kept for the highlighted fields (offsets are mapped back at highlight time)."""
+    words: str
+    """Non-Chinese words (Latin, Cyrillic, digits) as ` w1 w2 `: exact, prefix and suffix tests are
+    substring tests (`" w "`, `" w"`, `"w "`) done in C."""
     token_list: tuple[str, ...]
     runs: tuple[PinyinRun, ...]
     """Chinese runs with pinyin (head fields only)."""
@@ -59,36 +62,34 @@ HIGHLIGHTED = (TITLE, TITLE_EN)
 
 
 def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
-    if name in HIGHLIGHTED:
-        text, offsets = fold_with_map(original)
-        kept_offsets: tuple[int, ...] | None = tuple(offsets)
-    else:
-        text, kept_offsets = fold(original), None
-    words = [u for u in split_units(text) if not is_cjk(u[0])]
+    text = fold(original)
+    tokens = tuple(dict.fromkeys(WORDS.findall(text)))
     runs = tuple(PinyinRun(m.start(), run_pinyin(m.group(0))) for m in CJK_RUN.finditer(text)) if with_pinyin else ()
     return FieldText(
-        name, WEIGHTS[name], text, kept_offsets, frozenset(words), tuple(dict.fromkeys(words)), runs
+        name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None,
+        " " + " ".join(tokens) + " ", tokens, runs,
     )
 
 
-def build_doc(entry: Entry, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
+def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
     """Operators are expanded to every spelling (MTS, МТС, …) so any script finds them."""
-    tag_words = [*entry.tags]
-    for operator in entry.operators:
+    tag_words = [*record[R_TAGS]]
+    for operator in record[R_OPERATORS]:
         tag_words.extend(operator_names.get(operator, (operator,)))
+    body = record[R_BODY]
     fields = [
-        field_text(TITLE, entry.title, with_pinyin=True),
-        field_text(ALIASES, SEPARATOR.join(entry.aliases), with_pinyin=True),
-        field_text(TITLE_EN, entry.title_en, with_pinyin=False),
+        field_text(TITLE, record[R_TITLE], with_pinyin=True),
+        field_text(ALIASES, SEPARATOR.join(record[R_ALIASES]), with_pinyin=True),
+        field_text(TITLE_EN, record[R_TITLE_EN], with_pinyin=False),
         field_text(TAGS, SEPARATOR.join(dict.fromkeys(tag_words)), with_pinyin=True),
-        field_text(BODY, entry.body, with_pinyin=False),
+        field_text(BODY, body, with_pinyin=False),
     ]
-    phone_digits = [digits_only(p) for p in entry.phones]
-    body_digits = [digits_only(m.group(0)) for m in _PHONE.finditer(entry.body)]
+    phone_digits = [digits_only(p) for p in record[R_PHONES]]
+    body_digits = [digits_only(m.group(0)) for m in _PHONE.finditer(body)]
     return SearchDoc(
-        id=entry.id,
-        type=entry.type.value,
-        title=entry.title,
+        id=record[R_ID],
+        type=record[R_TYPE],
+        title=record[R_TITLE],
         fields=tuple(f for f in fields if f.text.strip()),
         phone_digits="|".join(d for d in phone_digits if d),
         body_digits="|".join(d for d in body_digits if d),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from agentui.core.search.document import FieldText
+from agentui.core.search.normalize import fold_with_map
 from agentui.core.search.query import CJK, Query
+from agentui.core.search.scorer import cjk_cover
 
 
 def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
@@ -22,8 +24,8 @@ def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
         _mark_pinyin(field, phrase.joined, marked)
     if not marked:
         return ()
-    offsets = field.source_offsets
-    source = sorted({offsets[i] for i in marked} if offsets is not None else marked)
+    offsets = fold_with_map(field.original)[1] if field.original is not None else None
+    source = sorted({offsets[i] for i in marked if i < len(offsets)} if offsets is not None else marked)
     spans: list[tuple[int, int]] = []
     for index in source:
         if spans and spans[-1][1] == index:
@@ -46,16 +48,8 @@ def _mark_cjk(text: str, run: str, marked: set[int]) -> None:
     if len(run) == 1:
         _mark_all(text, run, marked)
         return
-    start = 0
-    while start < len(run) - 1:
-        end = len(run)
-        while end - start >= 2 and run[start:end] not in text:
-            end -= 1
-        if end - start >= 2:
-            _mark_all(text, run[start:end], marked)
-            start = end
-        else:
-            start += 1
+    for start, end in cjk_cover(run, text):
+        _mark_all(text, run[start:end], marked)
 
 
 def _mark_pinyin(field: FieldText, text: str, marked: set[int]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agentui.core.kb.model import Entry, EntryType
+from agentui.core.kb.records import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Record, to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
 from agentui.core.search.highlight import field_spans
@@ -17,8 +18,13 @@ from agentui.core.search.scorer import Scored, score_doc
 
 EXACT_LIMIT = 500
 """Up to this many entries every entry is re-ranked: results are those of the exhaustive scan."""
-CANDIDATES = 100
-"""Above EXACT_LIMIT, only this many best candidates by idf-weighted key overlap are re-ranked."""
+CANDIDATES = 60
+"""Above EXACT_LIMIT, at most this many best candidates by idf-weighted key overlap are re-ranked."""
+UNIT_BUDGET = 200
+"""Re-ranking cost grows with candidates x query words; long queries (more specific keys, so a
+sharper pre-ranking) get fewer candidates."""
+DOC_CACHE = 32768
+"""Scoring views kept built; on a big KB the rest are rebuilt from records when they are candidates."""
 BODY_KEY_FACTOR = 0.5
 TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
 
@@ -34,42 +40,69 @@ class Hit:
     """Field name ("title", "title_en") -> (start, end) offsets into that field's original text."""
 
 
-def operator_names(entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
     """Every spelling of each operator: the built-in table plus its contact entry's aliases."""
     names = {op.id: [op.name, *op.names] for op in OPERATORS.values()}
-    for entry in entries:
-        if entry.type is EntryType.CONTACT:
-            for operator in entry.operators:
-                names.setdefault(operator, []).extend(entry.aliases)
+    for record in records:
+        if record[R_TYPE] == EntryType.CONTACT.value:
+            for operator in record[R_OPERATORS]:
+                names.setdefault(operator, []).extend(record[R_ALIASES])
     return {op: tuple(dict.fromkeys(spellings)) for op, spellings in names.items()}
 
 
 class SearchIndex:
-    def __init__(self, docs: list[SearchDoc], head, body) -> None:
-        self.docs = docs
+    """Entry records, their key postings, and scoring views built on demand."""
+
+    def __init__(self, records: list[Record], names: dict[str, tuple[str, ...]], head, body) -> None:
+        self.records = records
+        self._names = names
         self._head = head
         self._body = body
-        order = sorted(range(len(docs)), key=lambda i: (TYPE_ORDER.get(docs[i].type, 9), docs[i].title))
-        self._default_order = order
+        self._docs: dict[int, SearchDoc] = {}
+        self._default_order: list[int] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"records": self.records, "names": self._names, "head": self._head, "body": self._body}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["records"], state["names"], state["head"], state["body"])  # type: ignore[misc]
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> SearchIndex:
-        names = operator_names(entries)
-        docs = [build_doc(entry, names) for entry in entries]
+        return cls.from_records([to_record(entry) for entry in entries])
+
+    @classmethod
+    def from_records(cls, records: list[Record]) -> SearchIndex:
+        names = operator_names(records)
         head, body = PostingsBuilder(), PostingsBuilder()
-        for index, doc in enumerate(docs):
+        keep = len(records) <= DOC_CACHE
+        docs: dict[int, SearchDoc] = {}
+        for index, record in enumerate(records):
+            doc = build_doc(record, names)
             head_keys, body_keys = doc_keys(doc)
             head.add(index, head_keys)
             body.add(index, body_keys - head_keys)
-        return cls(docs, head.freeze(len(docs)), body.freeze(len(docs)))
+            if keep:
+                docs[index] = doc
+        built = cls(records, names, head.freeze(len(records)), body.freeze(len(records)))
+        built._docs = docs
+        return built
+
+    def doc(self, index: int) -> SearchDoc:
+        doc = self._docs.get(index)
+        if doc is None:
+            if len(self._docs) >= DOC_CACHE:
+                self._docs.clear()
+            doc = self._docs[index] = build_doc(self.records[index], self._names)
+        return doc
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.records)
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         parsed = parse_query(query)
         if parsed.is_empty:
-            return [self._hit(self.docs[i], None, 0.0) for i in self._default_order[:limit]]
+            return [self._hit(self.doc(i), None, 0.0) for i in self._default_list(limit)]
         return self._rank(parsed, self._candidates(parsed), limit)
 
     def search_exhaustive(self, query: str, limit: int = 20) -> list[Hit]:
@@ -77,30 +110,40 @@ class SearchIndex:
         parsed = parse_query(query)
         if parsed.is_empty:
             return self.search(query, limit)
-        return self._rank(parsed, range(len(self.docs)), limit)
+        return self._rank(parsed, range(len(self.records)), limit)
 
     def _candidates(self, parsed: Query) -> Sequence[int]:
-        if len(self.docs) <= EXACT_LIMIT:
-            return range(len(self.docs))
-        scores = np.zeros(len(self.docs), dtype=np.float32)
+        if len(self.records) <= EXACT_LIMIT:
+            return range(len(self.records))
+        scores = np.zeros(len(self.records), dtype=np.float32)
         keys = query_keys(parsed)
         self._head.accumulate(keys, 1.0, scores)
         self._body.accumulate(keys, BODY_KEY_FACTOR, scores)
         candidates = np.flatnonzero(scores)
-        if len(candidates) > CANDIDATES:
-            top = np.argpartition(scores[candidates], -CANDIDATES)[-CANDIDATES:]
+        wanted = max(20, min(CANDIDATES, UNIT_BUDGET // max(1, len(parsed.units))))
+        if len(candidates) > wanted:
+            top = np.argpartition(scores[candidates], -wanted)[-wanted:]
             candidates = candidates[top]
         return candidates.tolist()
 
     def _rank(self, parsed: Query, candidates, limit: int) -> list[Hit]:
         ranked: list[tuple[tuple[bool, float, int], int, Scored]] = []
         for index in candidates:
-            doc = self.docs[index]
+            doc = self.doc(index)
             scored = score_doc(doc, parsed)
             if scored is not None:
                 ranked.append((scored.rank_key(doc), index, scored))
         ranked.sort(key=lambda item: (item[0], -item[1]), reverse=True)
-        return [self._hit(self.docs[i], parsed, s.score) for _, i, s in ranked[:limit]]
+        return [self._hit(self.doc(i), parsed, s.score) for _, i, s in ranked[:limit]]
+
+    def _default_list(self, limit: int) -> list[int]:
+        """For an empty query: procedures first, then FAQs, contacts, scripts, each by title."""
+        if self._default_order is None:
+            records = self.records
+            self._default_order = sorted(
+                range(len(records)), key=lambda i: (TYPE_ORDER.get(records[i][R_TYPE], 9), records[i][R_TITLE])
+            )
+        return self._default_order[:limit]
 
     def _hit(self, doc: SearchDoc, parsed: Query | None, score: float) -> Hit:
         spans: dict[str, tuple[tuple[int, int], ...]] = {}

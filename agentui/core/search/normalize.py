@@ -41,6 +41,8 @@ _NOT_KEPT = re.compile(rf"[^\w{_CJK_CLASS}]|_")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _UNITS = re.compile(rf"[{_CJK_CLASS}]+|[0-9]+|[^\W\d_{_CJK_CLASS}]+")
 CJK_RUN = re.compile(rf"[{_CJK_CLASS}]+")
+WORDS = re.compile(rf"[0-9]+|[^\W\d_{_CJK_CLASS}]+")
+"""Non-Chinese units: digit groups and Latin/Cyrillic/other-script words."""
 
 
 def fold(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -57,3 +58,38 @@ def run_pinyin(run: str) -> RunPinyin:
 
 def _initial(syllable: str) -> str:
     return syllable[:1]
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> tuple[frozenset[str], frozenset[str]]:
+    """Every toneless syllable pypinyin knows, and every prefix of one (for half-typed input)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            plain = unicodedata.normalize("NFD", reading.replace("ü", "v"))
+            syllables.add("".join(c for c in plain if not unicodedata.combining(c)))
+    prefixes = {s[:i] for s in syllables for i in range(1, len(s) + 1)}
+    return frozenset(syllables), frozenset(prefixes)
+
+
+@lru_cache(maxsize=4096)
+def is_pinyin_like(text: str) -> bool:
+    """Can `text` be read as pinyin syllables (the last one possibly half-typed)? English words
+    mostly cannot, which spares every candidate a pinyin scan for `the` or `forwarding`."""
+    if not text.isascii() or not text.isalpha() or len(text) > 40:
+        return False
+    syllables, prefixes = _syllables()
+    reachable = [False] * (len(text) + 1)
+    reachable[0] = True
+    for start in range(len(text)):
+        if not reachable[start]:
+            continue
+        for end in range(start + 1, min(len(text), start + 6) + 1):
+            piece = text[start:end]
+            if piece in syllables:
+                reachable[end] = True
+            elif end == len(text) and piece in prefixes:
+                return True
+    return reachable[-1]

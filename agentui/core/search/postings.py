@@ -21,12 +21,6 @@ def _latin_keys(word: str, keys: set[str]) -> None:
         keys.add(word[i:i + 2])
 
 
-def _body_word_keys(word: str, keys: set[str]) -> None:
-    """Body words: whole word and start only; bigrams of every body word would dominate build time."""
-    keys.add("^" + word[:2])
-    keys.add("=" + word)
-
-
 def _cjk_keys(run: str, keys: set[str], *, unigrams: bool) -> None:
     if unigrams:
         keys.update(run)
@@ -40,25 +34,44 @@ def _digit_keys(digits: str, keys: set[str]) -> None:
             keys.add("#" + group[i:i + 3])
 
 
+def _word_keys(words: list[str]) -> set[str]:
+    """Bigrams (typos, substrings), starts (prefix typing) and whole words of short-field words."""
+    keys = {w[i:i + 2] for w in words for i in range(len(w) - 1)}
+    keys.update(["^" + w[:1] for w in words])
+    keys.update(["^" + w[:2] for w in words])
+    keys.update(["=" + w for w in words])
+    return keys
+
+
 def doc_keys(doc: SearchDoc) -> tuple[set[str], set[str]]:
-    """Keys of the short fields (with pinyin and single characters) and of the body."""
+    """Keys of the short fields (with pinyin and single characters) and of the body.
+
+    Body words get whole-word and start keys only: bigrams of every body word would double the
+    postings for little recall, since typos are aimed at titles and aliases."""
+    head_words: list[str] = []
+    head_runs: list[str] = []
+    pinyin_strings: list[str] = []
     head: set[str] = set()
     body: set[str] = set()
     for field in doc.fields:
-        keys = body if field.name == BODY else head
-        in_body = field.name == BODY
-        for unit in split_units(field.text):
-            if is_cjk(unit[0]):
-                _cjk_keys(unit, keys, unigrams=not in_body)
-            elif in_body:
-                _body_word_keys(unit, keys)
-            else:
-                _latin_keys(unit, keys)
+        units = split_units(field.text)
+        if field.name == BODY:
+            runs = [u for u in units if is_cjk(u[0])]
+            body.update([u[i:i + 2] for u in runs for i in range(len(u) - 1)])
+            words = [u for u in units if not is_cjk(u[0])]
+            body.update(["^" + w[:2] for w in words])
+            body.update(["=" + w for w in words])
+            continue
+        for unit in units:
+            (head_runs if is_cjk(unit[0]) else head_words).append(unit)
         for run in field.runs:
-            _latin_keys(run.pinyin.joined, head)
-            head.update("^" + syllable[:1] for syllable in run.pinyin.syllables)
+            pinyin_strings.append(run.pinyin.joined)
             if len(run.pinyin.initials) >= 2:
-                _latin_keys(run.pinyin.initials, head)
+                pinyin_strings.append(run.pinyin.initials)
+            head.update(["^" + syllable[:1] for syllable in run.pinyin.syllables])
+    head.update([c for run in head_runs for c in run])
+    head.update([run[i:i + 2] for run in head_runs for i in range(len(run) - 1)])
+    head |= _word_keys(head_words + pinyin_strings)
     _digit_keys(doc.phone_digits, head)
     _digit_keys(doc.body_digits, body)
     return head, body

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units
-from agentui.core.search.pinyin import RunPinyin, run_pinyin
+from agentui.core.search.pinyin import RunPinyin, is_pinyin_like, run_pinyin
 from agentui.core.search.synonyms import run_variants, word_alternatives
 
 CJK, WORD, DIGITS = "cjk", "word", "digits"
-MAX_UNITS = 12
+MAX_UNITS = 8
 MAX_RUN = 12
 """Chinese runs are scored in O(len²); longer runs (pasted text) are cut into pieces of this size."""
 FILLERS = ("怎么办", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "请问", "一下", "我想", "我要", "帮我", "可以", "能不能", "吗", "呢", "吧", "啊")
@@ -26,6 +26,8 @@ class Unit:
     """Chinese runs: each character's share of the unit (0 for fillers)."""
     required: bool = True
     """Counts for the all-words-matched rule (a lone Chinese character, e.g. 卡 in eSIM卡, does not)."""
+    pinyin_like: bool = False
+    """A Latin word that reads as pinyin (`buka`, `zhuxiao`): worth testing against pinyin keys."""
     variants: tuple[Unit, ...] = ()
     """The same unit said with thesaurus alternatives (原因 -> 理由); they match slightly lower."""
 
@@ -68,18 +70,21 @@ def parse_query(raw: str) -> Query:
             variants = tuple(
                 Unit(v, CJK, weight, None, _char_weights(v), required=len(piece) > 1) for v in run_variants(piece)
             )
-            units.append(Unit(piece, CJK, weight, run_pinyin(piece), weights, len(piece) > 1, variants))
+            units.append(
+                Unit(piece, CJK, weight, run_pinyin(piece), weights, required=len(piece) > 1, variants=variants)
+            )
         elif piece.isdigit() and len(piece) >= 3:
             units.append(Unit(piece, DIGITS, 1.0))
         else:
-            variants = tuple(Unit(a, WORD, 1.0) for a in word_alternatives(piece))
-            units.append(Unit(piece, WORD, 1.0, variants=variants))
+            variants = tuple(Unit(a, WORD, 1.0, pinyin_like=is_pinyin_like(a)) for a in word_alternatives(piece))
+            units.append(Unit(piece, WORD, 1.0, pinyin_like=is_pinyin_like(piece), variants=variants))
     phrases: list[Phrase] = []
     for first in range(len(units)):
         for last in range(min(len(units), first + 4) - 1, first, -1):
             group = units[first:last + 1]
-            if all(u.kind == WORD and u.text.isascii() and u.text.isalpha() for u in group):
-                phrases.append(Phrase(first, last, "".join(u.text for u in group)))
+            joined = "".join(u.text for u in group)
+            if all(u.kind == WORD for u in group) and is_pinyin_like(joined):
+                phrases.append(Phrase(first, last, joined))
     digit_groups = [u for u in split_units(folded) if u.isdigit()]
     joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
     return Query(raw, tuple(units), tuple(phrases), joined_digits)

@@ -14,6 +14,8 @@ from agentui.core.search.synonyms import SYNONYM_FACTOR
 # How much each kind of match is worth before the field weight.
 EXACT, PREFIX, SUFFIX, PINYIN, INSIDE, INITIALS, HOMOPHONE, FUZZY = 1.0, 0.9, 0.85, 0.9, 0.7, 0.75, 0.85, 0.85
 LONE_CHAR = 0.5
+MAX_INITIALS = 6
+"""Initials queries (`bk`, `llk bk`) are short; a longer word is never read as initials."""
 MATCHED = 0.3
 """A unit scoring at least this counts as matched, for the all-words-first rule."""
 FUZZY_CUTOFF = 0.7
@@ -69,8 +71,8 @@ def _score_unit(doc: SearchDoc, unit: Unit) -> float:
     if unit.kind == CJK:
         return _score_cjk(doc.fields, unit)
     if unit.kind == DIGITS:
-        return max(_digits_score(doc, unit.text), _score_word(doc.fields, unit.text))
-    return _score_word(doc.fields, unit.text)
+        return max(_digits_score(doc, unit.text), _score_word(doc.fields, unit.text, False))
+    return _score_word(doc.fields, unit.text, unit.pinyin_like)
 
 
 def _digits_score(doc: SearchDoc, digits: str) -> float:
@@ -81,23 +83,24 @@ def _digits_score(doc: SearchDoc, digits: str) -> float:
     return 0.0
 
 
-def _score_word(fields: tuple[FieldText, ...], word: str) -> float:
+def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> float:
     best = 0.0
     for field in fields:
         if field.weight <= best:
             break
         value = 0.0
-        if word in field.tokens:
+        words = field.words
+        if f" {word} " in words:
             value = EXACT
         else:
-            if len(word) >= 2 and any(t.startswith(word) for t in field.token_list):
+            if len(word) >= 2 and f" {word}" in words:
                 value = PREFIX
-            elif len(word) >= 3 and any(t.endswith(word) for t in field.token_list):
+            elif len(word) >= 3 and f"{word} " in words:
                 value = SUFFIX  # the head of a compound: sim in esim
             elif len(word) >= 3 and word in field.text:
                 value = INSIDE
-            if value < PINYIN and field.runs and word.isascii() and word.isalpha():
-                value = max(value, _pinyin_in_field(field, word))
+            if value < PINYIN and field.runs and (pinyin_like or 2 <= len(word) <= MAX_INITIALS and word.isascii()):
+                value = max(value, _pinyin_in_field(field, word, full=pinyin_like))
             if value < FUZZY * FUZZY_CUTOFF and len(word) >= 4 and field.token_list:
                 match = process.extractOne(
                     word, field.token_list, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
@@ -108,17 +111,17 @@ def _score_word(fields: tuple[FieldText, ...], word: str) -> float:
     return best
 
 
-def _pinyin_in_field(field: FieldText, text: str) -> float:
+def _pinyin_in_field(field: FieldText, text: str, full: bool = True) -> float:
     """Full pinyin from a syllable start (a trailing partial syllable is fine), else initials."""
     best = 0.0
     for run in field.runs:
         pinyin = run.pinyin
-        position = pinyin.joined.find(text)
+        position = pinyin.joined.find(text) if full else -1
         while position != -1:
             if position in pinyin.starts:
                 return PINYIN
             position = pinyin.joined.find(text, position + 1)
-        if len(text) >= 2 and text in pinyin.initials:
+        if 2 <= len(text) <= MAX_INITIALS and text in pinyin.initials:
             best = INITIALS
     return best
 
@@ -129,6 +132,32 @@ def _best_pinyin(fields: tuple[FieldText, ...], text: str) -> float:
         if field.runs and field.weight > best:
             best = max(best, field.weight * _pinyin_in_field(field, text))
     return best
+
+
+def cjk_cover(run: str, text: str) -> list[tuple[int, int]]:
+    """Greedy left-to-right pieces (≥ 2 characters) of `run` that occur in `text`.
+
+    A piece can only be as long as its chain of consecutive bigrams found in the text, so one pass
+    of bigram tests bounds the longer substring tests (the body is long; this is the hot path)."""
+    length = len(run)
+    present = [run[i:i + 2] in text for i in range(length - 1)]
+    if not any(present):
+        return []
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start < length - 1:
+        if not present[start]:
+            start += 1
+            continue
+        chain_end = start
+        while chain_end < length - 1 and present[chain_end]:
+            chain_end += 1
+        end = chain_end + 1  # the longest piece the bigram chain allows
+        while end - start > 2 and run[start:end] not in text:
+            end -= 1
+        pieces.append((start, end))
+        start = end
+    return pieces
 
 
 def _score_cjk(fields: tuple[FieldText, ...], unit: Unit) -> float:
@@ -148,17 +177,10 @@ def _score_cjk(fields: tuple[FieldText, ...], unit: Unit) -> float:
             continue
         if length == 1:
             continue  # a lone character in a long text says nothing (and the body has no such key)
-        start = 0
-        while start < length - 1:
-            end = length
-            while end - start >= 2 and run[start:end] not in text:
-                end -= 1
-            if end - start >= 2:
-                for i in range(start, end):
-                    best[i] = max(best[i], weight)
-                start = end
-            else:
-                start += 1
+        for start, end in cjk_cover(run, text):
+            for i in range(start, end):
+                if best[i] < weight:
+                    best[i] = weight
         if field.name != BODY:
             # A leftover single character (选 in 选哪个运营商) still counts a little in a short field.
             for i, char in enumerate(run):
