@@ -39,8 +39,8 @@ class FieldText:
     """The unfolded text, kept for the highlighted fields (offsets are mapped back at highlight time)."""
     words: str
     """Non-Chinese words (Latin, Cyrillic, digits) as ` w1 w2 `: exact, prefix and suffix tests are
-    substring tests (`" w "`, `" w"`, `"w "`) done in C."""
-    token_list: tuple[str, ...]
+    substring tests (`" w "`, `" w"`, `"w "`) done in C. Kept as one string, not a tuple of words:
+    at 100k entries a tuple per field cost more memory than the texts themselves."""
     runs: tuple[PinyinRun, ...]
     """Chinese runs with pinyin (head fields only)."""
 
@@ -63,12 +63,9 @@ HIGHLIGHTED = (TITLE, TITLE_EN)
 
 def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
     text = fold(original)
-    tokens = tuple(dict.fromkeys(WORDS.findall(text)))
+    words = " " + " ".join(dict.fromkeys(WORDS.findall(text))) + " "
     runs = tuple(PinyinRun(m.start(), run_pinyin(m.group(0))) for m in CJK_RUN.finditer(text)) if with_pinyin else ()
-    return FieldText(
-        name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None,
-        " " + " ".join(tokens) + " ", tokens, runs,
-    )
+    return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, words, runs)
 
 
 def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:

@@ -23,8 +23,9 @@ CANDIDATES = 60
 UNIT_BUDGET = 200
 """Re-ranking cost grows with candidates x query words; long queries (more specific keys, so a
 sharper pre-ranking) get fewer candidates."""
-DOC_CACHE = 32768
-"""Scoring views kept built; on a big KB the rest are rebuilt from records when they are candidates."""
+DOC_CACHE = 16384
+"""Scoring views kept built (about 4 KB each); the rest are rebuilt from records when they are
+candidates. Small KBs keep every view."""
 BODY_KEY_FACTOR = 0.5
 TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
 
@@ -75,7 +76,7 @@ class SearchIndex:
     def from_records(cls, records: list[Record]) -> SearchIndex:
         names = operator_names(records)
         head, body = PostingsBuilder(), PostingsBuilder()
-        keep = len(records) <= DOC_CACHE
+        keep = len(records) <= EXACT_LIMIT
         docs: dict[int, SearchDoc] = {}
         for index, record in enumerate(records):
             doc = build_doc(record, names)

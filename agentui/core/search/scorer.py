@@ -101,9 +101,9 @@ def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> 
                 value = INSIDE
             if value < PINYIN and field.runs and (pinyin_like or 2 <= len(word) <= MAX_INITIALS and word.isascii()):
                 value = max(value, _pinyin_in_field(field, word, full=pinyin_like))
-            if value < FUZZY * FUZZY_CUTOFF and len(word) >= 4 and field.token_list:
+            if value < FUZZY * FUZZY_CUTOFF and len(word) >= 4 and len(words) > 2:
                 match = process.extractOne(
-                    word, field.token_list, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
+                    word, words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
                 )
                 if match is not None:
                     value = max(value, FUZZY * match[1])
