@@ -30,3 +30,7 @@ class NoActiveCase(StoreError):
 
 class CaseNotFound(StoreError):
     pass
+
+
+class SaveNotConfirmed(StoreError):
+    """The new version is in place but its flush to disk failed: it may not survive a power cut."""

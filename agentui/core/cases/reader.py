@@ -1,0 +1,74 @@
+"""Lock-free, read-only view of a data dir's cases, for `agentui cases` while a console runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agentui.core.cases.errors import StoreError
+from agentui.core.cases.history import cases_in_table, newest_first, read_month_readonly
+from agentui.core.cases.layout import ACTIVE_TABLE, StorePaths, month_of_case
+from agentui.core.cases.model import Case
+from agentui.core.cases.settle import settle_duplicate
+from agentui.core.cases.storage import CorruptFile, load_tables
+
+
+@dataclass(slots=True)
+class HistorySnapshot:
+    active: Case | None = None
+    closed: list[Case] = field(default_factory=list)
+    """Newest call first."""
+    problems: list[str] = field(default_factory=list)
+    """Files or records that could not be read; shown to the user, never hidden."""
+
+    def all_cases(self) -> list[Case]:
+        """The active case (if any) first, then history, newest first."""
+        return ([self.active] if self.active else []) + self.closed
+
+    def find(self, case_id: str) -> Case | None:
+        return next((case for case in self.all_cases() if case.id == case_id), None)
+
+
+def read_history(data_dir: Path) -> HistorySnapshot:
+    """Read every case without taking the lock and without changing anything on disk.
+
+    Files are replaced by rename, so each one read is whole. The active file is read before and
+    after the history: a case closed (or reopened) meanwhile is then found in one place or the
+    other, never lost, and a case seen in both is settled exactly as the console would.
+    """
+    paths = StorePaths(Path(data_dir).expanduser())
+    if not paths.data_dir.is_dir():
+        raise StoreError(f"No data dir at {paths.data_dir} (no cases have been saved there).")
+    snapshot = HistorySnapshot()
+    before = _read_active(paths, snapshot.problems)
+    closed: dict[str, Case] = {}
+    for month in paths.months():
+        cases, problems = read_month_readonly(paths, month)
+        snapshot.problems.extend(problems)
+        for case in cases:
+            closed[case.id] = case
+    after = _read_active(paths, [])
+    if before is not None and (after is None or after.id != before.id) and before.id not in closed:
+        cases, _ = read_month_readonly(paths, month_of_case(before.id, before.opened_at))
+        closed.update((case.id, case) for case in cases if case.id == before.id)
+        if before.id not in closed:
+            closed[before.id] = before  # cannot happen with the store's write order; never drop it
+    if after is not None and after.id in closed:
+        if settle_duplicate(after, closed[after.id]) == "active":
+            del closed[after.id]
+        else:
+            after = None
+    snapshot.active = after
+    snapshot.closed = newest_first(list(closed.values()))
+    return snapshot
+
+
+def _read_active(paths: StorePaths, problems: list[str]) -> Case | None:
+    try:
+        tables = load_tables(paths.active)
+    except CorruptFile as bad:
+        problems.append(f"{paths.relative(paths.active)} {bad.reason}; skipped.")
+        return None
+    cases, bad_records = cases_in_table(tables, ACTIVE_TABLE, paths.relative(paths.active))
+    problems.extend(bad_records)
+    return cases[0] if cases else None

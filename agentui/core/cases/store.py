@@ -1,0 +1,366 @@
+"""The TinyDB case store: `open_store(data_dir)` locks the dir, recovers, and saves every change durably."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from agentui.core.cases.atomic import FILE_MODE, ensure_private_dir, is_temp_name, remove_leftover_temps
+from agentui.core.cases.errors import (
+    CaseAlreadyOpen,
+    CaseNotFound,
+    NoActiveCase,
+    SaveNotConfirmed,
+    StoreError,
+)
+from agentui.core.cases.history import CaseFilter, HistoryPartitions, case_from_doc
+from agentui.core.cases.layout import ACTIVE_DOC_ID, ACTIVE_TABLE, StorePaths, new_case_id
+from agentui.core.cases.lock import DataDirLock
+from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
+from agentui.core.cases.redact import redact_case
+from agentui.core.cases.settle import settle_duplicate
+from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, move_aside
+
+
+def open_store(data_dir: Path) -> TinyCaseStore:
+    """Create the data dir (0700) if needed, take its lock, tidy after a crash and load the active case.
+
+    Raises `StoreLocked` if another agentui holds the dir and `StoreError` if it cannot be used;
+    anything recovered or moved aside is described in `store.recovery_notes`. History is not
+    parsed here (50,000 cases would take a second): a month file damaged inside, rather than at
+    its ends, is moved aside when first read, and its note is appended to `recovery_notes` then.
+    """
+    paths = StorePaths(Path(data_dir).expanduser())
+    try:
+        ensure_private_dir(paths.data_dir)
+    except OSError as exc:
+        raise StoreError(f"Cannot use data dir {paths.data_dir}: {exc.strerror or exc}.") from exc
+    lock = DataDirLock(paths.lock, paths.data_dir)
+    lock.acquire()
+    try:
+        try:
+            for directory in (paths.cases_dir, paths.history_dir):
+                ensure_private_dir(directory)
+                remove_leftover_temps(directory)
+                _make_files_private(directory)
+        except OSError as exc:
+            raise StoreError(f"Cannot prepare {paths.cases_dir}: {exc.strerror or exc}.") from exc
+        store = TinyCaseStore(paths, lock)
+        store._load()
+    except BaseException:
+        lock.release()
+        raise
+    return store
+
+
+def _make_files_private(directory: Path) -> None:
+    for entry in os.scandir(directory):
+        if entry.is_file(follow_symlinks=False) and not is_temp_name(entry.name):
+            if entry.stat(follow_symlinks=False).st_mode & 0o777 != FILE_MODE:
+                os.chmod(entry.path, FILE_MODE)
+
+
+class TinyCaseStore:
+    """`CaseStore` on TinyDB files. In memory it mirrors what is on disk: a save that fails leaves
+    both as they were, so trying again is always safe.
+
+    `SaveNotConfirmed` is the one exception: the change is in place (and memory follows it) but
+    the disk did not confirm the flush, which the agent should hear about.
+    """
+
+    def __init__(self, paths: StorePaths, lock: DataDirLock) -> None:
+        self.paths = paths
+        self.data_dir = paths.data_dir
+        self.recovery_notes: list[str] = []
+        self.last_redactions: tuple[str, ...] = ()
+        """What redaction removed in the latest save, including `close()`'s summary."""
+        self._lock = lock
+        self._mutex = threading.RLock()
+        self._active_storage = AtomicJSONStorage(paths.active)
+        self._active_db = TinyDB(storage=lambda: self._active_storage)
+        self._active: Case | None = None
+        self._active_synced = False
+        self._history = HistoryPartitions(paths, self.recovery_notes.append)
+        self._closed = False
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def active(self) -> Case | None:
+        with self._mutex:
+            self._check_open()
+            return _copy(self._active)
+
+    def open_case(self) -> Case:
+        with self._mutex:
+            self._check_open()
+            if self._active is not None:
+                raise CaseAlreadyOpen(f"Case {self._active.id} is still open; wrap it up before starting a new one.")
+            now = datetime.now(UTC)
+            case_id = new_case_id(now)
+            while self._history.get(case_id) is not None:
+                case_id = new_case_id(now)
+            case = Case(id=case_id, opened_at=_iso(now))
+            return self._save_active(case).case
+
+    def update(
+        self,
+        *,
+        caller: Caller | None = None,
+        category: str | None = None,
+        notes: str | None = None,
+    ) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            changes: dict[str, Any] = {}
+            if caller is not None:
+                changes["caller"] = Caller(caller.name, caller.phone, caller.operator)
+            if category is not None:
+                changes["category"] = category
+            if notes is not None:
+                changes["notes"] = notes
+            return self._save_active(replace(case, **changes))
+
+    def tick_step(self, procedure_id: str, step: int, done: bool) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            steps = {pid: list(numbers) for pid, numbers in case.steps.items()}
+            ticked = set(steps.get(procedure_id, ()))
+            if done:
+                ticked.add(int(step))
+            else:
+                ticked.discard(int(step))
+            if ticked:
+                steps[procedure_id] = sorted(ticked)
+            else:
+                steps.pop(procedure_id, None)
+            return self._save_active(replace(case, steps=steps))
+
+    def record_article(self, entry_id: str) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            if entry_id in case.articles:
+                return self._save_active(case)
+            return self._save_active(replace(case, articles=[*case.articles, entry_id]))
+
+    def record_script(self, entry_id: str) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            if entry_id in case.scripts:
+                return self._save_active(case)
+            return self._save_active(replace(case, scripts=[*case.scripts, entry_id]))
+
+    def close(self, disposition: Disposition, summary: str) -> Case:
+        """History first, then the active file: a crash in between leaves the case in both, which
+        the next open settles (see `settle_duplicate`), so it is never lost nor listed twice."""
+        with self._mutex:
+            case = self._require_active()
+            now = datetime.now(UTC)
+            closed, messages = redact_case(
+                replace(
+                    case,
+                    closed_at=_iso(now),
+                    disposition=Disposition(disposition).value,
+                    summary=summary,
+                    duration_s=_seconds_since(case.opened_at, now),
+                )
+            )
+            try:
+                self._history.put(closed)
+            except StoreError as exc:
+                if isinstance(exc, SaveNotConfirmed):
+                    self._undo(lambda: self._history.remove(closed.id, closed.opened_at))
+                raise StoreError(_failed("close", case.id, exc, "It is still open")) from exc
+            try:
+                self._active_table().remove(doc_ids=[ACTIVE_DOC_ID])
+            except SaveNotConfirmed:
+                self._active, self._active_synced = None, True
+                self.last_redactions = messages
+                raise
+            except StoreError as exc:
+                self._active_synced = False
+                self._undo(lambda: self._history.remove(closed.id, closed.opened_at))
+                raise StoreError(_failed("close", case.id, exc, "It is still open")) from exc
+            self._active, self._active_synced = None, True
+            self.last_redactions = messages
+            return _copy(closed)
+
+    def reopen(self, case_id: str) -> Case:
+        """Active file first, then history: the mirror image of `close`, settled the same way."""
+        with self._mutex:
+            self._check_open()
+            if self._active is not None:
+                raise CaseAlreadyOpen(f"Case {self._active.id} is still open; wrap it up before reopening {case_id}.")
+            closed = self._history.get(case_id)
+            if closed is None:
+                raise CaseNotFound(f"No closed case {case_id} in {self.data_dir}.")
+            reopened = replace(closed, closed_at=None, disposition=None, duration_s=None)
+            try:
+                self._write_active(reopened)
+                self._history.remove(case_id, closed.opened_at)
+            except SaveNotConfirmed as exc:
+                if self._history.get(case_id) is None:  # the history write is the one unconfirmed
+                    self._active, self._active_synced = reopened, True
+                    raise
+                self._abandon_reopen()
+                raise StoreError(_failed("reopen", case_id, exc, "It stays closed")) from exc
+            except StoreError as exc:
+                self._abandon_reopen()
+                raise StoreError(_failed("reopen", case_id, exc, "It stays closed")) from exc
+            self._active, self._active_synced = reopened, True
+            return _copy(reopened)
+
+    def get(self, case_id: str) -> Case | None:
+        with self._mutex:
+            self._check_open()
+            if self._active is not None and self._active.id == case_id:
+                return _copy(self._active)
+            return _copy(self._history.get(case_id))
+
+    def history(
+        self,
+        *,
+        text: str = "",
+        operator: str = "",
+        disposition: str = "",
+        limit: int = 50,
+    ) -> Sequence[Case]:
+        """Newest call first; `limit` <= 0 means all. Searching text in old months reads their files."""
+        with self._mutex:
+            self._check_open()
+            wanted = CaseFilter(text=text, operator=operator, disposition=str(disposition or ""))
+            if self._active is not None:
+                wanted = replace(wanted, exclude_id=self._active.id)
+            return [_copy(case) for case in self._history.search(wanted, limit)]
+
+    def close_store(self) -> None:
+        with self._mutex:
+            if self._closed:
+                return
+            self._closed = True
+            self._history.close()
+            self._active_db.close()
+            self._lock.release()
+
+    def __enter__(self) -> TinyCaseStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close_store()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _save_active(self, case: Case) -> SaveResult:
+        stored, messages = redact_case(case)
+        if not (self._active_synced and stored == self._active):
+            self._write_active(stored)
+        self.last_redactions = messages
+        return SaveResult(case=_copy(stored), redactions=messages)
+
+    def _write_active(self, case: Case) -> None:
+        """One atomic write of the small active file; history is never touched by an autosave."""
+        table = self._active_table()
+        try:
+            if table.contains(doc_id=ACTIVE_DOC_ID):
+                table.update(case.to_dict(), doc_ids=[ACTIVE_DOC_ID])
+            else:
+                table.insert(Document(case.to_dict(), doc_id=ACTIVE_DOC_ID))
+        except SaveNotConfirmed:
+            self._active, self._active_synced = case, False
+            raise
+        except StoreError:
+            self._active_synced = False
+            raise
+        self._active, self._active_synced = case, True
+
+    def _active_table(self) -> Table:
+        return self._active_db.table(ACTIVE_TABLE)
+
+    def _load(self) -> None:
+        rel = self.paths.relative(self.paths.active)
+        try:
+            docs = (self._active_storage.read() or {}).get(ACTIVE_TABLE) or {}
+            found = case_from_doc(docs.get(str(ACTIVE_DOC_ID)))
+            if set(docs) - {str(ACTIVE_DOC_ID)} or (docs and found is None):
+                raise CorruptFile(self.paths.active, "does not hold one readable case")
+        except CorruptFile as bad:
+            moved = move_aside(self.paths.active)
+            self._active_storage.close()
+            self.recovery_notes.append(
+                f"{rel} {bad.reason}; moved aside to {moved.name} (nothing deleted). "
+                "The call in progress could not be restored: its notes are in that file."
+            )
+            found = None
+        self._active, self._active_synced = found, True
+        self._history.check_ends()
+        if found is not None:
+            self._settle(found)
+
+    def _settle(self, active: Case) -> None:
+        closed = self._history.get(active.id)
+        if closed is None:
+            return
+        try:
+            if settle_duplicate(active, closed) == "history":
+                self._active, self._active_synced = None, False
+                self._active_table().remove(doc_ids=[ACTIVE_DOC_ID])
+                self._active_synced = True
+                self.recovery_notes.append(
+                    f"Case {active.id} was being closed or reopened when agentui stopped; it is closed, in history."
+                )
+            else:
+                self._history.remove(closed.id, closed.opened_at)
+                self.recovery_notes.append(f"Case {active.id} was changed after a failed wrap-up; it is open again.")
+        except StoreError as exc:
+            self.recovery_notes.append(f"Could not tidy case {active.id} after a crash ({exc}); will retry next start.")
+
+    def _abandon_reopen(self) -> None:
+        self._active, self._active_synced = None, False
+        self._undo(lambda: self._active_table().remove(doc_ids=[ACTIVE_DOC_ID]))
+
+    def _undo(self, action: Any) -> None:
+        """Best effort: if even the undo fails, both copies exist and the next open settles them."""
+        try:
+            action()
+        except StoreError:
+            pass
+
+    def _require_active(self) -> Case:
+        self._check_open()
+        if self._active is None:
+            raise NoActiveCase("No case is open: start one first (F2).")
+        return self._active
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"The case store for {self.data_dir} is closed.")
+
+
+def _failed(action: str, case_id: str, error: StoreError, outcome: str) -> str:
+    reason = getattr(error, "reason", str(error))
+    return f"Could not {action} case {case_id} ({reason}). {outcome}; try again."
+
+
+def _copy(case: Case | None) -> Case | None:
+    return None if case is None else Case.from_dict(case.to_dict())
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _seconds_since(opened_at: str, now: datetime) -> int:
+    try:
+        opened = datetime.fromisoformat(opened_at)
+    except ValueError:
+        return 0
+    if opened.tzinfo is None:
+        opened = opened.replace(tzinfo=UTC)
+    return max(0, int((now - opened).total_seconds()))
