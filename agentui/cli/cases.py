@@ -3,8 +3,202 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from agentui import locations
+from agentui.core.cases.errors import StoreError
+from agentui.core.cases.model import Case
+from agentui.core.cases.reader import HistorySnapshot, read_history
+from agentui.core.cases.redact import mask_case
+
+CSV_COLUMNS = (
+    "id", "opened_at", "closed_at", "duration_s", "disposition", "caller_name", "caller_phone",
+    "caller_operator", "category", "summary", "notes", "steps", "articles", "scripts",
+)  # fmt: skip
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    cases = commands.add_parser("cases", help="list, show and export cases")
-    cases.set_defaults(handler=lambda args: (print("not implemented yet"), 1)[1])
+    cases = commands.add_parser("cases", help="list, show and export cases (works while a console runs)")
+    _add_data_option(cases)
+    actions = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="newest cases first, one line each")
+    listing.add_argument("--limit", type=int, default=50, metavar="N", help="at most N cases (0: all; default 50)")
+    _add_common_options(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser("show", help="one case in full")
+    show.add_argument("case_id", metavar="ID")
+    _add_common_options(show)
+    show.set_defaults(handler=run_show)
+
+    export = actions.add_parser("export", help="every case to standard output")
+    export.add_argument("--format", choices=("json", "csv", "md"), default="json", help="default: json")
+    _add_common_options(export)
+    export.set_defaults(handler=run_export)
+
+
+def _add_data_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a default here would overwrite a --data given at another level of the command.
+    parser.add_argument("--data", dest="cases_data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="data directory (default: $AGENTUI_DATA_DIR or the user data dir)")
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    _add_data_option(parser)
+    parser.add_argument("--mask", action="store_true", help="mask phone and passport numbers")
+
+
+def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
+    data_dir = locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
+    snapshot = read_history(data_dir)
+    for problem in snapshot.problems:
+        print(f"agentui cases: warning: {problem}", file=sys.stderr)
+    return snapshot
+
+
+def _cases(snapshot: HistorySnapshot, mask: bool) -> Iterable[Case]:
+    for case in snapshot.all_cases():
+        yield mask_case(case) if mask else case
+
+
+def run_list(args: argparse.Namespace) -> int:
+    try:
+        snapshot = _snapshot(args)
+    except StoreError as exc:
+        return _fail(exc)
+    shown = 0
+    for case in _cases(snapshot, args.mask):
+        if 0 < args.limit <= shown:
+            break
+        print(list_line(case))
+        shown += 1
+    if shown == 0:
+        print("No cases yet.", file=sys.stderr)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    try:
+        snapshot = _snapshot(args)
+    except StoreError as exc:
+        return _fail(exc)
+    case = snapshot.find(args.case_id.strip().upper())
+    if case is None:
+        return _fail(f"no case {args.case_id} in {locations.data_dir(getattr(args, 'cases_data', None) or args.data)}")
+    sys.stdout.write(render_text(mask_case(case) if args.mask else case))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        snapshot = _snapshot(args)
+    except StoreError as exc:
+        return _fail(exc)
+    cases = _cases(snapshot, args.mask)
+    writers = {"json": write_json, "csv": write_csv, "md": write_markdown}
+    writers[args.format](cases, sys.stdout)
+    if snapshot.problems:
+        print(f"agentui cases: export incomplete: {len(snapshot.problems)} problem(s) above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fail(error: object) -> int:
+    print(f"agentui cases: error: {error}", file=sys.stderr)
+    return 1
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def _when(iso: str | None) -> str:
+    return iso.replace("T", " ")[:16] + "Z" if iso else "-"
+
+
+def list_line(case: Case) -> str:
+    status = case.disposition or ("open" if case.is_open else "closed")
+    summary = " ".join(case.summary.split())[:40]
+    fields = (
+        case.id, _when(case.opened_at), _duration(case.duration_s), status,
+        case.caller.operator or "-", case.caller.name or "-", case.caller.phone or "-", summary,
+    )  # fmt: skip
+    return "  ".join(fields).rstrip()
+
+
+def render_text(case: Case) -> str:
+    status = "open" if case.is_open else f"closed, {case.disposition or '-'}"
+    steps = "; ".join(f"{pid}: {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
+    caller = " · ".join(part for part in (case.caller.name, case.caller.phone, case.caller.operator) if part)
+    lines = [
+        f"Case {case.id} ({status})",
+        f"Opened:   {case.opened_at}",
+        f"Closed:   {case.closed_at or '-'}",
+        f"Duration: {_duration(case.duration_s)}",
+        f"Caller:   {caller or '-'}",
+        f"Category: {case.category or '-'}",
+        f"Steps:    {steps or '-'}",
+        f"Articles: {', '.join(case.articles) or '-'}",
+        f"Scripts:  {', '.join(case.scripts) or '-'}",
+        f"Summary:  {case.summary or '-'}",
+        "",
+        "Notes:",
+        case.notes,
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_json(cases: Iterable[Case], out: TextIO) -> None:
+    """A JSON array written case by case, so a long history is not built up in memory twice."""
+    out.write("[")
+    for index, case in enumerate(cases):
+        out.write(",\n" if index else "\n")
+        out.write(json.dumps(case.to_dict(), ensure_ascii=False, indent=2))
+    out.write("\n]\n")
+
+
+def write_csv(cases: Iterable[Case], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for case in cases:
+        writer.writerow([
+            case.id, case.opened_at, case.closed_at or "", "" if case.duration_s is None else case.duration_s,
+            case.disposition or "", case.caller.name, case.caller.phone, case.caller.operator, case.category,
+            case.summary, case.notes, json.dumps(case.steps, ensure_ascii=False), ";".join(case.articles),
+            ";".join(case.scripts),
+        ])  # fmt: skip
+
+
+def write_markdown(cases: Iterable[Case], out: TextIO) -> None:
+    out.write("# Cases\n")
+    for case in cases:
+        caller = " · ".join(part for part in (case.caller.name, case.caller.phone, case.caller.operator) if part)
+        out.write(f"\n## {case.id}\n\n")
+        out.write(f"- Opened: {case.opened_at}\n- Closed: {case.closed_at or 'open'}\n")
+        out.write(f"- Duration: {_duration(case.duration_s)}\n- Disposition: {case.disposition or '-'}\n")
+        out.write(f"- Caller: {caller or '-'}\n- Category: {case.category or '-'}\n")
+        for pid, nums in case.steps.items():
+            out.write(f"- Steps of {pid}: {', '.join(map(str, nums))}\n")
+        out.write(f"- Articles: {', '.join(case.articles) or '-'}\n- Scripts: {', '.join(case.scripts) or '-'}\n")
+        out.write(f"- Summary: {case.summary or '-'}\n")
+        if case.notes:
+            fence = "`" * max(3, _longest_backtick_run(case.notes) + 1)
+            out.write(f"\n{fence}text\n{case.notes.rstrip(chr(10))}\n{fence}\n")
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return longest
