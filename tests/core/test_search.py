@@ -141,3 +141,17 @@ def test_index_without_operators_or_chinese_still_works(tmp_path: Path):
     index = SearchIndex.build(list(kb.entries.values()))
     assert index.search("roaming")[0].id == "plain"
     assert index.search("raoming")[0].id == "plain"
+
+
+def test_same_size_edit_still_invalidates_the_cache(tmp_path: Path):
+    """The cache key is file metadata, not content: a same-length rewrite must still be seen."""
+    kb_dir = tmp_path / "kb"
+    kb_dir.mkdir()
+    entry = kb_dir / "a.md"
+    entry.write_text("---\nid: a\ntype: faq\ntitle: 旧标题甲\n---\n正文\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert open_search(kb_dir, cache)[1].search("旧标题甲")[0].id == "a"
+    entry.write_text("---\nid: a\ntype: faq\ntitle: 新标题乙\n---\n正文\n", encoding="utf-8")
+    kb, index = open_search(kb_dir, cache)
+    assert kb.entries["a"].title == "新标题乙"
+    assert index.search("新标题乙")[0].id == "a"
