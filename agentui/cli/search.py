@@ -8,8 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from agentui import locations
-from agentui.core.search import Hit, SearchIndex, open_search
+
+if TYPE_CHECKING:
+    from agentui.core.search import Hit, SearchIndex
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -33,6 +37,8 @@ def run_search(args: argparse.Namespace) -> int:
     if not kb_dir.is_dir():
         print(f"agentui search: {kb_dir}: not a directory", file=sys.stderr)
         return 2
+    from agentui.core.search import open_search  # pypinyin and numpy load only when searching
+
     kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:
         print(f"warning: {problem}", file=sys.stderr)
