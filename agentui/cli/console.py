@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def run_console(args: argparse.Namespace) -> int:
+    from agentui.app import create_app
     from agentui.config import load_settings
-    from agentui.core.kb import load_kb
 
     settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
-    kb = load_kb(settings.kb_dir)
-    print(f"{len(kb)} entries loaded from {settings.kb_dir}; the console is not built yet.")
-    return 0
+    if not settings.kb_dir.is_dir():
+        print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    try:
+        app.run()
+    finally:
+        app.session.shutdown()  # saved already on every normal path; this only releases the lock
+    if app.startup_error:
+        print(f"agentui: {app.startup_error}", file=sys.stderr)
+    return app.return_code if app.return_code is not None else 0

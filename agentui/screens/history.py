@@ -1,0 +1,222 @@
+"""F4: past cases in a table (newest first, filtered); open one read-only, reopen it, export it."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from agentui.core.cases.errors import StoreError
+from agentui.core.cases.model import Case, Disposition
+from agentui.core.operators import OPERATORS
+from agentui.strings import Strings, localize_bindings
+from agentui.widgets.fields import SafeInput
+from agentui.widgets.safe_text import clean, clean_line
+
+HISTORY_LIMIT = 200
+
+
+def local_time(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return clean_line(iso)
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def operator_name(operator: str) -> str:
+    return OPERATORS[operator].name if operator in OPERATORS else clean_line(operator)
+
+
+def case_markdown(case: Case, strings: Strings) -> str:
+    """The case as Markdown (export and the read-only view share it)."""
+    f = strings.field_labels
+    caller = " · ".join(
+        p for p in (case.caller.name, case.caller.phone, operator_name(case.caller.operator)) if p
+    )
+    disposition = strings.dispositions.get(case.disposition or "", case.disposition or "")
+    lines = [
+        f"# {case.id}",
+        "",
+        f"- {f['opened_at']}: {local_time(case.opened_at)}",
+        f"- {f['closed_at']}: {local_time(case.closed_at)}",
+        f"- {f['duration']}: {duration(case.duration_s)}",
+        f"- {f['caller']}: {caller}",
+        f"- {f['category']}: {case.category}",
+        f"- {f['disposition']}: {disposition}",
+        f"- {f['articles']}: {', '.join(case.articles)}",
+        f"- {f['scripts']}: {', '.join(case.scripts)}",
+        f"- {f['steps']}: "
+        + "; ".join(f"{pid} {', '.join(map(str, nums))}" for pid, nums in case.steps.items()),
+        "",
+        f"## {f['summary']}",
+        "",
+        case.summary,
+        "",
+        f"## {f['notes']}",
+        "",
+        case.notes,
+        "",
+    ]
+    return clean("\n".join(lines))
+
+
+def export_case(case: Case, data_dir: Path, strings: Strings) -> Path:
+    """Write the case as Markdown under `<data dir>/exports/` (0600); returns the path."""
+    folder = data_dir / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{clean_line(case.id).replace('/', '_')}.md"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(case_markdown(case, strings))
+    return path
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [Binding("escape", "app.focus_search", "close")]
+    AUTO_FOCUS = "#history-table"
+
+    def __init__(self, strings: Strings) -> None:
+        super().__init__()
+        self.strings = strings
+        self.cases: dict[str, Case] = {}
+        self._bindings = localize_bindings(self._bindings, strings)
+
+    def compose(self) -> ComposeResult:
+        s = self.strings
+        with Vertical(id="history"):
+            with Horizontal(id="history-filters"):
+                yield SafeInput(placeholder=s.history_filter, id="history-text", max_length=100)
+                yield Select(
+                    [(op.name, op.id) for op in OPERATORS.values()],
+                    prompt=s.history_any_operator,
+                    id="history-operator",
+                )
+                yield Select(
+                    [(s.dispositions[d.value], d.value) for d in Disposition],
+                    prompt=s.history_any_disposition,
+                    id="history-disposition",
+                )
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-count", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#history").border_title = self.strings.history_title
+        table = self.query_one(DataTable)
+        table.add_columns(*self.strings.history_columns)
+        self.reload()
+
+    @on(Input.Changed, "#history-text")
+    @on(Select.Changed)
+    def reload(self) -> None:
+        operator = self.query_one("#history-operator", Select).value
+        disposition = self.query_one("#history-disposition", Select).value
+        self.load_cases(
+            self.query_one("#history-text", Input).value.strip(),
+            operator if isinstance(operator, str) else "",
+            disposition if isinstance(disposition, str) else "",
+        )
+
+    @work(thread=True, exclusive=True, group="history")
+    def load_cases(self, text: str, operator: str, disposition: str) -> None:
+        store = self.app.session.store  # type: ignore[attr-defined]
+        if store is None:
+            return
+        try:
+            cases = list(store.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
+        except StoreError as error:
+            self.app.call_from_thread(self.app.tell, str(error), "error")  # type: ignore[attr-defined]
+            return
+        self.app.call_from_thread(self.show_cases, cases)
+
+    def show_cases(self, cases: list[Case]) -> None:
+        s = self.strings
+        table = self.query_one(DataTable)
+        table.clear()
+        self.cases = {c.id: c for c in cases}
+        for case in cases:
+            cells = (
+                case.id,
+                local_time(case.opened_at),
+                case.caller.name,
+                case.caller.phone,
+                operator_name(case.caller.operator),
+                case.category,
+                s.dispositions.get(case.disposition or "", case.disposition or ""),
+                duration(case.duration_s),
+            )
+            # Text, not str: DataTable would parse a str cell as markup.
+            table.add_row(*(Text(clean_line(c)) for c in cells), key=case.id)
+        count = s.history_count.format(count=len(cases)) if cases else s.history_empty
+        self.query_one("#history-count", Static).update(count)
+
+    @on(DataTable.RowSelected, "#history-table")
+    def view_case(self, event: DataTable.RowSelected) -> None:
+        case = self.cases.get(str(event.row_key.value))
+        if case is not None:
+            self.app.push_screen(CaseViewScreen(self.strings, case))
+
+
+class CaseViewScreen(ModalScreen[None]):
+    """One past case, read-only; R reopens it, E exports it."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "close"),
+        Binding("r", "reopen", "reopen"),
+        Binding("e", "export", "export"),
+    ]
+
+    def __init__(self, strings: Strings, case: Case) -> None:
+        super().__init__()
+        self.strings = strings
+        self.case = case
+        self._bindings = localize_bindings(self._bindings, strings)
+
+    def compose(self) -> ComposeResult:
+        s = self.strings
+        with Vertical(id="case-view", classes="dialog"):
+            with VerticalScroll(id="case-view-body"):
+                yield Static(Content(case_markdown(self.case, s)), id="case-view-text")
+            yield Static(
+                " · ".join((s.case_reopen, s.case_export, s.case_close_view)), classes="dialog-hint", markup=False
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#case-view").border_title = Content(
+            self.strings.case_view_title.format(case_id=clean_line(self.case.id))
+        )
+        self.query_one("#case-view-body").focus()
+
+    def action_reopen(self) -> None:
+        self.app.reopen_case(self.case.id)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, group="export")
+    def _export(self) -> None:
+        app = self.app
+        try:
+            path = export_case(self.case, app.settings.data_dir, self.strings)  # type: ignore[attr-defined]
+        except OSError as error:
+            app.call_from_thread(app.tell, self.strings.error.format(error=error), "error")  # type: ignore[attr-defined]
+            return
+        app.call_from_thread(app.tell, self.strings.case_exported.format(path=path))  # type: ignore[attr-defined]

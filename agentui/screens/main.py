@@ -1,0 +1,201 @@
+"""The main screen: search bar and results, the article pane and the case pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from agentui.core.cases.model import Case
+from agentui.screens.session import CaseFields
+from agentui.strings import Strings
+from agentui.widgets.article import ArticleView, StepsList
+from agentui.widgets.case_pane import CasePane
+from agentui.widgets.header import CallHeader
+from agentui.widgets.results import ResultsList, SearchBar
+from agentui.widgets.safe_text import clean_line
+from agentui.widgets.focus import focus_now
+
+if TYPE_CHECKING:
+    from agentui.core.kb.model import Entry
+    from agentui.core.search import Hit
+
+RESULT_LIMIT = 30
+MAX_QUERY = 200
+
+
+class MainScreen(Screen):
+    """Search → results → article, beside the case of the call in progress."""
+
+    AUTO_FOCUS = "#search"
+
+    def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.strings = strings
+        self.clock = clock
+        self.shown_query: str | None = None
+        """The query whose results are on screen (None before the first search)."""
+
+    def compose(self) -> ComposeResult:
+        s = self.strings
+        yield CallHeader(s.app_title, s.timer_idle, self.clock, id="header")
+        with Grid(id="main"):
+            with Vertical(id="left"):
+                yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
+                yield Static(s.kb_loading, id="results-header", markup=False)
+                yield ResultsList(id="results")
+            yield ArticleView(s, id="article")
+            yield CasePane(s, id="case", disabled=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#left").border_title = self.strings.results_title
+        self.query_one("#article").border_title = self.strings.article_title
+        self.call_after_refresh(self._build_panes)
+
+    async def _build_panes(self) -> None:
+        """After the first frame: the rest of the panes, then the store and the KB."""
+        await self.article.build()
+        await self.case_pane.build()
+        self.app.main_screen_mounted()  # type: ignore[attr-defined]
+
+    # --- widgets other screens and the app use ------------------------------------------------
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
+
+    @property
+    def results(self) -> ResultsList:
+        return self.query_one("#results", ResultsList)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def case_pane(self) -> CasePane:
+        return self.query_one("#case", CasePane)
+
+    @property
+    def header(self) -> CallHeader:
+        return self.query_one("#header", CallHeader)
+
+    # --- search ---------------------------------------------------------------------------------
+    def kb_ready(self) -> None:
+        self.run_search(self.search_bar.value)
+
+    @on(Input.Changed, "#search")
+    def search_as_you_type(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(exclusive=True, thread=True, group="search")
+    def run_search(self, query: str) -> None:
+        index = self.app.index  # type: ignore[attr-defined]
+        if index is None:
+            return
+        hits = index.search(query, limit=RESULT_LIMIT)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_results, query, hits)
+
+    def show_results(self, query: str, hits: Sequence[Hit]) -> None:
+        """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
+        if query != self.search_bar.value:
+            return
+        self.shown_query = query
+        s = self.strings
+        self.results.show_hits(hits, s.badges, self.app.kb)  # type: ignore[attr-defined]
+        if query.strip():
+            header = s.results_header.format(query=clean_line(query)[:40], count=len(hits))
+        else:
+            header = s.results_default.format(count=len(hits))
+        if not hits and query.strip():
+            header += " · " + s.no_results
+        self.query_one("#results-header", Static).update(Content(header))
+
+    def focus_search(self, *, clear: bool = False) -> None:
+        if clear:
+            self.search_bar.value = ""
+        focus_now(self.search_bar)
+
+    @on(Input.Submitted, "#search")
+    def open_top_result(self) -> None:
+        if self.shown_query != self.search_bar.value:
+            # Results for what was typed are not painted yet: search now, on this thread.
+            index = self.app.index  # type: ignore[attr-defined]
+            if index is None:
+                return
+            self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))
+        entry_id = self.results.highlighted_id
+        if entry_id is not None:
+            self.open_entry(entry_id)
+
+    @on(OptionList.OptionSelected, "#results, #related")
+    def open_selected_entry(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_entry(event.option.id)
+
+    # --- article ------------------------------------------------------------------------------
+    def open_entry(self, entry_id: str, *, focus: bool = True) -> Entry | None:
+        app = self.app
+        entry = app.kb.get(entry_id) if app.kb is not None else None  # type: ignore[attr-defined]
+        if entry is None:
+            return None
+        case = app.session.case  # type: ignore[attr-defined]
+        ticked = set(case.steps.get(entry_id, ())) if case is not None else set()
+        self.article.show(entry, ticked, app.kb)  # type: ignore[attr-defined]
+        if focus:
+            self.article.focus_body()
+        app.record_article(entry_id)  # type: ignore[attr-defined]
+        return entry
+
+    @on(StepsList.Toggled)
+    def save_tick(self, event: StepsList.Toggled) -> None:
+        entry = self.article.entry
+        if entry is not None:
+            self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
+
+    @on(ArticleView.CopyRequested)
+    def copy_item(self, event: ArticleView.CopyRequested) -> None:
+        self.app.copy_text(event.text)  # type: ignore[attr-defined]
+
+    # --- case -----------------------------------------------------------------------------------
+    def show_case(self, case: Case | None, *, reload_fields: bool = True) -> None:
+        """The active case changed: header, case pane and the open procedure's ticks."""
+        header = self.header
+        header.case_id = case.id if case is not None else ""
+        header.opened_at = case.opened_at if case is not None else ""
+        if reload_fields:
+            self.case_pane.load(case)
+        else:
+            self.case_pane.show_case_id(case)
+        entry = self.article.entry
+        if entry is not None and entry.steps:
+            ticked = set(case.steps.get(entry.id, ())) if case is not None else set()
+            self.article.set_ticked(ticked)
+
+    @on(CasePane.Edited)
+    def remember_unsaved(self, event: CasePane.Edited) -> None:
+        self.app.session.pending = event.fields  # type: ignore[attr-defined]
+
+    @on(CasePane.SaveDue)
+    def autosave(self, event: CasePane.SaveDue) -> None:
+        self.app.session.pending = event.fields  # type: ignore[attr-defined]
+        self.app.save_case()  # type: ignore[attr-defined]
+
+    def unsaved_fields(self) -> CaseFields | None:
+        pane = self.case_pane
+        fields = pane.fields()
+        return None if fields == pane.baseline else fields
+
+    def reset_for_next_call(self) -> None:
+        self.show_case(None)
+        self.article.clear()
+        self.focus_search(clear=True)

@@ -1,0 +1,158 @@
+"""The call in progress: the case store, the active case and call-scoped values.
+
+Every store call goes through `CallSession` under one lock, so saves from thread workers and the
+final synchronous save on quit or on a signal never interleave. Nothing here touches widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
+from agentui.core.cases.protocol import CaseStore
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFields:
+    """What the case pane edits; compared to skip saves that change nothing."""
+
+    name: str = ""
+    phone: str = ""
+    operator: str = ""
+    category: str = ""
+    notes: str = ""
+
+    @classmethod
+    def of(cls, case: Case | None) -> CaseFields:
+        if case is None:
+            return cls()
+        c = case.caller
+        return cls(c.name, c.phone, c.operator, case.category, case.notes)
+
+
+@dataclass(slots=True)
+class CallSession:
+    store: CaseStore | None = None
+    case: Case | None = None
+    """The latest state of the active case as the store returned it."""
+    values: dict[str, str] = field(default_factory=dict)
+    """Call-scoped placeholder values that are not case fields (e.g. a hotline typed once)."""
+    remembered: dict[str, str] = field(default_factory=dict)
+    """Last value typed for each placeholder, offered again in the prompt (kept across calls)."""
+    viewed_before_case: list[str] = field(default_factory=list)
+    """Entries opened while no case was open; recorded into the case when one opens."""
+    pending: CaseFields | None = None
+    """Case-pane fields edited but not saved yet."""
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def ready(self) -> bool:
+        return self.store is not None
+
+    def attach(self, store: CaseStore) -> Case | None:
+        with self._lock:
+            self.store = store
+            self.case = store.active()
+            return self.case
+
+    def _run(self, call: Callable[[CaseStore], SaveResult]) -> SaveResult:
+        with self._lock:
+            if self.store is None:
+                raise RuntimeError("case store not open")
+            result = call(self.store)
+            self.case = result.case
+            return result
+
+    def open_case(self) -> Case:
+        with self._lock:
+            assert self.store is not None
+            self.case = self.store.open_case()
+            self.values.clear()
+            viewed, self.viewed_before_case = self.viewed_before_case, []
+            for entry_id in viewed:
+                self.case = self.store.record_article(entry_id).case
+            return self.case
+
+    def ensure_case(self) -> tuple[Case, bool]:
+        """The active case, opening one if there is none; True when it was opened now."""
+        with self._lock:
+            if self.case is not None:
+                return self.case, False
+            return self.open_case(), True
+
+    def save_fields(self, fields: CaseFields) -> SaveResult | None:
+        """Save the case pane's fields if they differ from the stored case."""
+        with self._lock:
+            if CaseFields.of(self.case) == fields:
+                result = None
+            else:
+                self.ensure_case()
+                caller = Caller(name=fields.name, phone=fields.phone, operator=fields.operator)
+                result = self._run(
+                    lambda s: s.update(caller=caller, category=fields.category, notes=fields.notes)
+                )
+            if self.pending == fields:
+                self.pending = None
+            return result
+
+    def flush(self) -> tuple[CaseFields, SaveResult | None] | None:
+        """Save the latest unsaved case-pane fields (autosave, quit, signals); None if none."""
+        with self._lock:
+            pending = self.pending
+            if pending is None or self.store is None:
+                return None
+            return pending, self.save_fields(pending)
+
+    def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult:
+        with self._lock:
+            self.ensure_case()
+            return self._run(lambda s: s.tick_step(procedure_id, step, done))
+
+    def record_article(self, entry_id: str) -> SaveResult | None:
+        with self._lock:
+            if self.case is None:
+                if entry_id not in self.viewed_before_case:
+                    self.viewed_before_case.append(entry_id)
+                return None
+            if entry_id in self.case.articles:
+                return None
+            return self._run(lambda s: s.record_article(entry_id))
+
+    def record_script(self, entry_id: str) -> SaveResult | None:
+        with self._lock:
+            if self.case is None or entry_id in self.case.scripts:
+                return None
+            return self._run(lambda s: s.record_script(entry_id))
+
+    def close(self, disposition: Disposition, summary: str) -> Case:
+        with self._lock:
+            assert self.store is not None
+            self.flush()
+            closed = self.store.close(disposition, summary)
+            self.case = None
+            self.values.clear()
+            self.viewed_before_case.clear()
+            self.pending = None
+            return closed
+
+    def reopen(self, case_id: str) -> Case:
+        with self._lock:
+            assert self.store is not None
+            self.case = self.store.reopen(case_id)
+            self.values.clear()
+            return self.case
+
+    def shutdown(self) -> None:
+        """Save anything pending and release the store's lock (idempotent)."""
+        with self._lock:
+            store, self.store = self.store, None
+            if store is None:
+                return
+            try:
+                self.store = store
+                self.flush()
+            finally:
+                self.store = None
+                store.close_store()

@@ -1,0 +1,95 @@
+"""F10: wrap-up. A disposition is required; the summary is drafted from the call, editable."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
+
+from agentui.core.cases.model import Case, Disposition
+from agentui.core.kb.model import KnowledgeBase
+from agentui.strings import Strings, localize_bindings
+from agentui.widgets.safe_text import clean, clean_line
+
+
+def draft_summary(case: Case, kb: KnowledgeBase | None, strings: Strings) -> str:
+    """A summary from the ticked steps, the entries opened and the scripts used."""
+
+    def title(entry_id: str) -> str:
+        entry = kb.get(entry_id) if kb is not None else None
+        return clean_line(entry.title) if entry is not None else entry_id
+
+    lines: list[str] = []
+    caller = " ".join(p for p in (case.caller.name, case.caller.phone) if p)
+    if caller:
+        lines.append(strings.summary_caller + clean_line(caller))
+    for entry_id, numbers in case.steps.items():
+        if not numbers:
+            continue
+        entry = kb.get(entry_id) if kb is not None else None
+        total = len(entry.steps) if entry is not None else len(numbers)
+        lines.append(
+            strings.summary_steps.format(
+                title=title(entry_id),
+                done=len(numbers),
+                total=total,
+                numbers=", ".join(str(n) for n in sorted(numbers)),
+            )
+        )
+    if case.articles:
+        lines.append(strings.summary_articles + "；".join(title(a) for a in case.articles))
+    if case.scripts:
+        lines.append(strings.summary_scripts + "；".join(title(s) for s in case.scripts))
+    return "\n".join(lines)
+
+
+class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "confirm", priority=True),
+        Binding("escape", "cancel", "cancel"),
+    ]
+
+    def __init__(self, strings: Strings, summary: str) -> None:
+        super().__init__()
+        self.strings = strings
+        self.summary = summary
+        self._bindings = localize_bindings(self._bindings, strings)
+
+    def compose(self) -> ComposeResult:
+        s = self.strings
+        with Vertical(id="wrapup-dialog", classes="dialog"):
+            yield Label(s.disposition_label)
+            with RadioSet(id="disposition"):
+                for value in Disposition:
+                    yield RadioButton(s.dispositions[value.value], name=value.value)
+            yield Label(s.summary_label)
+            yield TextArea(clean(self.summary), id="summary", soft_wrap=True)
+            yield Static("", id="wrapup-error", markup=False)
+            yield Static(s.wrapup_confirm + " · Esc " + s.cancel, classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#wrapup-dialog").border_title = self.strings.wrapup_title
+        self.query_one(RadioSet).focus()  # the first choice is highlighted: Enter/Space picks it
+
+    @property
+    def disposition(self) -> Disposition | None:
+        pressed = self.query_one(RadioSet).pressed_button
+        return Disposition(pressed.name) if pressed is not None and pressed.name else None
+
+    @on(RadioSet.Changed)
+    def clear_error(self) -> None:
+        self.query_one("#wrapup-error", Static).update("")
+
+    def action_confirm(self) -> None:
+        disposition = self.disposition
+        if disposition is None:
+            self.query_one("#wrapup-error", Static).update(self.strings.wrapup_need_disposition)
+            self.query_one(RadioSet).focus()
+            return
+        self.dismiss((disposition, clean(self.query_one("#summary", TextArea).text).strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,188 @@
+"""The case pane: caller, operator, category, notes and the save state; autosaves (debounced)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from agentui.core.cases.model import Case
+from agentui.core.operators import OPERATORS
+from agentui.screens.session import CaseFields
+from agentui.strings import Strings
+from agentui.widgets.fields import NotesArea, SafeInput
+from agentui.widgets.safe_text import clean, clean_line
+
+SAVE_DELAY = 0.5
+"""Seconds after the last keystroke before the case is saved."""
+
+
+class CasePane(Vertical):
+    @dataclass
+    class SaveDue(Message):
+        """The agent stopped typing: these fields should be saved."""
+
+        fields: CaseFields
+
+    @dataclass
+    class Edited(Message):
+        """A field changed (not saved yet)."""
+
+        fields: CaseFields
+
+    def __init__(self, strings: Strings, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.strings = strings
+        self.built = False
+        self.baseline = CaseFields()
+        """The fields as last loaded or saved; edits are compared to it."""
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.strings.case_none, id="case-id", markup=False)
+
+    def on_mount(self) -> None:
+        self.border_title = self.strings.case_title
+
+    async def build(self) -> None:
+        """Mount the fields after the first frame, so the search box shows up sooner."""
+        s = self.strings
+
+        def field(label: str, widget) -> Horizontal:
+            return Horizontal(Label(label), widget, classes="field")
+
+        notes = NotesArea(id="notes", placeholder=s.notes_placeholder, soft_wrap=True)
+        notes.border_title = s.notes_label
+        operators = Select(
+            [(Content(op.name), op.id) for op in OPERATORS.values()],
+            id="caller-operator",
+            prompt=s.operator_none,
+            compact=True,
+        )
+        await self.mount_all(
+            [
+                field(s.caller_name, SafeInput(id="caller-name", max_length=100, compact=True, select_on_focus=False)),
+                field(s.caller_phone, SafeInput(id="caller-phone", max_length=40, compact=True, select_on_focus=False)),
+                field(s.operator_label, operators),
+                field(s.category_label, SafeInput(id="category", max_length=100, compact=True, select_on_focus=False)),
+                notes,
+            ]
+        )
+        self.built = True
+
+    # --- reading and writing the fields -------------------------------------------------------
+    def fields(self) -> CaseFields:
+        if not self.built:
+            return self.baseline
+        operator = self.query_one("#caller-operator", Select).value
+        return CaseFields(
+            name=self.query_one("#caller-name", Input).value,
+            phone=self.query_one("#caller-phone", Input).value,
+            operator=operator if isinstance(operator, str) else "",
+            category=self.query_one("#category", Input).value,
+            notes=self.query_one("#notes", TextArea).text,
+        )
+
+    def load(self, case: Case | None) -> None:
+        """Show `case` (or an empty pane); what is shown becomes the saved baseline."""
+        s = self.strings
+        self.cancel_pending()
+        fields = CaseFields.of(case)
+        self.baseline = fields
+        self.show_case_id(case)
+        self.query_one("#caller-name", Input).value = clean_line(fields.name)
+        self.query_one("#caller-phone", Input).value = clean_line(fields.phone)
+        select = self.query_one("#caller-operator", Select)
+        select.value = fields.operator if fields.operator in OPERATORS else Select.NULL
+        self.query_one("#category", Input).value = clean_line(fields.category)
+        notes = self.query_one("#notes", NotesArea)
+        if notes.text != fields.notes:
+            notes.load_text(fields.notes)
+        if case is None:
+            self.set_status("")
+
+    def show_case_id(self, case: Case | None) -> None:
+        s = self.strings
+        case_id = self.query_one("#case-id", Static)
+        if case is None:
+            case_id.update(s.case_none)
+        else:
+            case_id.update(Content.assemble((f"{s.case_id_label} ", "dim"), (clean_line(case.id), "bold")))
+        self.set_class(case is not None, "-active")
+
+    def set_field(self, name: str, value: str) -> None:
+        """Fill a caller field from elsewhere (a script placeholder answered in a prompt)."""
+        if name == "operator":
+            self.query_one("#caller-operator", Select).value = value if value in OPERATORS else Select.NULL
+        else:
+            widget_id = {"name": "#caller-name", "phone": "#caller-phone", "category": "#category"}[name]
+            self.query_one(widget_id, Input).value = clean_line(value)
+
+    def insert_into_notes(self, text: str) -> None:
+        notes = self.query_one("#notes", NotesArea)
+        text = clean(text)
+        existing = notes.text
+        prefix = "" if not existing or existing.endswith("\n") else "\n"
+        notes.insert(prefix + text + "\n", notes.document.end)
+        notes.move_cursor(notes.document.end)
+
+    def saved(self, fields: CaseFields, stored: CaseFields, status: str) -> None:
+        """A save of `fields` finished; the store kept `stored` (redaction may have changed it)."""
+        self.baseline = stored
+        current = self.fields()
+        if stored != fields and current == fields:
+            # Redaction removed something: show what is really stored.
+            self.load_fields(stored)
+        self.set_status(status)
+
+    def load_fields(self, fields: CaseFields) -> None:
+        self.query_one("#caller-name", Input).value = fields.name
+        self.query_one("#caller-phone", Input).value = fields.phone
+        self.query_one("#category", Input).value = fields.category
+        notes = self.query_one("#notes", NotesArea)
+        if notes.text != fields.notes:
+            notes.load_text(fields.notes)
+            notes.move_cursor(notes.document.end)
+
+    @property
+    def status(self) -> str:
+        return self.border_subtitle.plain if isinstance(self.border_subtitle, Content) else str(self.border_subtitle or "")
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        """Save state in the pane's bottom border ("已保存 12:03:05", errors in red)."""
+        self.border_subtitle = Content.styled(clean_line(text), "bold $error" if error else "")
+        self.set_class(error, "-save-error")
+
+    # --- autosave debounce ---------------------------------------------------------------------
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def schedule_save(self) -> None:
+        fields = self.fields()
+        if fields == self.baseline:
+            return
+        self.post_message(self.Edited(fields))
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_DELAY, self._save_due)
+        self.set_status(self.strings.unsaved)
+
+    def _save_due(self) -> None:
+        self._timer = None
+        fields = self.fields()
+        if fields != self.baseline:
+            self.post_message(self.SaveDue(fields))
+
+    def cancel_pending(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    @on(NotesArea.Capped)
+    def tell_notes_capped(self, event: NotesArea.Capped) -> None:
+        self.notify(self.strings.notes_capped.format(limit=event.limit), severity="warning", markup=False)

@@ -1,0 +1,77 @@
+"""The search results: type badge, title with matched characters highlighted, operators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from agentui.core.operators import OPERATORS
+from agentui.widgets.fields import SafeInput
+from agentui.widgets.safe_text import clean_line, highlighted
+from agentui.widgets.focus import focus_now
+
+if TYPE_CHECKING:
+    from agentui.core.kb.model import KnowledgeBase
+    from agentui.core.search import Hit
+
+
+def operator_names(ids: Sequence[str]) -> str:
+    return "·".join(OPERATORS[i].name if i in OPERATORS else clean_line(i) for i in ids)
+
+
+def hit_prompt(hit: Hit, badges: dict[str, str], kb: KnowledgeBase | None) -> Content:
+    """One result row as literal `Content` (titles are data: never markup)."""
+    badge = badges.get(hit.type, hit.type)
+    title = highlighted(hit.title, hit.spans.get("title", ()), "bold $accent underline")
+    entry = kb.get(hit.id) if kb is not None else None
+    ops = operator_names(entry.operators) if entry is not None else ""
+    parts: list[Content | tuple[str, str] | str] = [(f"{badge:<2}", f"bold $text-{_badge_colour(hit.type)}"), " ", title]
+    if ops:
+        parts += ["  ", (ops, "dim")]
+    return Content.assemble(*parts)
+
+
+def _badge_colour(entry_type: str) -> str:
+    return {"procedure": "success", "faq": "primary", "script": "warning", "contact": "accent"}.get(
+        entry_type, "primary"
+    )
+
+
+class ResultsList(OptionList):
+    """Results of the current query; ↑ on the first row goes back to the search box."""
+
+    BINDINGS = [Binding("up", "cursor_up_or_leave", "to_search", show=False)]
+
+    def show_hits(self, hits: Sequence[Hit], badges: dict[str, str], kb: KnowledgeBase | None) -> None:
+        self.clear_options()
+        self.add_options([Option(hit_prompt(hit, badges, kb), id=hit.id) for hit in hits])
+        if hits:
+            self.highlighted = 0
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def action_cursor_up_or_leave(self) -> None:
+        if self.highlighted in (None, 0):
+            focus_now(self.screen.query_one("#search"))
+        else:
+            self.action_cursor_up()
+
+
+class SearchBar(SafeInput):
+    """The search box: ↓ moves into the results (typing never triggers shortcuts here)."""
+
+    BINDINGS = [Binding("down", "into_results", "open", show=False)]
+
+    def action_into_results(self) -> None:
+        results = self.screen.query_one(ResultsList)
+        if results.option_count:
+            focus_now(results)
