@@ -11,6 +11,7 @@ from agentui.core.kb.model import Entry, EntryType
 from agentui.core.kb.records import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Record, to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
+from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
 from agentui.core.search.postings import PostingsBuilder, doc_keys, query_keys
 from agentui.core.search.query import Query, parse_query
@@ -61,11 +62,16 @@ class SearchIndex:
         self._body = body
         self._docs: dict[int, SearchDoc] = {}
         self._default_order: list[int] | None = None
+        prepare()
 
     def __getstate__(self) -> dict[str, object]:
-        return {"records": self.records, "names": self._names, "head": self._head, "body": self._body}
+        # The pinyin of the KB's runs travels with the index: scoring views are rebuilt lazily after
+        # a warm start, and pypinyin (~65 µs a run) would otherwise slow the first keystrokes.
+        return {"records": self.records, "names": self._names, "head": self._head, "body": self._body,
+                "pinyin": known_runs()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        remember_runs(state.get("pinyin") or {})  # type: ignore[arg-type]
         self.__init__(state["records"], state["names"], state["head"], state["body"])  # type: ignore[misc]
 
     @classmethod

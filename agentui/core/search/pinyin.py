@@ -37,8 +37,30 @@ def _char_reading(char: str) -> tuple[str, bool]:
     return distinct[0], len(distinct) > 1
 
 
-@lru_cache(maxsize=200_000)
+_RUNS: dict[str, RunPinyin] = {}
+"""Pinyin of every run seen; saved with the index so a warm start never calls pypinyin for the KB."""
+MAX_RUNS = 400_000
+
+
 def run_pinyin(run: str) -> RunPinyin:
+    found = _RUNS.get(run)
+    if found is None:
+        if len(_RUNS) >= MAX_RUNS:
+            _RUNS.clear()
+        found = _RUNS[run] = _compute_run_pinyin(run)
+    return found
+
+
+def known_runs() -> dict[str, RunPinyin]:
+    return dict(_RUNS)
+
+
+def remember_runs(runs: dict[str, RunPinyin]) -> None:
+    if len(_RUNS) + len(runs) < MAX_RUNS:
+        _RUNS.update(runs)
+
+
+def _compute_run_pinyin(run: str) -> RunPinyin:
     """Pinyin of a run of Chinese characters; phrase-aware when a character has several readings."""
     readings = [_char_reading(c) for c in run]
     if any(ambiguous for _, ambiguous in readings):
@@ -65,11 +87,11 @@ def _syllables() -> tuple[frozenset[str], frozenset[str]]:
     """Every toneless syllable pypinyin knows, and every prefix of one (for half-typed input)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
+    readings = {reading for value in set(pinyin_dict.values()) for reading in value.split(",")}
     syllables = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            plain = unicodedata.normalize("NFD", reading.replace("ü", "v"))
-            syllables.add("".join(c for c in plain if not unicodedata.combining(c)))
+    for reading in readings:  # ~1,500 distinct tone-marked readings, not 40,000 characters
+        plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")  # ǜ -> v, as pypinyin writes it
+        syllables.add("".join(c for c in plain if not unicodedata.combining(c)))
     prefixes = {s[:i] for s in syllables for i in range(1, len(s) + 1)}
     return frozenset(syllables), frozenset(prefixes)
 
@@ -93,3 +115,8 @@ def is_pinyin_like(text: str) -> bool:
             elif end == len(text) and piece in prefixes:
                 return True
     return reachable[-1]
+
+
+def prepare() -> None:
+    """Load the syllable table now (in the loading worker), not on the agent's first keystroke."""
+    _syllables()
