@@ -8,13 +8,14 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from agentui import locations
 from agentui.core.cases.errors import StoreError
-from agentui.core.cases.model import Case
-from agentui.core.cases.reader import HistorySnapshot, read_history
-from agentui.core.cases.redact import mask_case
+
+if TYPE_CHECKING:
+    from agentui.core.cases.model import Case
+    from agentui.core.cases.reader import HistorySnapshot
 
 CSV_COLUMNS = (
     "id", "opened_at", "closed_at", "duration_s", "disposition", "caller_name", "caller_phone",
@@ -56,6 +57,8 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
     data_dir = locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
+    from agentui.core.cases.reader import read_history  # TinyDB loads only for this command
+
     snapshot = read_history(data_dir)
     for problem in snapshot.problems:
         print(f"agentui cases: warning: {problem}", file=sys.stderr)
@@ -64,7 +67,7 @@ def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
 
 def _cases(snapshot: HistorySnapshot, mask: bool) -> Iterable[Case]:
     for case in snapshot.all_cases():
-        yield mask_case(case) if mask else case
+        yield _masked(case) if mask else case
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -91,7 +94,7 @@ def run_show(args: argparse.Namespace) -> int:
     case = snapshot.find(args.case_id.strip().upper())
     if case is None:
         return _fail(f"no case {args.case_id} in {locations.data_dir(getattr(args, 'cases_data', None) or args.data)}")
-    sys.stdout.write(render_text(mask_case(case) if args.mask else case))
+    sys.stdout.write(render_text(_masked(case) if args.mask else case))
     return 0
 
 
@@ -107,6 +110,12 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"agentui cases: export incomplete: {len(snapshot.problems)} problem(s) above.", file=sys.stderr)
         return 1
     return 0
+
+
+def _masked(case: Case) -> Case:
+    from agentui.core.cases.redact import mask_case
+
+    return mask_case(case)
 
 
 def _fail(error: object) -> int:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from agentui import locations
-from agentui.core.kb import load_kb
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -22,6 +21,8 @@ def run_check(args: argparse.Namespace) -> int:
     if not kb_dir.is_dir():
         print(f"{kb_dir}: not a directory")
         return 1
+    from agentui.core.kb import load_kb  # PyYAML loads only for this command
+
     kb = load_kb(kb_dir)
     if not kb.entries and not kb.problems:
         print(f"{kb_dir}: no entries (*.md files) found")
