@@ -95,6 +95,13 @@ class SearchIndex:
         built._docs = docs
         return built
 
+    def warm_up(self) -> None:
+        """Build every scoring view now (when they all fit in the cache), so an agent's first queries
+        after a warm start do not pay for them. Meant for a background worker."""
+        if len(self.records) <= DOC_CACHE:
+            for index in range(len(self.records)):
+                self.doc(index)
+
     def doc(self, index: int) -> SearchDoc:
         doc = self._docs.get(index)
         if doc is None:
