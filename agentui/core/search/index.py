@@ -65,10 +65,12 @@ class SearchIndex:
         prepare()
 
     def __getstate__(self) -> dict[str, object]:
-        # The pinyin of the KB's runs travels with the index: scoring views are rebuilt lazily after
-        # a warm start, and pypinyin (~65 µs a run) would otherwise slow the first keystrokes.
+        # On KBs whose views all fit in the cache, the pinyin of the KB's runs travels with the index,
+        # so rebuilding views after a warm start never calls pypinyin (~65 µs a run). On bigger KBs
+        # it would make the cache file (and the warm start) twice as large for views rarely built.
+        pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         return {"records": self.records, "names": self._names, "head": self._head, "body": self._body,
-                "pinyin": known_runs()}
+                "pinyin": pinyin}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         remember_runs(state.get("pinyin") or {})  # type: ignore[arg-type]
