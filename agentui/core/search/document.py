@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from agentui.core.kb.records import (
     R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
 )
-from agentui.core.search.normalize import CJK_RUN, WORDS, digits_only, fold
+from agentui.core.search.normalize import CJK_RUN, WORDS, digits_only, fold, fold_letters
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
 
 # Field weights: how much a match in this field says the entry is the one wanted.
@@ -68,26 +68,73 @@ def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
     return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, words, runs)
 
 
-def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
+def _tags_text(record: Record, operator_names: Mapping[str, Sequence[str]]) -> str:
     """Operators are expanded to every spelling (MTS, МТС, …) so any script finds them."""
     tag_words = [*record[R_TAGS]]
     for operator in record[R_OPERATORS]:
         tag_words.extend(operator_names.get(operator, (operator,)))
+    return SEPARATOR.join(dict.fromkeys(tag_words))
+
+
+def _phone_digits(record: Record) -> str:
+    return "|".join(d for d in (digits_only(p) for p in record[R_PHONES]) if d)
+
+
+def _body_digits(body: str) -> str:
+    return "|".join(d for d in (digits_only(m.group(0)) for m in _PHONE.finditer(body)) if d)
+
+
+def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
     body = record[R_BODY]
     fields = [
         field_text(TITLE, record[R_TITLE], with_pinyin=True),
         field_text(ALIASES, SEPARATOR.join(record[R_ALIASES]), with_pinyin=True),
         field_text(TITLE_EN, record[R_TITLE_EN], with_pinyin=False),
-        field_text(TAGS, SEPARATOR.join(dict.fromkeys(tag_words)), with_pinyin=True),
+        field_text(TAGS, _tags_text(record, operator_names), with_pinyin=True),
         field_text(BODY, body, with_pinyin=False),
     ]
-    phone_digits = [digits_only(p) for p in record[R_PHONES]]
-    body_digits = [digits_only(m.group(0)) for m in _PHONE.finditer(body)]
     return SearchDoc(
         id=record[R_ID],
         type=record[R_TYPE],
         title=record[R_TITLE],
         fields=tuple(f for f in fields if f.text.strip()),
-        phone_digits="|".join(d for d in phone_digits if d),
-        body_digits="|".join(d for d in body_digits if d),
+        phone_digits=_phone_digits(record),
+        body_digits=_body_digits(body),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTexts:
+    """An entry as the candidate index keys it (see `keys.batch_keys`): folded field texts in
+    `HEAD_FIELDS` order then the body; each short field followed by the pinyin of its Chinese runs
+    (syllables joined, `buka`; initials, `bk`; each initial alone, for one-letter typing)."""
+
+    fields: tuple[str, ...]
+    phone_digits: str
+    body_digits: str
+
+
+def _with_pinyin(text: str) -> str:
+    spoken: list[str] = []
+    for run in dict.fromkeys(CJK_RUN.findall(text)):
+        pinyin = run_pinyin(run)
+        spoken.append(pinyin.joined)
+        if len(pinyin.initials) >= 2:
+            spoken.append(pinyin.initials)
+        spoken.extend(pinyin.initials)
+    return f"{text} {' '.join(dict.fromkeys(spoken))}" if spoken else text
+
+
+def key_texts(record: Record, operator_names: Mapping[str, Sequence[str]]) -> KeyTexts:
+    body = record[R_BODY]
+    return KeyTexts(
+        (
+            _with_pinyin(fold_letters(record[R_TITLE])),
+            _with_pinyin(fold_letters(SEPARATOR.join(record[R_ALIASES]))),
+            fold_letters(record[R_TITLE_EN]),
+            _with_pinyin(fold_letters(_tags_text(record, operator_names))),
+            fold_letters(body),
+        ),
+        _phone_digits(record),
+        _body_digits(body),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agentui.core.search.document import FieldText
 from agentui.core.search.normalize import fold_with_map
 from agentui.core.search.query import CJK, Query
@@ -24,7 +26,7 @@ def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
         _mark_pinyin(field, phrase.joined, marked)
     if not marked:
         return ()
-    offsets = fold_with_map(field.original)[1] if field.original is not None else None
+    offsets = _source_offsets(field.original) if field.original is not None else None
     source = sorted({offsets[i] for i in marked if i < len(offsets)} if offsets is not None else marked)
     spans: list[tuple[int, int]] = []
     for index in source:
@@ -33,6 +35,13 @@ def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
         else:
             spans.append((index, index + 1))
     return tuple(spans)
+
+
+@lru_cache(maxsize=8192)
+def _source_offsets(original: str) -> list[int]:
+    """Folded-to-source offsets of a title: the same titles come back query after query, and mapping
+    one costs more than scoring it."""
+    return fold_with_map(original)[1]
 
 
 def _mark_all(text: str, needle: str, marked: set[int]) -> None:

@@ -10,11 +10,11 @@ import numpy as np
 from agentui.core.kb.model import Entry, EntryType
 from agentui.core.kb.records import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Record, to_record
 from agentui.core.operators import OPERATORS
-from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
+from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc, key_texts
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
-from agentui.core.search.postings import PostingsBuilder, doc_keys, query_keys
-from agentui.core.search.query import Query, parse_query
+from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs, key_groups
+from agentui.core.search.query import CJK, Query, parse_query
 from agentui.core.search.scorer import Scored, score_doc
 
 EXACT_LIMIT = 500
@@ -27,7 +27,6 @@ sharper pre-ranking) get fewer candidates."""
 DOC_CACHE = 16384
 """Scoring views kept built (about 4 KB each); the rest are rebuilt from records when they are
 candidates. Small KBs keep every view."""
-BODY_KEY_FACTOR = 0.5
 TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
 
 
@@ -40,6 +39,12 @@ class Hit:
     """0-100, higher is better."""
     spans: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     """Field name ("title", "title_en") -> (start, end) offsets into that field's original text."""
+
+
+def _work(parsed: Query) -> int:
+    """Re-ranking cost of a query in word-equivalents: a Chinese run costs about one word per two
+    characters (and its many bigram keys make the pre-ranking sharper in the same measure)."""
+    return max(1, sum(max(1, len(u.text) // 2) if u.kind == CJK else 1 for u in parsed.units))
 
 
 def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
@@ -55,11 +60,10 @@ def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
 class SearchIndex:
     """Entry records, their key postings, and scoring views built on demand."""
 
-    def __init__(self, records: list[Record], names: dict[str, tuple[str, ...]], head, body) -> None:
+    def __init__(self, records: list[Record], names: dict[str, tuple[str, ...]], postings: Postings) -> None:
         self.records = records
         self._names = names
-        self._head = head
-        self._body = body
+        self._postings = postings
         self._docs: dict[int, SearchDoc] = {}
         self._default_order: list[int] | None = None
         prepare()
@@ -69,12 +73,12 @@ class SearchIndex:
         # so rebuilding views after a warm start never calls pypinyin (~65 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
-        return {"records": self.records, "names": self._names, "head": self._head, "body": self._body,
+        return {"records": self.records, "names": self._names, "postings": self._postings,
                 "pinyin": pinyin}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         remember_runs(state.get("pinyin") or {})  # type: ignore[arg-type]
-        self.__init__(state["records"], state["names"], state["head"], state["body"])  # type: ignore[misc]
+        self.__init__(state["records"], state["names"], state["postings"])  # type: ignore[misc]
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> SearchIndex:
@@ -83,17 +87,13 @@ class SearchIndex:
     @classmethod
     def from_records(cls, records: list[Record]) -> SearchIndex:
         names = operator_names(records)
-        head, body = PostingsBuilder(), PostingsBuilder()
-        keep = len(records) <= EXACT_LIMIT
+        builder = PostingsBuilder()
+        for first in range(0, len(records), BATCH):
+            builder.add_batch(first, *batch_pairs([key_texts(record, names) for record in records[first:first + BATCH]]))
         docs: dict[int, SearchDoc] = {}
-        for index, record in enumerate(records):
-            doc = build_doc(record, names)
-            head_keys, body_keys = doc_keys(doc)
-            head.add(index, head_keys)
-            body.add(index, body_keys - head_keys)
-            if keep:
-                docs[index] = doc
-        built = cls(records, names, head.freeze(len(records)), body.freeze(len(records)))
+        if len(records) <= EXACT_LIMIT:
+            docs = {index: build_doc(record, names) for index, record in enumerate(records)}
+        built = cls(records, names, builder.freeze(len(records)))
         built._docs = docs
         return built
 
@@ -131,12 +131,22 @@ class SearchIndex:
     def _candidates(self, parsed: Query) -> Sequence[int]:
         if len(self.records) <= EXACT_LIMIT:
             return range(len(self.records))
-        scores = np.zeros(len(self.records), dtype=np.float32)
-        keys = query_keys(parsed)
-        self._head.accumulate(keys, 1.0, scores)
-        self._body.accumulate(keys, BODY_KEY_FACTOR, scores)
+        scores = np.zeros(len(self.records), dtype=np.float64)
+        seen: dict[frozenset[int], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
+        for weight, options in key_groups(parsed):
+            best = None
+            for factor, keys in options:
+                frozen = frozenset(keys)
+                if frozen not in seen:
+                    seen[frozen] = self._postings.coverage(keys, len(self.records))
+                coverage = seen[frozen]
+                if coverage is not None:
+                    coverage = coverage * factor if factor != 1.0 else coverage
+                    best = coverage.copy() if best is None else np.maximum(best, coverage, out=best)
+            if best is not None:
+                scores += weight * best
         candidates = np.flatnonzero(scores)
-        wanted = max(20, min(CANDIDATES, UNIT_BUDGET // max(1, len(parsed.units))))
+        wanted = max(20, min(CANDIDATES, UNIT_BUDGET // _work(parsed)))
         if len(candidates) > wanted:
             top = np.argpartition(scores[candidates], -wanted)[-wanted:]
             candidates = candidates[top]

@@ -30,6 +30,8 @@ class Unit:
     """A Latin word that reads as pinyin (`buka`, `zhuxiao`): worth testing against pinyin keys."""
     variants: tuple[Unit, ...] = ()
     """The same unit said with thesaurus alternatives (原因 -> 理由); they match slightly lower."""
+    swapped: str = ""
+    """In a variant, the thesaurus word it put in: entries without that word skip the variant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,10 @@ class Query:
     phrases: tuple[Phrase, ...]
     joined_digits: str
     """All digit groups joined (`797-79-79` -> `7977979`) when there are several."""
+    weights: tuple[float, ...] = ()
+    total_weight: float = 1.0
+    required_weight: float = 1.0
+    """Sums the scorer needs for every candidate, taken once per query."""
 
     @property
     def is_empty(self) -> bool:
@@ -68,7 +74,8 @@ def parse_query(raw: str) -> Query:
             weights = _char_weights(piece)
             weight = 0.2 if len(piece) == 1 else sum(weights) / 2
             variants = tuple(
-                Unit(v, CJK, weight, None, _char_weights(v), required=len(piece) > 1) for v in run_variants(piece)
+                Unit(v, CJK, weight, None, _char_weights(v), required=len(piece) > 1, swapped=word)
+                for v, word in run_variants(piece)
             )
             units.append(
                 Unit(piece, CJK, weight, run_pinyin(piece), weights, required=len(piece) > 1, variants=variants)
@@ -76,7 +83,9 @@ def parse_query(raw: str) -> Query:
         elif piece.isdigit() and len(piece) >= 3:
             units.append(Unit(piece, DIGITS, 1.0))
         else:
-            variants = tuple(Unit(a, WORD, 1.0, pinyin_like=is_pinyin_like(a)) for a in word_alternatives(piece))
+            variants = tuple(
+                Unit(a, WORD, 1.0, pinyin_like=is_pinyin_like(a), swapped=a) for a in word_alternatives(piece)
+            )
             units.append(Unit(piece, WORD, 1.0, pinyin_like=is_pinyin_like(piece), variants=variants))
     phrases: list[Phrase] = []
     for first in range(len(units)):
@@ -87,7 +96,10 @@ def parse_query(raw: str) -> Query:
                 phrases.append(Phrase(first, last, joined))
     digit_groups = [u for u in split_units(folded) if u.isdigit()]
     joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
-    return Query(raw, tuple(units), tuple(phrases), joined_digits)
+    weights = tuple(u.weight for u in units)
+    total = sum(weights) or 1.0
+    required = sum(u.weight for u in units if u.required) or total
+    return Query(raw, tuple(units), tuple(phrases), joined_digits, weights, total, required)
 
 
 def _char_weights(run: str) -> tuple[float, ...]:

@@ -55,15 +55,22 @@ def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
         for variant in unit.variants:
             if value >= SYNONYM_FACTOR:
                 break
+            if not any(variant.swapped in f.text for f in doc.fields):
+                continue  # the variant only differs by a word this entry never uses
             value = max(value, SYNONYM_FACTOR * _score_unit(doc, variant))
         scores[i] = max(scores[i], value)
-    total_weight = sum(u.weight for u in units)
-    base = sum(s * u.weight for s, u in zip(scores, units, strict=True)) / total_weight
+    base = sum([s * w for s, w in zip(scores, query.weights)]) / query.total_weight
     if base <= 0:
         return None
-    required = sum(u.weight for u in units if u.required) or total_weight
-    matched = sum(u.weight for s, u in zip(scores, units, strict=True) if s >= MATCHED and u.required) / required
-    all_matched = all(s >= MATCHED for s, u in zip(scores, units, strict=True) if u.required)
+    matched_weight = 0.0
+    all_matched = True
+    for value, unit in zip(scores, units):
+        if unit.required:
+            if value >= MATCHED:
+                matched_weight += unit.weight
+            else:
+                all_matched = False
+    matched = matched_weight / query.required_weight
     return Scored(score=100 * base * (0.6 + 0.4 * matched), all_matched=all_matched)
 
 
@@ -84,30 +91,42 @@ def _digits_score(doc: SearchDoc, digits: str) -> float:
 
 
 def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> float:
+    """Best field weight x match kind. Two passes, same result as one: substring and pinyin tests
+    first (cheap), then typo matching only in fields where it could still beat that best; a word
+    found in the title never pays for fuzzy matching against the body."""
+    exact, prefix, suffix = f" {word} ", f" {word}", f"{word} "
+    length = len(word)
+    try_initials = 2 <= length <= MAX_INITIALS and word.isascii()
     best = 0.0
+    fuzzy_fields: list[FieldText] = []
     for field in fields:
         if field.weight <= best:
             break
-        value = 0.0
         words = field.words
-        if f" {word} " in words:
+        if exact in words:
             value = EXACT
         else:
-            if len(word) >= 2 and f" {word}" in words:
+            value = 0.0
+            if length >= 2 and prefix in words:
                 value = PREFIX
-            elif len(word) >= 3 and f"{word} " in words:
+            elif length >= 3 and suffix in words:
                 value = SUFFIX  # the head of a compound: sim in esim
-            elif len(word) >= 3 and word in field.text:
+            elif length >= 3 and word in field.text:
                 value = INSIDE
-            if value < PINYIN and field.runs and (pinyin_like or 2 <= len(word) <= MAX_INITIALS and word.isascii()):
+            if value < PINYIN and field.runs and (pinyin_like or try_initials):
                 value = max(value, _pinyin_in_field(field, word, full=pinyin_like))
-            if value < FUZZY * FUZZY_CUTOFF and len(word) >= 4 and len(words) > 2:
-                match = process.extractOne(
-                    word, words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
-                )
-                if match is not None:
-                    value = max(value, FUZZY * match[1])
-        best = max(best, field.weight * value)
+            if value < FUZZY * FUZZY_CUTOFF and length >= 4 and len(words) > 2:
+                fuzzy_fields.append(field)
+        if field.weight * value > best:
+            best = field.weight * value
+    for field in fuzzy_fields:
+        if field.weight * FUZZY <= best:
+            continue
+        match = process.extractOne(
+            word, field.words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
+        )
+        if match is not None and field.weight * FUZZY * match[1] > best:
+            best = field.weight * FUZZY * match[1]
     return best
 
 

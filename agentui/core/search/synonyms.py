@@ -35,12 +35,13 @@ def word_alternatives(word: str) -> tuple[str, ...]:
     return _ALTERNATIVES.get(word, ())
 
 
-def run_variants(run: str, limit: int = 6) -> list[str]:
-    """The Chinese run with one thesaurus word swapped for each of its alternatives."""
-    variants: list[str] = []
+def run_variants(run: str, limit: int = 6) -> list[tuple[str, str]]:
+    """The Chinese run with one thesaurus word swapped for each of its alternatives, with the word
+    put in (an entry that never uses it cannot match the variant better than the run itself)."""
+    variants: list[tuple[str, str]] = []
     for word, alternatives in _ALTERNATIVES.items():
         if not word.isascii() and word in run:
-            variants.extend(run.replace(word, alternative, 1) for alternative in alternatives)
+            variants.extend((run.replace(word, alternative, 1), alternative) for alternative in alternatives)
             if len(variants) >= limit:
                 break
     return variants[:limit]

@@ -1,0 +1,57 @@
+"""Index keys: the numpy batch path must give each text exactly the keys the query path asks for."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from agentui.core.search.keys import (
+    START1, START2, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, digit_keys, han_keys, is_han_code, latin_keys,
+    word_key,
+)
+from agentui.core.search.normalize import fold, fold_letters, split_units
+
+PIECES = [
+    "补卡", "流量卡", "保号卡", "注销", "eSIM", "MTS", "МТС", "Билайн", "Мой", "ёлка", "Tele2", "megafon",
+    "７９７－７９－７９", "+7 (495) 797-79-79", "，", "（", "）", "：", "。", "!", "_", "-", " ", "\n", "x²", "café",
+    "ＡＢＣ", "①", "a", "7", "中", "İstanbul", "ß", "\u3000", "𠀋", "٣٤", "e\u0301",
+]
+
+
+def reference_keys(text: str, *, head: bool) -> set[int]:
+    """What a query made of this text's units would ask for, per `keys`' scalar functions."""
+    keys: set[int] = set()
+    for unit in split_units(fold(text)):
+        codes = [ord(c) for c in unit]
+        if is_han_code(codes[0]):
+            keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
+            if head:
+                keys |= {UNIGRAM | c for c in codes}
+        elif head:
+            keys |= latin_keys(unit) | {START1 | codes[0]}
+        else:
+            keys |= {word_key(unit), START1 | codes[0] if len(unit) == 1 else START2 | codes[0] << 21 | codes[1]}
+    return keys
+
+
+@pytest.mark.parametrize("head", [True, False], ids=["head", "body"])
+def test_batch_keys_equal_the_query_side_keys(head):
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    keys, owner = batch_keys([fold_letters(t) for t in texts], head=head)
+    for index, text in enumerate(texts):
+        assert set(keys[owner == index].tolist()) == reference_keys(text, head=head), text
+
+
+def test_query_keys_of_a_typo_still_share_keys_with_the_word():
+    assert latin_keys("megafno") & latin_keys("megafon")
+    assert han_keys("补咔") & han_keys("补卡")  # the single character 补
+
+
+def test_digit_trigrams_match_between_batch_and_query():
+    groups = ["74957977979|88002500890", "", "12", "0611"]
+    keys, owner = batch_digit_keys(groups)
+    for index, digits in enumerate(groups):
+        assert set(keys[owner == index].tolist()) == (digit_keys(digits) if digits else set())
+    assert digit_keys("7977979") <= digit_keys("74957977979")
