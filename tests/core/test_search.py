@@ -10,6 +10,7 @@ import pytest
 
 from agentui.core.kb import load_kb
 from agentui.core.search import SearchIndex, open_search
+from agentui.core.search.index import operator_names
 from agentui.core.search.normalize import fold, split_units
 from agentui.locations import bundled_kb_dir
 
@@ -155,3 +156,12 @@ def test_same_size_edit_still_invalidates_the_cache(tmp_path: Path):
     kb, index = open_search(kb_dir, cache)
     assert kb.entries["a"].title == "新标题乙"
     assert index.search("新标题乙")[0].id == "a"
+
+
+def test_operator_spellings_reach_its_entries_but_contact_phrases_do_not(index):
+    """Every MTS entry answers to МТС or 移动电信; only the contact entry answers to `MTS hotline`,
+    not every MTS procedure through the contact's aliases."""
+    spellings = operator_names(index.records)["mts"]
+    assert {"MTS", "МТС", "移动电信"} <= set(spellings)
+    assert not {"MTS hotline", "MTS客服电话", "телефон МТС"} & set(spellings)
+    assert index.search("MTS hotline", 1)[0].id == "contact-mts"

@@ -9,13 +9,13 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from agentui.core.kb.loader import parse_kb
+from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
 from agentui.core.kb.records import RecordEntries
-from agentui.core.kb.source import read_kb_files, stat_fingerprint
+from agentui.core.kb.source import stat_fingerprint
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-16"
+INDEX_FORMAT = "search-17"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 KEEP_CACHES = 4
 
@@ -36,7 +36,7 @@ def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeB
         cached = _read(path)
         if cached is not None:
             return cached
-    kb = parse_kb(read_kb_files(kb_dir))
+    kb = load_kb(kb_dir)
     index = SearchIndex.build(list(kb.entries.values()))
     if path is not None:
         _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))

@@ -11,6 +11,7 @@ from agentui.core.kb.model import Entry, EntryType
 from agentui.core.kb.records import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Record, to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc, key_texts
+from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
 from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs, key_groups
@@ -47,13 +48,23 @@ def _work(parsed: Query) -> int:
     return max(1, sum(max(1, len(u.text) // 2) if u.kind == CJK else 1 for u in parsed.units))
 
 
+def is_spelling(alias: str) -> bool:
+    """A contact alias that names the operator itself (`МТС`, `麦加丰`, `Tele2`), not a phrase about
+    it (`MTS hotline`, `MTS客服电话`, `МТС Казань`): only spellings are given to every entry of
+    the operator, or every MTS entry would match `hotline` and every city a contact names."""
+    units = split_units(fold(alias))
+    if len(units) != 1 and not (len(units) == 2 and units[1].isdigit() and not is_cjk(units[0][0])):
+        return False
+    return len(alias.split()) == 1
+
+
 def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
-    """Every spelling of each operator: the built-in table plus its contact entry's aliases."""
+    """Every spelling of each operator: the built-in table plus its contact entries' spellings."""
     names = {op.id: [op.name, *op.names] for op in OPERATORS.values()}
     for record in records:
         if record[R_TYPE] == EntryType.CONTACT.value:
             for operator in record[R_OPERATORS]:
-                names.setdefault(operator, []).extend(record[R_ALIASES])
+                names.setdefault(operator, []).extend(a for a in record[R_ALIASES] if is_spelling(a))
     return {op: tuple(dict.fromkeys(spellings)) for op, spellings in names.items()}
 
 
