@@ -48,14 +48,16 @@ def _work(parsed: Query) -> int:
     return max(1, sum(max(1, len(u.text) // 2) if u.kind == CJK else 1 for u in parsed.units))
 
 
-def is_spelling(alias: str) -> bool:
+def is_spelling(alias: str, known: Sequence[str] = ()) -> bool:
     """A contact alias that names the operator itself (`МТС`, `麦加丰`, `Tele2`), not a phrase about
-    it (`MTS hotline`, `MTS客服电话`, `МТС Казань`): only spellings are given to every entry of
-    the operator, or every MTS entry would match `hotline` and every city a contact names."""
+    it (`MTS hotline`, `MTS客服电话`, `МТС Казань`, `比莱恩客服`, which holds the known `比莱恩`):
+    only spellings are given to every entry of the operator, or every MTS entry would match
+    `hotline` and every city a contact names."""
     units = split_units(fold(alias))
     if len(units) != 1 and not (len(units) == 2 and units[1].isdigit() and not is_cjk(units[0][0])):
         return False
-    return len(alias.split()) == 1
+    folded = fold(alias)
+    return len(alias.split()) == 1 and not any(k != folded and k in folded for k in map(fold, known))
 
 
 def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
@@ -64,7 +66,8 @@ def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
     for record in records:
         if record[R_TYPE] == EntryType.CONTACT.value:
             for operator in record[R_OPERATORS]:
-                names.setdefault(operator, []).extend(a for a in record[R_ALIASES] if is_spelling(a))
+                known = names.setdefault(operator, [])
+                known.extend([a for a in record[R_ALIASES] if is_spelling(a, known)])
     return {op: tuple(dict.fromkeys(spellings)) for op, spellings in names.items()}
 
 
