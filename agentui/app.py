@@ -113,7 +113,6 @@ class AgentApp(CaseActions, App[None]):
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
             return
         self.call_from_thread(self._kb_ready, kb, index)
-        index.warm_up()
 
     def _kb_ready(self, kb: KnowledgeBase, index: SearchIndex) -> None:
         self.kb, self.index = kb, index
