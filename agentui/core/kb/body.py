@@ -14,13 +14,16 @@ _ITEM = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def parse_steps(path: Path, body: str, body_line: int) -> tuple[tuple[Step, ...], list[Problem]]:
-    """Top-level numbered items of the `## 步骤` section; indented lines continue the item above."""
+def parse_steps(
+    path: Path, body: str, body_line: int, shared: dict[object, object] | None = None
+) -> tuple[tuple[Step, ...], list[Problem]]:
+    """Top-level numbered items of the `## 步骤` section; indented lines continue the item above.
+    `shared` lets many procedures with the same step hold one copy of its text."""
     lines = body.split("\n")
     start = None
     level = 0
     for index, line in enumerate(lines):
-        match = _HEADING.match(line)
+        match = _HEADING.match(line) if line.startswith("#") else None
         if match and match.group(2).strip() in (STEPS_HEADING, "Steps", "steps"):
             start, level = index + 1, len(match.group(1))
             break
@@ -30,19 +33,24 @@ def parse_steps(path: Path, body: str, body_line: int) -> tuple[tuple[Step, ...]
     current: list[str] = []
     current_line = 0
     in_fence = False
+    # Cheap tests before each regex: a heading starts with '#', an item with a digit (`\d` is a
+    # subset of str.isdigit), a fence contains ``` or ~~~ somewhere in the body.
+    fences = "```" in body or "~~~" in body
 
     def finish() -> None:
         if current:
             text = "\n".join(current).strip()
+            if shared is not None:
+                text = shared.setdefault(text, text)  # type: ignore[assignment]
             steps.append(Step(number=len(steps) + 1, text=text, line=current_line))
 
     for offset, line in enumerate(lines[start:]):
-        if _FENCE.match(line):
+        if fences and _FENCE.match(line):
             in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
+        heading = None if in_fence or not line.startswith("#") else _HEADING.match(line)
         if heading and len(heading.group(1)) <= level:
             break
-        item = None if in_fence else _ITEM.match(line)
+        item = None if in_fence or not line[:1].isdigit() else _ITEM.match(line)
         if item:
             finish()
             current = [item.group(2)]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from unicodedata import normalize
 
-import yaml
-
-from agentui.core.kb.frontmatter import Field, construct
+from agentui.core.kb.frontmatter import Field, UnreadableValue
 from agentui.core.kb.model import EntryType, Problem
 from agentui.core.operators import OPERATORS
 
@@ -26,7 +24,7 @@ class FieldError(Exception):
 
 
 def clean_text(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
+    return normalize("NFC", value).strip()
 
 
 def _describe(value: object) -> str:
@@ -42,26 +40,28 @@ def _describe(value: object) -> str:
 
 
 def as_text(field: Field) -> str:
-    node = field.node
-    value = construct(node)
+    value = field.value if field.node is None else field.python()
     if not isinstance(value, str):
-        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        raw = field.text()
         hint = f'; if you meant the text, quote it: {field.key}: "{raw}"' if raw else ""
         raise FieldError(f"'{field.key}' must be text, but YAML read {_describe(value)}{hint}")
     return clean_text(value)
 
 
 def as_text_list(field: Field) -> tuple[str, ...]:
-    node = field.node
-    if isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag.endswith(":null"):
+    if field.node is None and isinstance(field.value, list):
+        # The fast path's lists hold only text, so the first problem can only be an empty item.
+        items = [normalize("NFC", value).strip() for value in field.value]
+        if "" in items:
+            raise FieldError(f"'{field.key}' has an empty item")
+        return tuple(dict.fromkeys(items))
+    if field.is_empty():
         return ()
-    if not isinstance(node, yaml.SequenceNode):
+    if not field.is_list():
         raise FieldError(f"'{field.key}' must be a list, e.g. {field.key}: [a, b]")
     items = []
-    for item in node.value:
-        value = construct(item)
+    for value, raw in field.items():
         if not isinstance(value, str):
-            raw = item.value if isinstance(item, yaml.ScalarNode) else None
             hint = f'; quote it: "{raw}"' if raw else ""
             raise FieldError(f"'{field.key}' items must be text, but YAML read {_describe(value)}{hint}")
         text = clean_text(value)
@@ -72,7 +72,7 @@ def as_text_list(field: Field) -> tuple[str, ...]:
 
 
 def as_date(field: Field) -> date:
-    value = construct(field.node)
+    value = field.python()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -84,7 +84,7 @@ def as_date(field: Field) -> date:
 
 
 def as_sources(field: Field) -> tuple[str, ...]:
-    if isinstance(field.node, yaml.SequenceNode):
+    if field.is_list():
         return as_text_list(field)
     return (as_text(field),)
 
@@ -113,7 +113,7 @@ def _channel(field: Field) -> str:
 
 
 def _operators(field: Field) -> tuple[str, ...]:
-    values = tuple(v.casefold() for v in as_text_list(field))
+    values = tuple([v.casefold() for v in as_text_list(field)])
     for value in values:
         if value not in OPERATORS:
             raise FieldError(f"unknown operator '{value}': use ids from {', '.join(OPERATORS)}")
@@ -169,6 +169,8 @@ def convert_fields(path: Path, fields: dict[str, Field]) -> tuple[dict[str, obje
             values[key] = converter(field)
         except FieldError as error:
             problems.append(Problem(path, field.line, str(error)))
+        except UnreadableValue as error:
+            problems.append(Problem(path, field.line, f"'{key}' has a value YAML cannot read: {error}"))
     for key in REQUIRED:
         if key not in fields:
             problems.append(Problem(path, 1, f"required field '{key}' is missing"))

@@ -2,27 +2,80 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from itertools import starmap
 from pathlib import Path
+from typing import Any
 
-import yaml
-
+from agentui.core.kb import fastpath
 from agentui.core.kb.model import Problem
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
 _FENCE = "---"
+# The closing fence: the first later line that is `---` or `...` once trailing whitespace is
+# stripped (`\s` and `str.rstrip` agree on what whitespace is).
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
+@cache
+def _yaml() -> tuple[Any, type]:
+    """PyYAML and its fastest safe loader, imported on first use: a warm start never parses."""
+    import yaml
+
+    try:
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # PyYAML built without libyaml
+        return yaml, yaml.SafeLoader
+
+
+@dataclass(slots=True)
 class Field:
+    """One front-matter value, from the fast path (`value`, `raw`) or from PyYAML (`node`). A node
+    is constructed only when a rule reads it, as PyYAML would, so an unread node never fails."""
+
     key: str
-    node: yaml.Node
     line: int
     """Line in the file (1-based) where the key stands."""
+    value: object = None
+    """Fast path: a str, a date, None for an empty value, or a list of str."""
+    raw: str | None = None
+    """Fast path: the scalar as written; None for a list."""
+    node: Any = None
+    """PyYAML's node when the fast path declined the file."""
+
+    def python(self) -> object:
+        """The Python value by YAML's safe rules."""
+        return self.value if self.node is None else construct(self.node)
+
+    def text(self) -> str | None:
+        """The scalar as written, e.g. `0123` for the number 83; None for a list or mapping."""
+        if self.node is None:
+            return self.raw
+        return self.node.value if isinstance(self.node, _yaml()[0].ScalarNode) else None
+
+    def is_list(self) -> bool:
+        if self.node is None:
+            return isinstance(self.value, list)
+        return isinstance(self.node, _yaml()[0].SequenceNode)
+
+    def is_empty(self) -> bool:
+        """`key:` with nothing after it, which YAML reads as null."""
+        if self.node is None:
+            return self.value is None and self.raw == ""
+        node = self.node
+        return isinstance(node, _yaml()[0].ScalarNode) and node.value == "" and node.tag.endswith(":null")
+
+    def items(self) -> Iterator[tuple[object, str | None]]:
+        """(value, text as written) of each item of a list field, constructed one at a time."""
+        if self.node is None:
+            for text in self.value:  # type: ignore[attr-defined]
+                yield text, text
+            return
+        scalar = _yaml()[0].ScalarNode
+        for item in self.node.value:
+            yield construct(item), (item.value if isinstance(item, scalar) else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,47 +86,69 @@ class Document:
     """File line of the body's first line."""
 
 
-def split(path: Path, text: str) -> tuple[Document | None, list[Problem]]:
-    if not text.strip():
+def split(path: Path, text: str, seen: dict[str, object] | None = None) -> tuple[Document | None, list[Problem]]:
+    """`seen` carries the fast path's memory of typed plain scalars from file to file of a load."""
+    if not text or text.isspace():
         return None, [Problem(path, 1, "empty file: an entry needs front matter and a body")]
-    lines = text.split("\n")
-    if lines[0].rstrip() != _FENCE:
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).rstrip() != _FENCE:
         return None, [Problem(path, 1, "no front matter: the file must start with a line '---'")]
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (_FENCE, "...")), None)
+    closing = _CLOSING.search(text, end + 1) if end >= 0 else None
     if closing is None:
         return None, [Problem(path, 1, "front matter opened on line 1 is never closed: add a line '---' after it")]
-    yaml_text = "\n".join(lines[1:closing])
-    body = "\n".join(lines[closing + 1:])
-    body_line = closing + 2
+    start, stop = end + 1, closing.start()
+    yaml_text = text[start:stop - 1] if stop > start else ""
+    body = text[closing.end() + 1:]
+    closing_line = 2 + text.count("\n", start, stop)
+    yaml, loader = _yaml()
+    parsed = fastpath.parse(yaml_text, 2, loader.yaml_implicit_resolvers, {} if seen is None else seen)
+    if parsed is not None:
+        return _document(path, starmap(Field, parsed), body, closing_line + 1)
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node = yaml.compose(yaml_text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = 2 + mark.line if mark is not None else 1
         what = error.problem or "syntax error"
-        return None, [Problem(path, min(line, closing), f"YAML error in front matter: {what}")]
+        return None, [Problem(path, min(line, closing_line - 1), f"YAML error in front matter: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, f"YAML error in front matter: {error}")]
     if node is None:
         return None, [Problem(path, 2, "front matter is empty: id, type and title are required")]
     if not isinstance(node, yaml.MappingNode):
         return None, [Problem(path, 2, "front matter must be 'key: value' lines")]
+    fields = (
+        Field(key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value),
+              2 + key_node.start_mark.line, node=value_node)
+        for key_node, value_node in node.value
+    )
+    return _document(path, fields, body, closing_line + 1)
+
+
+def _document(path: Path, parsed: Iterable[Field], body: str, body_line: int) -> tuple[Document, list[Problem]]:
     fields: dict[str, Field] = {}
     problems: list[Problem] = []
-    for key_node, value_node in node.value:
-        line = 2 + key_node.start_mark.line
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-        if key in fields:
-            problems.append(Problem(path, line, f"field '{key}' is given twice (first on line {fields[key].line})"))
+    for field in parsed:
+        first = fields.get(field.key)
+        if first is not None:
+            message = f"field '{field.key}' is given twice (first on line {first.line})"
+            problems.append(Problem(path, field.line, message))
             continue
-        fields[key] = Field(key, value_node, line)
+        fields[field.key] = field
     return Document(fields, body, body_line), problems
 
 
-def construct(node: yaml.Node) -> object:
+class UnreadableValue(Exception):
+    """A value YAML parses but cannot build (`2025-13-01`, a broken `!!binary`)."""
+
+
+def construct(node: Any) -> object:
     """The Python value of one front-matter node, by YAML's safe rules."""
-    loader = _Loader("")
+    yaml, loader_class = _yaml()
+    loader = loader_class("")
     try:
         return loader.construct_document(node)
+    except (ValueError, OverflowError, yaml.YAMLError) as error:
+        raise UnreadableValue(str(getattr(error, "problem", None) or error)) from error
     finally:
         loader.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,28 +11,53 @@ from agentui.core.kb import body as body_rules
 from agentui.core.kb.fields import convert_fields
 from agentui.core.kb.frontmatter import split
 from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem
-from agentui.core.kb.source import KbFiles, read_kb_files
+from agentui.core.kb.source import KbFiles, iter_kb_files
 
 # A file with one of these problems is not loaded; other problems load the entry without the bad field.
 _FATAL_FIELDS = ("id", "type", "title")
+# Fields whose values repeat across entries; titles and bodies are nearly all distinct.
+_SHARED_FIELDS = (
+    "id", "aliases", "tags", "operators", "channel", "related", "verified", "phones", "apps", "website",
+)
 
 
 def load_kb(root: Path) -> KnowledgeBase:
-    return parse_kb(read_kb_files(root))
+    """Parses each file as soon as it is read, so the texts of a big KB are never all in memory."""
+    files = KbFiles(root=root)
+    return _parse_texts(files, iter_kb_files(files))
 
 
 def parse_kb(files: KbFiles) -> KnowledgeBase:
-    kb = KnowledgeBase(root=files.root, problems=list(files.problems), fingerprint=files.fingerprint)
+    return _parse_texts(files, files.texts)
+
+
+def _parse_texts(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBase:
+    # A big load builds about a million objects and no garbage cycles; with the collector on, its
+    # full passes rescan every object built so far, again and again (a quarter of the time at 100k).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_all(files, texts)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_all(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBase:
+    kb = KnowledgeBase(root=files.root)
+    problems: list[Problem] = []
     related_lines: dict[str, int] = {}
     id_lines: dict[str, int] = {}
-    for path, text in files.texts:
-        entry, problems, lines = _parse_entry(path, text)
-        kb.problems.extend(problems)
+    pool: dict[object, object] = {}
+    seen: dict[str, object] = {}
+    for path, text in texts:
+        entry, entry_problems, lines = _parse_entry(path, text, pool, seen)
+        problems.extend(entry_problems)
         if entry is None:
             continue
         existing = kb.entries.get(entry.id)
         if existing is not None:
-            kb.problems.append(Problem(
+            problems.append(Problem(
                 path, lines["id"],
                 f"duplicate id '{entry.id}': already used by {existing.path}:{id_lines[entry.id]}; not loaded",
             ))
@@ -38,13 +65,19 @@ def parse_kb(files: KbFiles) -> KnowledgeBase:
         kb.entries[entry.id] = entry
         id_lines[entry.id] = lines["id"]
         related_lines[entry.id] = lines.get("related", 1)
+    # Reading problems come first, as when every file was read before parsing; no path has both
+    # kinds, so the stable sort below orders them the same either way.
+    kb.problems = [*files.problems, *problems]
+    kb.fingerprint = files.fingerprint
     _check_related(kb, related_lines)
     kb.problems.sort(key=lambda p: (str(p.path), p.line))
     return kb
 
 
-def _parse_entry(path: Path, text: str) -> tuple[Entry | None, list[Problem], dict[str, int]]:
-    document, problems = split(path, text)
+def _parse_entry(
+    path: Path, text: str, pool: dict[object, object], seen: dict[str, object]
+) -> tuple[Entry | None, list[Problem], dict[str, int]]:
+    document, problems = split(path, text, seen)
     if document is None:
         return None, problems, {}
     values, field_problems = convert_fields(path, document.fields)
@@ -53,29 +86,47 @@ def _parse_entry(path: Path, text: str) -> tuple[Entry | None, list[Problem], di
     if any(key not in values for key in _FATAL_FIELDS):
         return None, problems, lines
     entry_type: EntryType = values["type"]  # type: ignore[assignment]
-    text_body = document.body.strip("\n")
-    body_line = document.body_line + (len(document.body) - len(document.body.lstrip("\n")))
-    if not text_body.strip():
+    body = document.body
+    text_body = body.strip("\n")
+    body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
+    if not text_body or text_body.isspace():
         problems.append(Problem(path, document.body_line, "the entry has no body text after the front matter"))
     extra: dict[str, object] = {}
-    if entry_type is EntryType.PROCEDURE and text_body.strip():
-        steps, step_problems = body_rules.parse_steps(path, text_body, body_line)
+    if entry_type is EntryType.PROCEDURE and text_body and not text_body.isspace():
+        steps, step_problems = body_rules.parse_steps(path, text_body, body_line, pool)
         extra["steps"] = steps
         problems += step_problems
     if entry_type is EntryType.SCRIPT:
         placeholders, placeholder_problems = body_rules.check_placeholders(path, text_body, body_line)
-        extra["placeholders"] = placeholders
+        extra["placeholders"] = _shared(placeholders, pool)
         problems += placeholder_problems
     sources = values.pop("source", ())
+    _share(values, pool)
     entry = Entry(
         path=path,
         body=text_body,
         body_line=body_line,
-        source=", ".join(sources),  # type: ignore[arg-type]
+        source=_shared(", ".join(sources), pool),  # type: ignore[arg-type]
         **values,  # type: ignore[arg-type]
         **extra,  # type: ignore[arg-type]
     )
     return entry, problems, lines
+
+
+def _share(values: dict[str, object], pool: dict[object, object]) -> None:
+    """Point equal short values of many entries (ids in `related`, tags, operators, dates) at one
+    object each, so 100k entries do not hold 100k copies of `("mts",)`."""
+    for key in _SHARED_FIELDS:
+        value = values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = tuple([pool.setdefault(item, item) for item in value])
+        values[key] = pool.setdefault(value, value)
+
+
+def _shared(value: object, pool: dict[object, object]) -> object:
+    return pool.setdefault(value, value)
 
 
 def _check_related(kb: KnowledgeBase, related_lines: dict[str, int]) -> None:

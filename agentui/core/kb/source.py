@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from agentui.core.kb.model import Problem
@@ -15,6 +18,7 @@ FORMAT_VERSION = "1"
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_IGNORED_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
 @dataclass(slots=True)
@@ -56,42 +60,99 @@ def stat_fingerprint(root: Path) -> str:
 
 def entry_paths(root: Path) -> list[Path]:
     """Every `*.md` below root except READMEs and hidden files, in a stable order."""
-    paths = []
-    for path in root.rglob("*.md"):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
+    return [directory / name for _, directory, name, _ in _entry_files(root)]
+
+
+def _entry_files(root: Path) -> list[tuple[str, Path, str, str]]:
+    """(root-relative POSIX path, directory, name, path string) of each entry file, sorted by the
+    relative path. One scandir per directory replaces `rglob` plus several pathlib calls per file;
+    like `rglob`, it does not descend into symlinked directories and skips unreadable ones."""
+    found: list[tuple[str, Path, str, str]] = []
+    if not root.is_dir():
+        return found
+    pending = [(root, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as scan:
+                items = list(scan)
+        except PermissionError:
             continue
-        if path.name.lower() == "readme.md" or not path.is_file():
-            continue
-        paths.append(path)
-    return sorted(paths, key=lambda p: p.relative_to(root).as_posix())
+        for item in items:
+            name = item.name
+            if name.startswith("."):  # hidden: nothing below it is an entry either
+                continue
+            if item.is_dir(follow_symlinks=False):
+                pending.append((directory / name, f"{prefix}{name}/"))
+            elif name.endswith(".md") and name.lower() != "readme.md" and _is_file(item):
+                found.append((prefix + name, directory, name, item.path))
+    found.sort(key=itemgetter(0))
+    return found
+
+
+def _is_file(item: os.DirEntry[str]) -> bool:
+    """`Path.is_file`'s answer: a dangling or looping symlink is no file, other errors propagate."""
+    try:
+        return item.is_file()
+    except OSError as error:
+        if error.errno in _IGNORED_ERRNOS:
+            return False
+        raise
 
 
 def read_kb_files(root: Path) -> KbFiles:
+    """Every file's text at once; `iter_kb_files` is the streaming form `load_kb` uses."""
     files = KbFiles(root=root)
+    files.texts = list(iter_kb_files(files))
+    return files
+
+
+def iter_kb_files(files: KbFiles) -> Iterator[tuple[Path, str]]:
+    """(path, text) of each readable entry file under `files.root`, one at a time, so a caller that
+    parses as it goes never holds every text. Reading problems go to `files.problems`; the
+    fingerprint is set once the iterator is exhausted."""
     digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
-    for path in entry_paths(root):
+    problems = files.problems
+    for relative, directory, name, file in _entry_files(files.root):
+        path = directory / name
         try:
-            size = path.stat().st_size
+            size = os.stat(file).st_size
             if size > MAX_FILE_BYTES:
-                files.problems.append(Problem(
+                problems.append(Problem(
                     path, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not loaded"
                 ))
-                digest.update(f"{path.relative_to(root).as_posix()}\0{size}\0".encode())
+                digest.update(f"{relative}\0{size}\0".encode())
                 continue
-            raw = path.read_bytes()
+            raw = _read(file, size)
         except OSError as error:
-            files.problems.append(Problem(path, 1, f"cannot read file: {error.strerror or error}"))
+            problems.append(Problem(path, 1, f"cannot read file: {error.strerror or error}"))
             continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(len(raw).to_bytes(8, "little") + raw)
+        digest.update(relative.encode() + b"\0")
+        digest.update(len(raw).to_bytes(8, "little"))
+        digest.update(raw)
         text, problem = decode(path, raw)
+        del raw  # not kept alive while the caller parses the text
         if problem is not None:
-            files.problems.append(problem)
+            problems.append(problem)
         else:
-            files.texts.append((path, text))
+            yield path, text
     files.fingerprint = digest.hexdigest()
-    return files
+
+
+def _read(file: str, size: int) -> bytes:
+    """The whole file, as `Path.read_bytes` gives it, without building buffered file objects."""
+    descriptor = os.open(file, os.O_RDONLY)
+    try:
+        raw = os.read(descriptor, size + 1)
+        if raw:  # read on to the end, in case the file grew since it was measured
+            chunks = [raw]
+            while chunk := os.read(descriptor, 1 << 16):
+                chunks.append(chunk)
+            if len(chunks) > 1:
+                raw = b"".join(chunks)
+        return raw
+    finally:
+        os.close(descriptor)
 
 
 def decode(path: Path, raw: bytes) -> tuple[str, Problem | None]:
@@ -113,7 +174,8 @@ def decode(path: Path, raw: bytes) -> tuple[str, Problem | None]:
         return "", Problem(
             path, line, f"not valid UTF-8: byte 0x{raw[error.start]:02x} at line {line}{hint}; save the file as UTF-8"
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return "", Problem(path, line, "file contains a NUL character: not a text file")

@@ -1,0 +1,133 @@
+"""Discovery, fingerprint and streaming load give what the rglob-and-read-everything loader gave."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from agentui.core.kb import load_kb
+from agentui.core.kb.loader import parse_kb
+from agentui.core.kb.source import FORMAT_VERSION, MAX_FILE_BYTES, entry_paths, read_kb_files
+from agentui.locations import bundled_kb_dir
+
+BROKEN = Path(__file__).parents[1] / "data" / "kb_broken"
+
+
+def entry_paths_before(root: Path) -> list[Path]:
+    """`entry_paths` as it was, on rglob and pathlib."""
+    paths = []
+    for path in root.rglob("*.md"):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.name.lower() == "readme.md" or not path.is_file():
+            continue
+        paths.append(path)
+    return sorted(paths, key=lambda p: p.relative_to(root).as_posix())
+
+
+def fingerprint_before(root: Path) -> str:
+    """The content fingerprint as `read_kb_files` computed it when it read every file up front."""
+    digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
+    for path in entry_paths_before(root):
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            digest.update(f"{path.relative_to(root).as_posix()}\0{size}\0".encode())
+            continue
+        raw = path.read_bytes()
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(len(raw).to_bytes(8, "little") + raw)
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def tricky_tree(tmp_path: Path) -> Path:
+    entry = "---\nid: {id}\ntype: faq\ntitle: t\n---\n正文\n"
+    files = [
+        "a.md", "A.md", "a-b.md", "a/b.md", "a/b/c.md", "b.md", "中文.md", "x.MD", "notes.txt",
+        ".hidden.md", ".drafts/d.md", "sub/.git/e.md", "README.md", "sub/readme.MD", "sub/ReadMe.md",
+        "dir.md/inner.md", "sub/deep/er/f.md",
+    ]
+    for index, name in enumerate(files):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(entry.format(id=f"e{index}"), encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "linked-dir").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "missing.md")
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    (tmp_path / "dir-link.md").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "empty-dir").mkdir()
+    return tmp_path
+
+
+def test_discovery_matches_rglob(tricky_tree: Path):
+    assert entry_paths(tricky_tree) == entry_paths_before(tricky_tree)
+    names = [p.relative_to(tricky_tree).as_posix() for p in entry_paths(tricky_tree)]
+    assert "link.md" in names and "dir.md/inner.md" in names and "linked-dir/b.md" not in names
+
+
+@pytest.mark.parametrize("root", ["bundled", "broken", "tricky", "missing"])
+def test_discovery_and_fingerprint_as_before(tricky_tree: Path, root: str):
+    path = {"bundled": bundled_kb_dir(), "broken": BROKEN, "tricky": tricky_tree, "missing": tricky_tree / "nope"}[root]
+    assert entry_paths(path) == entry_paths_before(path)
+    assert load_kb(path).fingerprint == fingerprint_before(path)
+
+
+def test_discovery_accepts_a_relative_root(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(BROKEN.parent)
+    assert entry_paths(Path(BROKEN.name)) == entry_paths_before(Path(BROKEN.name))
+
+
+@pytest.mark.parametrize("root", [bundled_kb_dir(), BROKEN], ids=["bundled", "broken"])
+def test_streaming_load_equals_reading_everything_first(root: Path):
+    streamed, eager = load_kb(root), parse_kb(read_kb_files(root))
+    assert streamed.entries == eager.entries
+    assert streamed.problems == eager.problems
+    assert streamed.fingerprint == eager.fingerprint and streamed.fingerprint
+
+
+def test_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch):
+    """A file the OS refuses (permissions, I/O error) is reported and the others still load; the
+    refusal is simulated, since root (as in CI) reads a chmod 0 file anyway."""
+    (tmp_path / "locked.md").write_text("---\nid: x\n---\n", encoding="utf-8")
+    (tmp_path / "fine.md").write_text("---\nid: fine\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
+    real_open = os.open
+
+    def refusing_open(path, flags, *args, **kwargs):
+        if str(path).endswith("locked.md"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    kb = load_kb(tmp_path)
+    [problem] = kb.problems
+    assert problem.path.name == "locked.md"
+    assert problem.message.startswith("cannot read file: Permission denied")
+    assert list(kb.entries) == ["fine"]
+
+
+def test_load_restores_the_garbage_collector_state():
+    assert gc.isenabled()
+    load_kb(BROKEN)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_kb(BROKEN)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_equal_values_are_shared_between_entries(bundled_kb):
+    """One object per distinct operators tuple, tag and date, and `related` holds the ids themselves."""
+    shared: dict[object, object] = {}
+    for entry in bundled_kb.entries.values():
+        for value in (entry.operators, *entry.tags, entry.verified):
+            assert shared.setdefault(value, value) is value
+        for target in entry.related:
+            assert bundled_kb.entries[target].id is target
