@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
 
-RESULT_LIMIT = 30
+RESULT_LIMIT = 15
 MAX_QUERY = 200
 
 
