@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,16 +85,42 @@ def key_groups(query: Query) -> list[tuple[float, list[tuple[float, set[int]]]]]
     return groups
 
 
+BLOCK = 1 << 16
+"""Entries per postings block: an entry's place in its block fits in 16 bits, so the postings cost
+3 bytes each (entry, field level) instead of 5; a multiple of BATCH."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """The postings of entries first .. first + size - 1, by key."""
+
+    first: int
+    size: int
+    key_ids: np.ndarray
+    """Sorted ids of the keys some entry of the block holds."""
+    offsets: np.ndarray
+    docs: np.ndarray
+    """Entry indices within the block (uint16)."""
+    levels: np.ndarray
+    """The best field level of each posting (uint8, hundredths of the field weight)."""
+
+
 class PostingsBuilder:
-    """Collects (key, entry) pairs batch by batch; `freeze` lays them out key by key."""
+    """Collects (key, entry) pairs batch by batch and lays each block of entries out by key as soon
+    as it is complete, so at most one block's batches are ever waiting."""
 
     def __init__(self) -> None:
         self._key_ids: dict[int, int] = {}
         self._batches: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._blocks: list[Block] = []
+        self._counts = np.zeros(0, dtype=np.int64)
+        self._next_block = 0
 
     def add_batch(self, first: int, keys: np.ndarray, owner: np.ndarray, level: np.ndarray) -> None:
         """Pairs of (key, entry index within the batch starting at `first`) with their field level;
-        a repeated pair keeps its best level."""
+        a repeated pair keeps its best level. Batches come in entry order, BATCH entries apart."""
+        while first >= self._next_block + BLOCK:
+            self._close_block()
         if not len(keys):
             return
         order = np.argsort(keys)
@@ -110,51 +137,64 @@ class PostingsBuilder:
         pairs = packed >> 8
         packed = packed[np.r_[True, pairs[1:] != pairs[:-1]]]
         self._batches.append((
-            first, (packed >> 24).astype(np.int32), (packed >> 8 & 0xFFFF).astype(np.uint16),
-            (255 - (packed & 0xFF)).astype(np.uint8),
+            first - self._next_block, (packed >> 24).astype(np.int32),
+            (packed >> 8 & 0xFFFF).astype(np.uint16), (255 - (packed & 0xFF)).astype(np.uint8),
         ))
 
-    def freeze(self, n_docs: int) -> Postings:
-        """A counting sort by key: batches come in entry order, so each key's entries stay sorted.
-        Each batch is freed once placed, so the held batches and the final array never both peak."""
-        n_keys = len(self._key_ids)
-        counts = np.zeros(n_keys, dtype=np.int64)
-        for _, key_ids, _, _ in self._batches:
-            counts += np.bincount(key_ids, minlength=n_keys)
-        offsets = np.zeros(n_keys + 1, dtype=np.int64)
+    def _close_block(self) -> None:
+        """A counting sort by key: batches come in entry order, so each key's entries stay sorted."""
+        batches, self._batches = self._batches, []
+        block_first, self._next_block = self._next_block, self._next_block + BLOCK
+        if not batches:
+            return
+        present = np.unique(np.concatenate([key_ids[np.r_[True, key_ids[1:] != key_ids[:-1]]]
+                                            for _, key_ids, _, _ in batches]))
+        counts = np.zeros(len(present), dtype=np.int64)
+        for _, key_ids, _, _ in batches:
+            counts += np.bincount(np.searchsorted(present, key_ids), minlength=len(present))
+        offsets = np.zeros(len(present) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        docs = np.empty(int(offsets[-1]), dtype=np.int32)
+        docs = np.empty(int(offsets[-1]), dtype=np.uint16)
         levels = np.empty(int(offsets[-1]), dtype=np.uint8)
         cursor = offsets[:-1].copy()
-        while self._batches:
-            first, key_ids, batch_docs, batch_levels = self._batches.pop(0)
-            first_of_key = np.flatnonzero(np.r_[True, key_ids[1:] != key_ids[:-1]])
-            sizes = np.diff(np.r_[first_of_key, len(key_ids)])
-            rank = np.arange(len(key_ids)) - np.repeat(first_of_key, sizes)
-            places = cursor[key_ids] + rank
-            docs[places] = batch_docs.astype(np.int32) + first
+        size = 0
+        for offset, key_ids, batch_docs, batch_levels in batches:
+            local = np.searchsorted(present, key_ids)
+            first_of_key = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+            sizes = np.diff(np.r_[first_of_key, len(local)])
+            places = cursor[local] + np.arange(len(local)) - np.repeat(first_of_key, sizes)
+            docs[places] = batch_docs + np.uint16(offset)
             levels[places] = batch_levels
-            cursor[key_ids[first_of_key]] += sizes
+            cursor[local[first_of_key]] += sizes
+            size = max(size, offset + int(batch_docs.max()) + 1)
+        if len(self._counts) < len(self._key_ids):
+            self._counts = np.concatenate([self._counts, np.zeros(len(self._key_ids) - len(self._counts), np.int64)])
+        self._counts[present] += counts
+        self._blocks.append(Block(block_first, size, present.astype(np.int32), offsets, docs, levels))
+
+    def freeze(self, n_docs: int) -> Postings:
+        self._close_block()
+        n_keys = len(self._key_ids)
+        counts = np.concatenate([self._counts, np.zeros(n_keys - len(self._counts), np.int64)])
         keys = np.fromiter(self._key_ids, dtype=np.int64, count=n_keys)
         order = np.argsort(keys)
         self._key_ids = {}
         idf = np.log1p(n_docs / np.maximum(counts, 1)).astype(np.float32)
-        return Postings(keys[order], order.astype(np.int32), offsets, docs, levels, idf)
+        return Postings(keys[order], order.astype(np.int32), counts, idf, self._blocks)
 
 
 class Postings:
-    """key -> sorted entry indices, each with the level of the best field holding the key; `idf`
+    """key -> entries holding it, each with the level of the best field holding the key; `idf`
     weights rare keys above common ones. Keys are found by binary search in a sorted array: a dict
     of a large KB's keys would cost more memory than its postings."""
 
-    def __init__(self, keys: np.ndarray, key_ids: np.ndarray, offsets: np.ndarray, docs: np.ndarray,
-                 levels: np.ndarray, idf: np.ndarray) -> None:
+    def __init__(self, keys: np.ndarray, key_ids: np.ndarray, counts: np.ndarray, idf: np.ndarray,
+                 blocks: list[Block]) -> None:
         self.keys = keys
         self.key_ids = key_ids
-        self.offsets = offsets
-        self.docs = docs
-        self.levels = levels
+        self.counts = counts
         self.idf = idf
+        self.blocks = blocks
 
     def find(self, keys: Iterable[int]) -> np.ndarray:
         """Ids of the keys this index holds."""
@@ -172,12 +212,19 @@ class Postings:
         key_ids = self.find(keys)
         if not len(key_ids):
             return None
-        lengths = self.offsets[key_ids + 1] - self.offsets[key_ids]
-        informative = lengths <= COMMON_KEY * n_docs
+        informative = self.counts[key_ids] <= COMMON_KEY * n_docs
         if informative.any():
             key_ids = key_ids[informative]
-        starts, ends = self.offsets[key_ids].tolist(), self.offsets[key_ids + 1].tolist()
-        docs = np.concatenate([self.docs[s:e] for s, e in zip(starts, ends)])
-        levels = np.concatenate([self.levels[s:e] for s, e in zip(starts, ends)])
-        weights = np.repeat(self.idf[key_ids] / (100 * float(self.idf[key_ids].sum())), np.subtract(ends, starts))
-        return np.bincount(docs, weights=weights * levels, minlength=n_docs)
+        shares = self.idf[key_ids] / (100 * float(self.idf[key_ids].sum()))
+        coverage = np.zeros(n_docs, dtype=np.float64)
+        for block in self.blocks:
+            position = np.minimum(np.searchsorted(block.key_ids, key_ids), len(block.key_ids) - 1)
+            held = block.key_ids[position] == key_ids
+            if not held.any():
+                continue
+            starts, ends = block.offsets[position[held]].tolist(), block.offsets[position[held] + 1].tolist()
+            docs = np.concatenate([block.docs[s:e] for s, e in zip(starts, ends)])
+            levels = np.concatenate([block.levels[s:e] for s, e in zip(starts, ends)])
+            weights = np.repeat(shares[held], np.subtract(ends, starts)) * levels
+            coverage[block.first:block.first + block.size] += np.bincount(docs, weights, minlength=block.size)
+        return coverage
