@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from agentui.core.kb.records import (
     R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
@@ -114,6 +115,13 @@ class KeyTexts:
     body_digits: str
 
 
+@lru_cache(maxsize=8192)
+def _short_field_keys_text(original: str) -> str:
+    """The folded field with its pinyin; cached because tags (with every operator spelling) and
+    aliases repeat across many entries, while each costs ~20 µs of Python to build."""
+    return _with_pinyin(fold_letters(original))
+
+
 def _with_pinyin(text: str) -> str:
     spoken: list[str] = []
     for run in dict.fromkeys(CJK_RUN.findall(text)):
@@ -130,9 +138,9 @@ def key_texts(record: Record, operator_names: Mapping[str, Sequence[str]]) -> Ke
     return KeyTexts(
         (
             _with_pinyin(fold_letters(record[R_TITLE])),
-            _with_pinyin(fold_letters(SEPARATOR.join(record[R_ALIASES]))),
+            _short_field_keys_text(SEPARATOR.join(record[R_ALIASES])),
             fold_letters(record[R_TITLE_EN]),
-            _with_pinyin(fold_letters(_tags_text(record, operator_names))),
+            _short_field_keys_text(_tags_text(record, operator_names)),
             fold_letters(body),
         ),
         _phone_digits(record),
