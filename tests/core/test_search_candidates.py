@@ -39,9 +39,17 @@ def big_index(tmp_path_factory) -> SearchIndex:
     return SearchIndex.build(list(kb.entries.values()))
 
 
+HARD = [
+    "gx", "ftd", "hfcz", "bhk", "xhzw",  # initials, also inside longer initials (变更学生 -> bgxs)
+    "азмена", "перенсо", "neable", "chnage", "esmi",  # a swapped or dropped letter
+    "zhuanwangbanli", "xiehaozhuanwang", "liu liang ka",  # long and spaced pinyin
+]
+"""Forms where n-gram overlap alone picks the wrong candidates in a KB of look-alikes."""
+
+
 def _queries() -> list[str]:
     rows = (ROOT / "tests" / "data" / "queries-dev.tsv").read_text(encoding="utf-8").splitlines()
-    return [line.split("\t")[0] for line in rows if line.strip() and not line.startswith("#")]
+    return [line.split("\t")[0] for line in rows if line.strip() and not line.startswith("#")] + HARD
 
 
 def test_candidates_keep_the_exhaustive_best(big_index):
@@ -52,9 +60,12 @@ def test_candidates_keep_the_exhaustive_best(big_index):
     for query in _queries():
         reference = big_index.search_exhaustive(query, 10)
         hits = big_index.search(query, 10)
-        assert reference, query
-        if hits[0].score < reference[0].score:
-            misses.append(f"{query!r}: first {hits[0].id} {hits[0].score} < {reference[0].id} {reference[0].score}")
+        if not reference:
+            assert not hits, query
+            continue
+        if not hits or hits[0].score < reference[0].score:
+            first = f"{hits[0].id} {hits[0].score}" if hits else "nothing"
+            misses.append(f"{query!r}: first {first} < {reference[0].id} {reference[0].score}")
         floor = reference[-1].score
         recalls.append(min(len(reference), sum(1 for h in hits if h.score >= floor)) / len(reference))
     assert not misses, "\n".join(misses)

@@ -15,7 +15,8 @@ from agentui.core.search.postings import BATCH, PostingsBuilder
 @pytest.mark.parametrize("block", [BATCH, 2 * BATCH, postings.BLOCK], ids=["block=batch", "block=2batches", "default"])
 def test_coverage_equals_a_brute_force_count(monkeypatch, block):
     """Entries spread over several blocks (and a last, partial batch); repeated pairs keep their
-    best level; coverage is the idf-weighted share of the asked keys, at each entry's level."""
+    best level; coverage is the idf-weighted share of the asked keys, at each entry's level, a key
+    nobody holds counting as the rarest."""
     monkeypatch.setattr(postings, "BLOCK", block)
     rng = random.Random(5)
     n_docs = 5 * BATCH + 300
@@ -38,10 +39,12 @@ def test_coverage_equals_a_brute_force_count(monkeypatch, block):
     held = [k for k in asked if k in holders and len(holders[k]) <= postings.COMMON_KEY * n_docs] or \
         [k for k in asked if k in holders]
     idf = {k: math.log1p(n_docs / len(holders[k])) for k in held}
+    missing = sum(1 for k in set(asked) if k not in holders)  # held by nobody: the rarest possible
+    total = sum(idf.values()) + missing * math.log1p(n_docs)
     expected = np.zeros(n_docs)
     for key in held:
         for doc, level in holders[key].items():
-            expected[doc] += idf[key] / sum(idf.values()) * level / 100
+            expected[doc] += idf[key] / total * level / 100
     got = frozen.coverage(asked, n_docs)
     assert got is not None
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)

@@ -107,42 +107,46 @@ def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> Se
 @dataclass(frozen=True, slots=True)
 class KeyTexts:
     """An entry as the candidate index keys it (see `keys.batch_keys`): folded field texts in
-    `HEAD_FIELDS` order then the body; each short field followed by the pinyin of its Chinese runs
-    (syllables joined, `buka`; initials, `bk`; each initial alone, for one-letter typing)."""
+    `HEAD_FIELDS` order then the body, each short field followed by the pinyin of its Chinese runs
+    (syllables joined, `buka`, and each initial alone, for one-letter typing); and, apart, the
+    initials of those runs (`bk`) per short field with pinyin, keyed in their own key space."""
 
     fields: tuple[str, ...]
+    initials: tuple[str, ...]
+    """Title, aliases and tags: the runs' initials, space-separated."""
     phone_digits: str
     body_digits: str
 
 
+INITIALS_FIELDS = (TITLE, ALIASES, TAGS)
+
+
 @lru_cache(maxsize=8192)
-def _short_field_keys_text(original: str) -> str:
-    """The folded field with its pinyin; cached because tags (with every operator spelling) and
-    aliases repeat across many entries, while each costs ~20 µs of Python to build."""
-    return _with_pinyin(fold_letters(original))
-
-
-def _with_pinyin(text: str) -> str:
+def _short_field_keys_text(original: str) -> tuple[str, str]:
+    """The folded field with its pinyin, and its runs' initials. Cached because tags (with every
+    operator spelling) and aliases repeat across many entries, while each costs ~20 µs to build."""
+    text = fold_letters(original)
     spoken: list[str] = []
+    initials: list[str] = []
     for run in dict.fromkeys(CJK_RUN.findall(text)):
         pinyin = run_pinyin(run)
         spoken.append(pinyin.joined)
-        if len(pinyin.initials) >= 2:
-            spoken.append(pinyin.initials)
         spoken.extend(pinyin.initials)
-    return f"{text} {' '.join(dict.fromkeys(spoken))}" if spoken else text
+        if len(pinyin.initials) >= 2:
+            initials.append(pinyin.initials)
+    if spoken:
+        text = f"{text} {' '.join(dict.fromkeys(spoken))}"
+    return text, " ".join(dict.fromkeys(initials))
 
 
 def key_texts(record: Record, operator_names: Mapping[str, Sequence[str]]) -> KeyTexts:
     body = record[R_BODY]
+    title = _short_field_keys_text.__wrapped__(record[R_TITLE])  # titles rarely repeat: not cached
+    aliases = _short_field_keys_text(SEPARATOR.join(record[R_ALIASES]))
+    tags = _short_field_keys_text(_tags_text(record, operator_names))
     return KeyTexts(
-        (
-            _with_pinyin(fold_letters(record[R_TITLE])),
-            _short_field_keys_text(SEPARATOR.join(record[R_ALIASES])),
-            fold_letters(record[R_TITLE_EN]),
-            _short_field_keys_text(_tags_text(record, operator_names)),
-            fold_letters(body),
-        ),
+        (title[0], aliases[0], fold_letters(record[R_TITLE_EN]), tags[0], fold_letters(body)),
+        (title[1], aliases[1], tags[1]),
         _phone_digits(record),
         _body_digits(body),
     )

@@ -147,7 +147,7 @@ class SearchIndex:
             return range(len(self.records))
         scores = np.zeros(len(self.records), dtype=np.float64)
         seen: dict[frozenset[int], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
-        for weight, options in key_groups(parsed):
+        for weight, options in key_groups(parsed, self._postings.held):
             best = None
             for factor, keys in options:
                 frozen = frozenset(keys)

@@ -8,6 +8,9 @@ import numpy as np
 
 # A key is an int64: a kind in the top bits, code points (21 bits each) or a word hash below.
 UNIGRAM, BIGRAM, START1, START2, WORD, TRIGRAM = (kind << 59 for kind in range(1, 7))
+INITIALS = 1 << 58
+"""Set on the keys of pinyin initials (`bk`), so `gx` typed as initials is not confused with the
+bigram `gx` inside the joined pinyin of 生效 (`shengxiao`)."""
 _HASH_BASE = 0x9E3779B97F4A7C15
 _MASK64 = (1 << 64) - 1
 
@@ -51,6 +54,18 @@ def latin_keys(word: str) -> set[int]:
     keys.add(START1 | codes[0] if len(codes) == 1 else START2 | codes[0] << 21 | codes[1])
     keys.add(word_key(word))
     return keys
+
+
+def initials_keys(word: str) -> set[int]:
+    return {key | INITIALS for key in latin_keys(word)}
+
+
+def typo_words(word: str) -> set[str]:
+    """The word with two neighbours swapped or one letter dropped: a typo the agent made that the
+    KB's own word undoes (`азмена` -> `замена`, `esimm` -> `esim`)."""
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    drops = {word[:i] + word[i + 1:] for i in range(len(word))}
+    return (swaps | drops) - {word}
 
 
 def han_keys(run: str) -> set[int]:

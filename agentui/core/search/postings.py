@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from agentui.core.search.document import BODY, HEAD_FIELDS, WEIGHTS, KeyTexts
-from agentui.core.search.keys import batch_digit_keys, batch_keys, digit_keys, han_keys, latin_keys
-from agentui.core.search.query import CJK, Query, Unit
+from agentui.core.search.document import BODY, HEAD_FIELDS, INITIALS_FIELDS, WEIGHTS, KeyTexts
+from agentui.core.search.keys import (
+    INITIALS, batch_digit_keys, batch_keys, digit_keys, han_keys, initials_keys, latin_keys, typo_words, word_key,
+)
+from agentui.core.search.query import CJK, WORD, Query, Unit
+from agentui.core.search.scorer import FUZZY, MAX_INITIALS
+from agentui.core.search.scorer import INITIALS as INITIALS_SCORE
 from agentui.core.search.synonyms import SYNONYM_FACTOR
 
 BATCH = 1024
@@ -37,6 +42,11 @@ def batch_pairs(texts: Sequence[KeyTexts]) -> tuple[np.ndarray, np.ndarray, np.n
         keys.append(found)
         owners.append(owner)
         levels.append(np.full(len(found), FIELD_LEVEL[name], dtype=np.int64))
+    for position, name in enumerate(INITIALS_FIELDS):
+        found, owner = batch_keys([t.initials[position] for t in texts], head=True)
+        keys.append(found | INITIALS)
+        owners.append(owner)
+        levels.append(np.full(len(found), FIELD_LEVEL[name], dtype=np.int64))
     for digits, level in (([t.phone_digits for t in texts], 100), ([t.body_digits for t in texts], FIELD_LEVEL[BODY])):
         found, owner = batch_digit_keys(digits)
         keys.append(found)
@@ -45,6 +55,8 @@ def batch_pairs(texts: Sequence[KeyTexts]) -> tuple[np.ndarray, np.ndarray, np.n
     return np.concatenate(keys), np.concatenate(owners), np.concatenate(levels)
 
 
+TYPO_FROM = 4
+"""Words this long also look for the KB words one typo away (shorter ones have too many)."""
 PINYIN_KEYS_UP_TO = 3
 """Chinese runs up to this long also look for their pinyin (a homophone typo, 补咔, breaks every
 bigram of a short run); a longer run keeps correct bigrams, and its long pinyin only adds noise."""
@@ -70,10 +82,14 @@ def unit_keys(unit: Unit) -> set[int]:
     return keys
 
 
-def key_groups(query: Query) -> list[tuple[float, list[tuple[float, set[int]]]]]:
+def key_groups(
+    query: Query, held: Callable[[set[int]], set[int]] | None = None
+) -> list[tuple[float, list[tuple[float, set[int]]]]]:
     """Per query unit, its weight and the key sets that can match it, each with what a match is
     worth: the unit itself, its thesaurus variants (a little less), a pinyin phrase spanning it
-    (`bu ka`) and all digit groups joined (`797-79-79`)."""
+    (`bu ka`), all digit groups joined (`797-79-79`), a word read as pinyin initials (`gx`), and
+    the whole words one swap or one dropped letter away (`азмена` -> `замена`) that `held` says
+    the KB has (asked in one lookup: a long word has twenty such neighbours)."""
     groups = []
     for position, unit in enumerate(query.units):
         options = [(1.0, unit_keys(unit))]
@@ -81,6 +97,11 @@ def key_groups(query: Query) -> list[tuple[float, list[tuple[float, set[int]]]]]
         options += [(1.0, latin_keys(p.joined)) for p in query.phrases if p.first <= position <= p.last]
         if query.joined_digits and unit.text.isdigit():
             options.append((1.0, digit_keys(query.joined_digits)))
+        if unit.kind == WORD and not unit.text.isdigit():
+            if 2 <= len(unit.text) <= MAX_INITIALS and unit.text.isascii():
+                options.append((INITIALS_SCORE, initials_keys(unit.text)))
+            if len(unit.text) >= TYPO_FROM and held is not None:
+                options += [(FUZZY, {key}) for key in sorted(held({word_key(w) for w in typo_words(unit.text)}))]
         groups.append((unit.weight, options))
     return groups
 
@@ -204,18 +225,31 @@ class Postings:
         position = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         return self.key_ids[position[self.keys[position] == wanted]].astype(np.int64)
 
+    def held(self, keys: set[int]) -> set[int]:
+        """The keys some entry holds."""
+        wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
+        if not len(self.keys) or not len(wanted):
+            return set()
+        position = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return set(wanted[self.keys[position] == wanted].tolist())
+
     def coverage(self, keys: Iterable[int], n_docs: int) -> np.ndarray | None:
         """Per entry, the idf-weighted share of these keys it holds, each counted at the level of
         the field holding it (1.0 for the title); None when no entry holds any. A cheap stand-in
         for the scorer's value of one query unit: a share, so a unit made of rare keys does not
         outweigh the others, and field levels, so a title match beats a body mention."""
+        keys = set(keys)
         key_ids = self.find(keys)
         if not len(key_ids):
             return None
+        missing = len(keys) - len(key_ids)
         informative = self.counts[key_ids] <= COMMON_KEY * n_docs
         if informative.any():
             key_ids = key_ids[informative]
-        shares = self.idf[key_ids] / (100 * float(self.idf[key_ids].sum()))
+        # A key no entry holds counts as the rarest there is: one common bigram found out of four
+        # keys (`ft` of `ftd` in `theft`) must not make a full match.
+        total = float(self.idf[key_ids].sum()) + missing * math.log1p(n_docs)
+        shares = self.idf[key_ids] / (100 * total)
         coverage = np.zeros(n_docs, dtype=np.float64)
         for block in self.blocks:
             position = np.minimum(np.searchsorted(block.key_ids, key_ids), len(block.key_ids) - 1)
