@@ -57,12 +57,15 @@ def luhn_valid(digits: str) -> bool:
 def looks_like_card(digits: str) -> bool:
     """Luhn-valid 13-19 digits that a payment network issues.
 
-    The leading digit must be 2-6 (ISO/IEC 7812 banking ranges): SIM ICCIDs start with 89 and
-    phone numbers with +7/8/86/1, and those are everyday data on this desk. A 15-digit number must
+    The leading digit must be 2-6 (ISO/IEC 7812 banking ranges), or the number a 16-19 digit
+    UnionPay card of its 81 range: SIM ICCIDs start with 89 and phone numbers with +7/8/86/1, and
+    those are everyday data on this desk. A 15-digit number must
     be Amex (34/37), because a Luhn-valid 15-digit number here is far more often an IMEI. A valid
     Chinese resident ID (18 digits, its own checksum and birth date) is not a card either.
     """
-    if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
+    if not 13 <= len(digits) <= 19:
+        return False
+    if digits[0] not in "23456" and not (digits[:2] == "81" and len(digits) >= 16):
         return False
     if len(digits) == 15 and digits[:2] not in ("34", "37"):
         return False

@@ -17,6 +17,7 @@ from agentui.core.cases.redact import luhn_valid, mask_case, mask_text, redact_c
         ("Mir 2200 7001 2345 6789 0", "Mir 2200 7001 2345 6789 0"),  # Luhn-invalid: kept
         ("amex 3782 822463 10005", "amex [卡号已隐藏 ****0005]"),
         ("UnionPay 6212 3456 7890 1234 569", "UnionPay [卡号已隐藏 ****4569]"),  # 19 digits
+        ("银联 8171 9999 2766 0000", "银联 [卡号已隐藏 ****0000]"),  # UnionPay's 81 range
         ("４１１１　１１１１　１１１１　１１１１", "[卡号已隐藏 ****1111]"),  # full-width, ideographic spaces
         ("4111 1111 1111 1111 12/27", "[卡号已隐藏 ****1111] 12/27"),
         ("4111 1111 1111 1111 1234", "[卡号已隐藏 ****1111] 1234"),  # a card followed by other digits
@@ -50,7 +51,7 @@ def test_everyday_numbers_are_not_cards(text: str) -> None:
 
 def test_fixtures_above_are_luhn_valid_so_the_tests_mean_something() -> None:
     for digits in ("4111111111111111", "378282246310005", "6212345678901234569", "490154203237518",
-                   "8970199123456789012", "5555555555554444", "440106199003070001"):
+                   "8970199123456789012", "5555555555554444", "440106199003070001", "8171999927660000"):
         assert luhn_valid(digits), digits
     assert not luhn_valid("22007001234567890")
 
