@@ -177,6 +177,9 @@ def write_json(cases: Iterable[Case], out: TextIO) -> None:
 
 
 def write_csv(cases: Iterable[Case], out: TextIO) -> None:
+    """UTF-8 with a byte-order mark: without it Excel, where a desk opens CSV files, reads the
+    Chinese and Russian as mojibake (Python reads it back with encoding="utf-8-sig")."""
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:

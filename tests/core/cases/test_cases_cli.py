@@ -95,7 +95,8 @@ def test_export_csv_and_markdown_with_mask(busy_dir, capsys) -> None:
     data_dir, store, ids = busy_dir
     code, out, _ = run_cli(capsys, "cases", "export", "--format", "csv", "--mask", "--data", str(data_dir))
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff"), "a BOM, or Excel shows the Chinese as mojibake"
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [row["id"] for row in rows] == [ids[2], ids[1], ids[0]]
     assert rows[2]["caller_phone"] == "+* (***) ***-00-00" and rows[2]["notes"] == "护照 E******78，回电 *******4567 😀"
     assert "89161234567" not in out and "E12345678" not in out
