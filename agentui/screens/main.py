@@ -171,7 +171,7 @@ class MainScreen(Screen):
         """The active case changed: header, case pane and the open procedure's ticks."""
         header = self.header
         header.case_id = case.id if case is not None else ""
-        header.opened_at = case.opened_at if case is not None else ""
+        header.opened_at = case.timer_start if case is not None else ""
         if reload_fields:
             self.case_pane.load(case)
         else:

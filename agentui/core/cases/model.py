@@ -45,10 +45,18 @@ class Case:
     disposition: str | None = None
     summary: str = ""
     duration_s: int | None = None
+    timer_from: str | None = None
+    """For a reopened case, the UTC ISO-8601 instant the call timer counts from: the reopening
+    minus the time already talked, so the days it spent closed are not counted as talk time."""
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def timer_start(self) -> str:
+        """Where the call timer and the closing duration count from."""
+        return self.timer_from or self.opened_at
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ class TinyCaseStore:
                     closed_at=_iso(now),
                     disposition=Disposition(disposition).value,
                     summary=summary,
-                    duration_s=_seconds_since(case.opened_at, now),
+                    duration_s=_seconds_since(case.timer_start, now),
                 )
             )
             try:
@@ -201,7 +201,11 @@ class TinyCaseStore:
             closed = self._history.get(case_id)
             if closed is None:
                 raise CaseNotFound(f"No closed case {case_id} in {self.data_dir}.")
-            reopened = replace(closed, closed_at=None, disposition=None, duration_s=None)
+            talked = timedelta(seconds=closed.duration_s or 0)
+            reopened = replace(
+                closed, closed_at=None, disposition=None, duration_s=None,
+                timer_from=_iso(datetime.now(UTC) - talked),
+            )
             try:
                 self._write_active(reopened)
                 self._history.remove(case_id, closed.opened_at)

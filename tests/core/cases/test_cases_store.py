@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -204,4 +205,34 @@ def test_history_is_partitioned_so_autosave_never_rewrites_it(data_dir: Path) ->
     for n in range(5):
         store.update(notes=f"autosave {n}")
     assert {p: p.stat().st_ino for p in history_files} == before  # replaced files get new inodes
+    store.close_store()
+
+
+def test_a_reopened_case_counts_talk_time_not_the_days_it_was_closed(data_dir: Path, monkeypatch) -> None:
+    """Talked 2 min, closed, reopened 3 days later, talked 1 more min: the case lasted 3 min, and
+    the header's timer resumes at 2:00 (also after a restart)."""
+    import agentui.core.cases.store as store_module
+
+    moments = iter([
+        datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC),   # open
+        datetime(2026, 12, 1, 9, 2, 0, tzinfo=UTC),   # close: 120 s
+        datetime(2026, 12, 4, 15, 0, 0, tzinfo=UTC),  # reopen three days later
+        datetime(2026, 12, 4, 15, 1, 0, tzinfo=UTC),  # close again: 60 s more
+    ])
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206 - the datetime.now signature
+            return next(moments)
+
+    monkeypatch.setattr(store_module, "datetime", Clock)
+    store = open_store(data_dir)
+    case = store.open_case()
+    assert store.close(Disposition.CALLBACK, "回电").duration_s == 120
+    reopened = store.reopen(case.id)
+    assert reopened.timer_start == "2026-12-04T14:58:00+00:00" and reopened.opened_at == case.opened_at
+    store.close_store()
+    store = open_store(data_dir)
+    assert store.active().timer_start == "2026-12-04T14:58:00+00:00"
+    assert store.close(Disposition.RESOLVED, "done").duration_s == 180
     store.close_store()
