@@ -20,7 +20,7 @@ from agentui.core.search.synonyms import SYNONYM_FACTOR
 BATCH = 1024
 """Entries turned into keys per numpy pass: big enough to amortise numpy calls, small enough that
 the pass's temporary arrays (about 400 keys an entry) stay a few MB and go back to the system;
-below 65536, so an entry's place in its batch fits in 16 bits while the batch waits for `freeze`."""
+a divisor of BLOCK, so batches never straddle two blocks."""
 
 
 COMMON_KEY = 0.5
