@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agentui import __version__
-from agentui.cli import cases as cases_cli
-from agentui.cli import kb as kb_cli
-from agentui.cli import search as search_cli
+
+SUBCOMMANDS = ("search", "kb", "cases")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _console_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agentui",
         description="Support-desk console for customers of Russian mobile operators.",
@@ -22,6 +21,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kb", type=Path, metavar="DIR", help="knowledge base directory (default: bundled)")
     parser.add_argument("--data", type=Path, metavar="DIR", help="data directory for cases")
     parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: zh)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from agentui.cli import cases as cases_cli
+    from agentui.cli import kb as kb_cli
+    from agentui.cli import search as search_cli
+
+    parser = _console_parser()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     search_cli.add_parser(commands)
     kb_cli.add_parser(commands)
@@ -30,8 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = None
+    if not any(word in (*SUBCOMMANDS, "-h", "--help") for word in words):
+        # The console (the common case): no subcommand modules and parsers to load before its
+        # first frame. Anything else (a subcommand, help, a mistyped command) gets the full parser.
+        args, rest = _console_parser().parse_known_args(words)
+        args.command = None
+        if rest:
+            args = None
+    if args is None:
+        args = build_parser().parse_args(words)
     if args.command is None:
         from agentui.cli.console import run_console  # Textual is imported only for the console
 

@@ -17,14 +17,14 @@ from textual.worker import get_current_worker
 from agentui.core.cases.model import Case
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
-from agentui.widgets.article import ArticleView, StepsList
-from agentui.widgets.case_pane import CasePane
 from agentui.widgets.header import CallHeader
 from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
 from agentui.widgets.focus import focus_now
 
 if TYPE_CHECKING:
+    from agentui.widgets.article import ArticleView, StepsList
+    from agentui.widgets.case_pane import CasePane
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
 
@@ -52,17 +52,27 @@ class MainScreen(Screen):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
                 yield ResultsList(id="results")
-            yield ArticleView(s, id="article")
-            yield CasePane(s, id="case", disabled=True)
-        yield Footer(compact=True)
+            # The article and case panes and the footer come right after the first frame: their
+            # modules and widgets (TextArea, Select, a widget per key) took a third of the time to it.
+            yield Static(id="article-slot", classes="pane-slot")
+            yield Static(id="case-slot", classes="pane-slot")
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = self.strings.results_title
-        self.query_one("#article").border_title = self.strings.article_title
         self.call_after_refresh(self._build_panes)
 
     async def _build_panes(self) -> None:
-        """After the first frame: the rest of the panes, then the store and the KB."""
+        """After the first frame: the panes in their slots and the footer, then the store and the KB."""
+        from agentui.widgets.article import ArticleView
+        from agentui.widgets.case_pane import CasePane
+
+        article = ArticleView(self.strings, id="article")
+        article.border_title = self.strings.article_title
+        with self.app.batch_update():
+            await self.query(".pane-slot").remove()
+            await self.query_one("#main", Grid).mount(article, CasePane(self.strings, id="case", disabled=True))
+            await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # a footer mounted late shows nothing until the bindings change
         await self.article.build()
         await self.case_pane.build()
         self.app.main_screen_mounted()  # type: ignore[attr-defined]
@@ -78,11 +88,11 @@ class MainScreen(Screen):
 
     @property
     def article(self) -> ArticleView:
-        return self.query_one("#article", ArticleView)
+        return self.query_one("#article")  # type: ignore[return-value]
 
     @property
     def case_pane(self) -> CasePane:
-        return self.query_one("#case", CasePane)
+        return self.query_one("#case")  # type: ignore[return-value]
 
     @property
     def header(self) -> CallHeader:
@@ -156,13 +166,19 @@ class MainScreen(Screen):
         app.record_article(entry_id)  # type: ignore[attr-defined]
         return entry
 
-    @on(StepsList.Toggled)
+    # The article and case pane messages are handled by name (Textual's `on_<widget>_<message>`):
+    # `@on(ArticleView.CopyRequested)` would import those widgets before the first frame.
+    def on_steps_list_toggled(self, event: StepsList.Toggled) -> None:
+        self.save_tick(event)
+
     def save_tick(self, event: StepsList.Toggled) -> None:
         entry = self.article.entry
         if entry is not None:
             self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
 
-    @on(ArticleView.CopyRequested)
+    def on_article_view_copy_requested(self, event: ArticleView.CopyRequested) -> None:
+        self.copy_item(event)
+
     def copy_item(self, event: ArticleView.CopyRequested) -> None:
         self.app.copy_text(event.text)  # type: ignore[attr-defined]
 
@@ -181,11 +197,15 @@ class MainScreen(Screen):
             ticked = set(case.steps.get(entry.id, ())) if case is not None else set()
             self.article.set_ticked(ticked)
 
-    @on(CasePane.Edited)
+    def on_case_pane_edited(self, event: CasePane.Edited) -> None:
+        self.remember_unsaved(event)
+
     def remember_unsaved(self, event: CasePane.Edited) -> None:
         self.app.session.pending = event.fields  # type: ignore[attr-defined]
 
-    @on(CasePane.SaveDue)
+    def on_case_pane_save_due(self, event: CasePane.SaveDue) -> None:
+        self.autosave(event)
+
     def autosave(self, event: CasePane.SaveDue) -> None:
         self.app.session.pending = event.fields  # type: ignore[attr-defined]
         self.app.save_case()  # type: ignore[attr-defined]

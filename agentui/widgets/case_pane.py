@@ -15,7 +15,8 @@ from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
-from agentui.widgets.fields import NotesArea, SafeInput
+from agentui.widgets.fields import SafeInput
+from agentui.widgets.notes import NotesArea
 from agentui.widgets.safe_text import clean, clean_line
 
 SAVE_DELAY = 0.5

@@ -1,17 +1,11 @@
-"""Text fields that keep data safe: pasted control characters are stripped, length is capped."""
+"""A one-line text field that keeps data safe: pasted control characters are stripped, length is capped."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
-from textual.message import Message
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
-from agentui.widgets.safe_text import clean, clean_line
-
-MAX_NOTES = 100_000
-"""Characters kept in the notes; a larger paste is cut with a notice."""
+from agentui.widgets.safe_text import clean_line
 
 
 class SafeInput(Input):
@@ -28,34 +22,3 @@ class SafeInput(Input):
                 self.insert_text_at_cursor(line)
             else:
                 self.replace(line, *self.selection)
-
-
-class NotesArea(TextArea):
-    """The call notes; pastes are cleaned and the total length is capped at `MAX_NOTES`."""
-
-    @dataclass
-    class Capped(Message):
-        limit: int
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.prevent_default()
-        event.stop()
-        if self.read_only:
-            return
-        if result := self._replace_via_keyboard(clean(event.text), *self.selection):
-            self.move_cursor(result.end_location)
-
-    def _replace_via_keyboard(self, insert: str, start, end):
-        """Every typed or pasted edit: capped so the notes never exceed `MAX_NOTES`."""
-        start, end = sorted((start, end))
-        removed = len(self.get_text_range(start, end)) if start != end else 0
-        room = MAX_NOTES - len(self.text) + removed
-        if len(insert) > room:
-            insert = insert[: max(0, room)]
-            self.post_message(self.Capped(MAX_NOTES))
-            if not insert and start == end:
-                return None
-        return super()._replace_via_keyboard(insert, start, end)
-
-    def load_text(self, text: str) -> None:
-        super().load_text(clean(text)[:MAX_NOTES])

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select
 from agentui.app import create_app
 from agentui.core.cases.store import open_store
 from agentui.widgets.article import StepsList
-from agentui.widgets.fields import MAX_NOTES
+from agentui.widgets.notes import MAX_NOTES
 
 from .conftest import fixed_clock, ready, settle, wait_until
 
