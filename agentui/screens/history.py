@@ -140,11 +140,20 @@ class HistoryScreen(Screen):
         store = self.app.session.store  # type: ignore[attr-defined]
         if store is None:
             return
+        notes = getattr(store, "recovery_notes", [])
+        seen = len(notes)
         try:
             cases = list(store.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
         except StoreError as error:
             self.app.call_from_thread(self.app.tell, str(error), "error")  # type: ignore[attr-defined]
             return
+        finally:
+            # A month first read here may turn out damaged: it is moved aside and the agent is told,
+            # as for damage found at start.
+            for note in notes[seen:]:
+                self.app.call_from_thread(
+                    self.app.tell, self.strings.recovery.format(note=note), "warning"  # type: ignore[attr-defined]
+                )
         self.app.call_from_thread(self.show_cases, cases)
 
     def show_cases(self, cases: list[Case]) -> None:

@@ -192,3 +192,29 @@ async def test_palette_lists_app_commands(app):
         await pilot.press("enter")
         await settle(pilot)
         assert app.session.case is not None
+
+
+async def test_a_damaged_month_found_by_f4_is_told_and_the_rest_listed(settings):
+    """Damage inside an old month is only seen when F4 first reads it: the month is moved aside,
+    the agent gets the same warning as for damage found at start, and this month's case is listed."""
+    from agentui.app import create_app
+    from agentui.core.cases.store import open_store
+
+    from .conftest import fixed_clock
+
+    store = open_store(settings.data_dir)
+    kept = store.open_case()
+    store.close(Disposition.RESOLVED, "ok")
+    store.close_store()
+    (settings.data_dir / "cases" / "history" / "2025-01.json").write_bytes(b'{"cases": [1]}')
+    store = open_store(settings.data_dir)
+    assert store.recovery_notes == []  # the damage is not at the file's ends: open cannot see it
+    app = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        await wait_until(pilot, lambda: any("2025-01.json" in n.message for n in app._notifications))
+        assert list(app.screen.cases) == [kept.id]
+    store.close_store()
