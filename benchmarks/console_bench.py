@@ -11,7 +11,7 @@
 The last two lines are the ratios (agentui / bare), e.g.
     first_frame_ratio: 1.12
     keystroke_p95_ratio: 1.05
-From the repository root: `.venv/bin/python benchmarks/console_bench.py [--runs 5] [--keys 60]`.
+From the repository root: `.venv/bin/python benchmarks/console_bench.py [--runs 9] [--keys 100]`.
 """
 
 from __future__ import annotations
@@ -119,8 +119,8 @@ def keystrokes(argv: list[str], env: dict[str, str], ready: bytes, count: int) -
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="spawns per app for the first frame (default 5)")
-    parser.add_argument("--keys", type=int, default=60, help="keystrokes measured per app (default 60)")
+    parser.add_argument("--runs", type=int, default=9, help="spawns per app for the first frame (default 9)")
+    parser.add_argument("--keys", type=int, default=100, help="keystrokes measured per app (default 100)")
     parser.add_argument("--entries", type=int, default=10_000, help="size of the large KB (default 10000)")
     args = parser.parse_args()
 
