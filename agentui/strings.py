@@ -7,13 +7,15 @@ widget mounts (`localize_bindings`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from textual.binding import BindingsMap
 
 
-@dataclass(frozen=True, slots=True)
 class Strings:
+    """Every label in one language, read-only. A plain class, not a dataclass: generating a
+    dataclass of ~110 fields cost ~5 ms of the console's time to first frame."""
+
     lang: str
     app_title: str
     keys: dict[str, str]
@@ -125,6 +127,19 @@ class Strings:
     language_saved: str
     palette_open_help: str  # {id}
     error: str  # {error}
+
+
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, **labels: object) -> None:
+        missing, unknown = set(self.__slots__) - labels.keys(), labels.keys() - set(self.__slots__)
+        if missing or unknown:
+            raise TypeError(f"Strings: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        for name, value in labels.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Strings are read-only ({name})")
 
 
 def _keys(**labels: str) -> dict[str, str]:
