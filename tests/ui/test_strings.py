@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agentui.strings import EN, ZH, Strings
+from agentui.strings import Strings
+from agentui.strings_en import EN
+from agentui.strings_zh import ZH
 
 
 def test_every_language_defines_every_label():
