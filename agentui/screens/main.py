@@ -166,20 +166,16 @@ class MainScreen(Screen):
         app.record_article(entry_id)  # type: ignore[attr-defined]
         return entry
 
-    # The article and case pane messages are handled by name (Textual's `on_<widget>_<message>`):
+    # The article and case panes' messages are handled by name (Textual's `on_<widget>_<message>`):
     # `@on(ArticleView.CopyRequested)` would import those widgets before the first frame.
     def on_steps_list_toggled(self, event: StepsList.Toggled) -> None:
-        self.save_tick(event)
-
-    def save_tick(self, event: StepsList.Toggled) -> None:
+        """A ticked step is saved to the case."""
         entry = self.article.entry
         if entry is not None:
             self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
 
     def on_article_view_copy_requested(self, event: ArticleView.CopyRequested) -> None:
-        self.copy_item(event)
-
-    def copy_item(self, event: ArticleView.CopyRequested) -> None:
+        """A numbered phone or app name goes to the clipboard."""
         self.app.copy_text(event.text)  # type: ignore[attr-defined]
 
     # --- case -----------------------------------------------------------------------------------
@@ -198,15 +194,11 @@ class MainScreen(Screen):
             self.article.set_ticked(ticked)
 
     def on_case_pane_edited(self, event: CasePane.Edited) -> None:
-        self.remember_unsaved(event)
-
-    def remember_unsaved(self, event: CasePane.Edited) -> None:
+        """Typed fields are remembered at once, so quitting saves them even before the autosave."""
         self.app.session.pending = event.fields  # type: ignore[attr-defined]
 
     def on_case_pane_save_due(self, event: CasePane.SaveDue) -> None:
-        self.autosave(event)
-
-    def autosave(self, event: CasePane.SaveDue) -> None:
+        """The autosave after the agent paused typing."""
         self.app.session.pending = event.fields  # type: ignore[attr-defined]
         self.app.save_case()  # type: ignore[attr-defined]
 

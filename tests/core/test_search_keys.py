@@ -7,10 +7,10 @@ import random
 import pytest
 
 from agentui.core.search.keys import (
-    START1, START2, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, digit_keys, han_keys, is_han_code, latin_keys,
+    START1, START2, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, digit_keys, han_keys, latin_keys,
     word_key,
 )
-from agentui.core.search.normalize import fold, fold_letters, split_units
+from agentui.core.search.normalize import fold, fold_letters, is_cjk, split_units
 
 PIECES = [
     "补卡", "流量卡", "保号卡", "注销", "eSIM", "MTS", "МТС", "Билайн", "Мой", "ёлка", "Tele2", "megafon",
@@ -24,7 +24,7 @@ def reference_keys(text: str, *, head: bool) -> set[int]:
     keys: set[int] = set()
     for unit in split_units(fold(text)):
         codes = [ord(c) for c in unit]
-        if is_han_code(codes[0]):
+        if is_cjk(unit[0]):
             keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
             if head:
                 keys |= {UNIGRAM | c for c in codes}

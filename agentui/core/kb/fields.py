@@ -40,7 +40,7 @@ def _describe(value: object) -> str:
 
 
 def as_text(field: Field) -> str:
-    value = field.value if field.node is None else field.python()
+    value = field.python()
     if not isinstance(value, str):
         raw = field.text()
         hint = f'; if you meant the text, quote it: {field.key}: "{raw}"' if raw else ""

@@ -38,22 +38,13 @@ def stat_fingerprint(root: Path) -> str:
     changes this key; reading and hashing 100k files would cost more than a whole warm start."""
     digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode())
     rows: list[str] = []
-    pending = [root]
-    while pending:
-        directory = pending.pop()
+    for relative, _, _, file in _entry_files(root):  # the files `load_kb` would read, in its order
         try:
-            with os.scandir(directory) as scan:
-                for item in scan:
-                    if item.name.startswith("."):
-                        continue
-                    if item.is_dir(follow_symlinks=False):
-                        pending.append(Path(item.path))
-                    elif item.name.endswith(".md") and item.name.lower() != "readme.md":
-                        info = item.stat()
-                        rows.append(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
+            info = os.stat(file)
         except OSError:
-            rows.append(f"{directory}\0unreadable")
-    rows.sort()
+            rows.append(f"{relative}\0unreadable")
+            continue
+        rows.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
     digest.update("\n".join(rows).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 

@@ -107,7 +107,7 @@ def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> Se
 @dataclass(frozen=True, slots=True)
 class KeyTexts:
     """An entry as the candidate index keys it (see `keys.batch_keys`): folded field texts in
-    `HEAD_FIELDS` order then the body, each short field followed by the pinyin of its Chinese runs
+    `KEY_FIELDS` order, each short field followed by the pinyin of its Chinese runs
     (syllables joined, `buka`, and each initial alone, for one-letter typing); and, apart, the
     initials of those runs (`bk`) per short field with pinyin, keyed in their own key space."""
 
@@ -118,7 +118,10 @@ class KeyTexts:
     body_digits: str
 
 
+KEY_FIELDS = (*HEAD_FIELDS, BODY)
+"""The order of `KeyTexts.fields`."""
 INITIALS_FIELDS = (TITLE, ALIASES, TAGS)
+"""The order of `KeyTexts.initials`: the short fields that get pinyin."""
 
 
 @lru_cache(maxsize=8192)
@@ -141,12 +144,15 @@ def _short_field_keys_text(original: str) -> tuple[str, str]:
 
 def key_texts(record: Record, operator_names: Mapping[str, Sequence[str]]) -> KeyTexts:
     body = record[R_BODY]
-    title = _short_field_keys_text.__wrapped__(record[R_TITLE])  # titles rarely repeat: not cached
-    aliases = _short_field_keys_text(SEPARATOR.join(record[R_ALIASES]))
-    tags = _short_field_keys_text(_tags_text(record, operator_names))
+    spoken = {  # field -> (text with its pinyin, its initials)
+        TITLE: _short_field_keys_text.__wrapped__(record[R_TITLE]),  # titles rarely repeat: not cached
+        ALIASES: _short_field_keys_text(SEPARATOR.join(record[R_ALIASES])),
+        TAGS: _short_field_keys_text(_tags_text(record, operator_names)),
+    }
+    plain = {TITLE_EN: fold_letters(record[R_TITLE_EN]), BODY: fold_letters(body)}
     return KeyTexts(
-        (title[0], aliases[0], fold_letters(record[R_TITLE_EN]), tags[0], fold_letters(body)),
-        (title[1], aliases[1], tags[1]),
+        tuple(spoken[name][0] if name in spoken else plain[name] for name in KEY_FIELDS),
+        tuple(spoken[name][1] for name in INITIALS_FIELDS),
         _phone_digits(record),
         _body_digits(body),
     )

@@ -53,10 +53,10 @@ def is_spelling(alias: str, known: Sequence[str] = ()) -> bool:
     it (`MTS hotline`, `MTS客服电话`, `МТС Казань`, `比莱恩客服`, which holds the known `比莱恩`):
     only spellings are given to every entry of the operator, or every MTS entry would match
     `hotline` and every city a contact names."""
-    units = split_units(fold(alias))
+    folded = fold(alias)
+    units = split_units(folded)
     if len(units) != 1 and not (len(units) == 2 and units[1].isdigit() and not is_cjk(units[0][0])):
         return False
-    folded = fold(alias)
     return len(alias.split()) == 1 and not any(k != folded and k in folded for k in map(fold, known))
 
 
@@ -110,13 +110,6 @@ class SearchIndex:
         built = cls(records, names, builder.freeze(len(records)))
         built._docs = docs
         return built
-
-    def warm_up(self) -> None:
-        """Build every scoring view now (when they all fit in the cache), so an agent's first queries
-        after a warm start do not pay for them. Meant for a background worker."""
-        if len(self.records) <= DOC_CACHE:
-            for index in range(len(self.records)):
-                self.doc(index)
 
     def doc(self, index: int) -> SearchDoc:
         doc = self._docs.get(index)

@@ -6,6 +6,8 @@ import re
 
 import numpy as np
 
+from agentui.core.search.normalize import CJK_RANGES
+
 # A key is an int64: a kind in the top bits, code points (21 bits each) or a word hash below.
 UNIGRAM, BIGRAM, START1, START2, WORD, TRIGRAM = (kind << 59 for kind in range(1, 7))
 INITIALS = 1 << 58
@@ -20,16 +22,6 @@ _class_of: dict[int, int] = {}
 """Classes of the non-ASCII, non-Chinese code points seen so far (a KB has a few hundred)."""
 
 
-def _char_class(code: int) -> int:
-    if is_han_code(code):
-        return _HAN
-    if 48 <= code <= 57:
-        return _DIGIT
-    return _LETTER if _LETTER_CHAR.match(chr(code)) else _BREAK
-
-
-def is_han_code(code: int) -> bool:
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
 
 
 # ---------------------------------------------------------------- one query unit at a time
@@ -100,17 +92,16 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     ascii_letter = ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
     classes[ascii_letter] = _LETTER
     classes[(codes >= 48) & (codes <= 57)] = _DIGIT
-    han = (
-        ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
-        | ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x20000) & (codes <= 0x2FA1F))
-    )
+    han = np.zeros(len(codes), dtype=bool)
+    for low, high in CJK_RANGES:
+        han |= (codes >= low) & (codes <= high)
     classes[han] = _HAN
     other = (codes >= 128) & ~han
     if other.any():
         distinct = np.unique(codes[other])
         for code in distinct.tolist():
-            if code not in _class_of:
-                _class_of[code] = _char_class(code)
+            if code not in _class_of:  # a letter (Cyrillic, accented) or a break (marks, symbols)
+                _class_of[code] = _LETTER if _LETTER_CHAR.match(chr(code)) else _BREAK
         table = np.fromiter((_class_of[c] for c in distinct.tolist()), dtype=np.int8, count=len(distinct))
         classes[other] = table[np.searchsorted(distinct, codes[other])]
     return classes

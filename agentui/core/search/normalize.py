@@ -10,14 +10,13 @@ MAX_QUERY_CHARS = 200
 """Longer input (a paste gone wrong) is cut here: no agent query is longer, and cost stays bounded."""
 
 
+CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+"""Code points indexed as Chinese: unified ideographs, extension A, compatibility, extensions B+."""
+
+
 def is_cjk(char: str) -> bool:
     code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x2FA1F
-    )
+    return any(low <= code <= high for low, high in CJK_RANGES)
 
 
 @lru_cache(maxsize=65536)
@@ -36,7 +35,7 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 _NOT_KEPT = re.compile(rf"[^\w{_CJK_CLASS}]|_")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _UNITS = re.compile(rf"[{_CJK_CLASS}]+|[0-9]+|[^\W\d_{_CJK_CLASS}]+")

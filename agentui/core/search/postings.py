@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agentui.core.search.document import BODY, HEAD_FIELDS, INITIALS_FIELDS, WEIGHTS, KeyTexts
+from agentui.core.search.document import BODY, INITIALS_FIELDS, KEY_FIELDS, WEIGHTS, KeyTexts
 from agentui.core.search.keys import (
     INITIALS, batch_digit_keys, batch_keys, digit_keys, han_keys, initials_keys, latin_keys, typo_words, word_key,
 )
@@ -27,8 +27,6 @@ COMMON_KEY = 0.5
 """A key held by more than this share of the KB (`the`, the bigram `li` of every pinyin) tells
 entries apart by almost nothing (idf < 0.7) yet costs the most postings to read: the candidate
 stage skips it when the query unit has any rarer key. At 100k entries it halves the postings read."""
-KEY_FIELDS = (*HEAD_FIELDS, BODY)
-"""The order of `KeyTexts.fields`."""
 FIELD_LEVEL = {name: round(WEIGHTS[name] * 100) for name in KEY_FIELDS}
 """A posting's weight: the scorer's weight of the best field holding the key, in hundredths."""
 
@@ -36,23 +34,19 @@ FIELD_LEVEL = {name: round(WEIGHTS[name] * 100) for name in KEY_FIELDS}
 def batch_pairs(texts: Sequence[KeyTexts]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(keys, owners, field levels) of a batch of entries, with repeats: the builder keeps the best
     field of each key, so a word in the title counts as a title word however often the body uses it."""
-    keys, owners, levels = [], [], []
-    for position, name in enumerate(KEY_FIELDS):
-        found, owner = batch_keys([t.fields[position] for t in texts], head=name != BODY)
-        keys.append(found)
-        owners.append(owner)
-        levels.append(np.full(len(found), FIELD_LEVEL[name], dtype=np.int64))
-    for position, name in enumerate(INITIALS_FIELDS):
-        found, owner = batch_keys([t.initials[position] for t in texts], head=True)
-        keys.append(found | INITIALS)
-        owners.append(owner)
-        levels.append(np.full(len(found), FIELD_LEVEL[name], dtype=np.int64))
-    for digits, level in (([t.phone_digits for t in texts], 100), ([t.body_digits for t in texts], FIELD_LEVEL[BODY])):
-        found, owner = batch_digit_keys(digits)
-        keys.append(found)
-        owners.append(owner)
-        levels.append(np.full(len(found), level, dtype=np.int64))
-    return np.concatenate(keys), np.concatenate(owners), np.concatenate(levels)
+    sources = [  # ((keys, owners), field level, key flag)
+        *((batch_keys([t.fields[i] for t in texts], head=name != BODY), FIELD_LEVEL[name], 0)
+          for i, name in enumerate(KEY_FIELDS)),
+        *((batch_keys([t.initials[i] for t in texts], head=True), FIELD_LEVEL[name], INITIALS)
+          for i, name in enumerate(INITIALS_FIELDS)),
+        (batch_digit_keys([t.phone_digits for t in texts]), 100, 0),
+        (batch_digit_keys([t.body_digits for t in texts]), FIELD_LEVEL[BODY], 0),
+    ]
+    return (
+        np.concatenate([keys | flag for (keys, _), _, flag in sources]),
+        np.concatenate([owners for (_, owners), _, _ in sources]),
+        np.concatenate([np.full(len(keys), level, dtype=np.int64) for (keys, _), level, _ in sources]),
+    )
 
 
 TYPO_FROM = 4
@@ -217,21 +211,23 @@ class Postings:
         self.idf = idf
         self.blocks = blocks
 
-    def find(self, keys: Iterable[int]) -> np.ndarray:
-        """Ids of the keys this index holds."""
+    def _lookup(self, keys: Iterable[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The asked keys, which of them the index holds, and where they sit in `self.keys`."""
         wanted = np.fromiter(keys, dtype=np.int64)
         if not len(self.keys) or not len(wanted):
-            return np.zeros(0, dtype=np.int64)
+            return wanted, np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
         position = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        return self.key_ids[position[self.keys[position] == wanted]].astype(np.int64)
+        return wanted, self.keys[position] == wanted, position
+
+    def find(self, keys: Iterable[int]) -> np.ndarray:
+        """Ids of the keys this index holds."""
+        _, held, position = self._lookup(keys)
+        return self.key_ids[position[held]].astype(np.int64)
 
     def held(self, keys: set[int]) -> set[int]:
         """The keys some entry holds."""
-        wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
-        if not len(self.keys) or not len(wanted):
-            return set()
-        position = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        return set(wanted[self.keys[position] == wanted].tolist())
+        wanted, held, _ = self._lookup(keys)
+        return set(wanted[held].tolist())
 
     def coverage(self, keys: Iterable[int], n_docs: int) -> np.ndarray | None:
         """Per entry, the idf-weighted share of these keys it holds, each counted at the level of

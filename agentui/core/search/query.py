@@ -50,7 +50,6 @@ class Query:
     phrases: tuple[Phrase, ...]
     joined_digits: str
     """All digit groups joined (`797-79-79` -> `7977979`) when there are several."""
-    weights: tuple[float, ...] = ()
     total_weight: float = 1.0
     required_weight: float = 1.0
     """Sums the scorer needs for every candidate, taken once per query."""
@@ -96,10 +95,9 @@ def parse_query(raw: str) -> Query:
                 phrases.append(Phrase(first, last, joined))
     digit_groups = [u for u in split_units(folded) if u.isdigit()]
     joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
-    weights = tuple(u.weight for u in units)
-    total = sum(weights) or 1.0
+    total = sum(u.weight for u in units) or 1.0
     required = sum(u.weight for u in units if u.required) or total
-    return Query(raw, tuple(units), tuple(phrases), joined_digits, weights, total, required)
+    return Query(raw, tuple(units), tuple(phrases), joined_digits, total, required)
 
 
 def _char_weights(run: str) -> tuple[float, ...]:

@@ -59,7 +59,7 @@ def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
                 continue  # the variant only differs by a word this entry never uses
             value = max(value, SYNONYM_FACTOR * _score_unit(doc, variant))
         scores[i] = max(scores[i], value)
-    base = sum([s * w for s, w in zip(scores, query.weights)]) / query.total_weight
+    base = sum([s * u.weight for s, u in zip(scores, units)]) / query.total_weight
     if base <= 0:
         return None
     matched_weight = 0.0
