@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from rich.cells import cell_len
 
+from agentui.core.kb.model import EntryType
 from agentui.strings import Strings, localize_bindings
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
@@ -131,7 +132,7 @@ def copyables(entry: Entry, kb: KnowledgeBase | None) -> list[Copyable]:
         if sum(ch.isdigit() for ch in match.group(0)) >= 7:
             add("phone", match.group(0))
     if kb is not None:
-        for contact in (e for e in kb.entries.values() if e.type == "contact"):
+        for contact in kb.of_type(EntryType.CONTACT):
             for app in contact.apps:
                 if app and app in body:
                     add("app", app)

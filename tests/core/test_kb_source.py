@@ -11,6 +11,7 @@ import pytest
 
 from agentui.core.kb import load_kb
 from agentui.core.kb.loader import parse_kb
+from agentui.core.kb.model import R_ID, R_OPERATORS, R_RELATED, R_TAGS, R_VERIFIED
 from agentui.core.kb.source import FORMAT_VERSION, MAX_FILE_BYTES, entry_paths, read_kb_files
 from agentui.locations import bundled_kb_dir
 
@@ -126,8 +127,10 @@ def test_load_restores_the_garbage_collector_state():
 def test_equal_values_are_shared_between_entries(bundled_kb):
     """One object per distinct operators tuple, tag and date, and `related` holds the ids themselves."""
     shared: dict[object, object] = {}
-    for entry in bundled_kb.entries.values():
-        for value in (entry.operators, *entry.tags, entry.verified):
+    ids = {record[R_ID]: record[R_ID] for record in bundled_kb.records}
+    for record in bundled_kb.records:
+        for value in (record[R_OPERATORS], *record[R_TAGS], record[R_VERIFIED]):
             assert shared.setdefault(value, value) is value
-        for target in entry.related:
-            assert bundled_kb.entries[target].id is target
+        for target in record[R_RELATED]:
+            assert ids[target] is target
+    assert any(record[R_RELATED] for record in bundled_kb.records)

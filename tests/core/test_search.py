@@ -126,6 +126,15 @@ def test_cache_is_reused_and_invalidated_by_a_changed_file(tmp_path: Path):
     assert len(list(cache.glob("index-*.pickle"))) == 2
 
 
+def test_warm_start_gives_the_cold_entries_from_one_shared_set_of_records(tmp_path: Path):
+    cold_kb, cold_index = open_search(bundled_kb_dir(), tmp_path)
+    assert cold_index.records is cold_kb.records  # one copy of every entry's text, not two
+    warm_kb, warm_index = open_search(bundled_kb_dir(), tmp_path)
+    assert warm_index.records is warm_kb.records
+    assert dict(warm_kb.entries) == dict(cold_kb.entries)
+    assert sum(len(entry.steps) for entry in warm_kb.entries.values()) >= 20  # steps read again from bodies
+
+
 def test_corrupt_cache_is_rebuilt(tmp_path: Path):
     cache = tmp_path / "cache"
     open_search(bundled_kb_dir(), cache)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from agentui.core.kb import body as body_rules
 from agentui.core.kb.fields import convert_fields
 from agentui.core.kb.frontmatter import split
-from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem
+from agentui.core.kb.model import R_ID, R_PATH, R_RELATED, EntryType, KnowledgeBase, Problem, Record
+from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import KbFiles, iter_kb_files
 
 # A file with one of these problems is not loaded; other problems load the entry without the bad field.
@@ -44,39 +44,41 @@ def _parse_texts(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> Knowledge
 
 
 def _parse_all(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBase:
-    kb = KnowledgeBase(root=files.root)
+    records: list[Record] = []
     problems: list[Problem] = []
+    positions: dict[str, int] = {}
     related_lines: dict[str, int] = {}
     id_lines: dict[str, int] = {}
     pool: dict[object, object] = {}
     seen: dict[str, object] = {}
     for path, text in texts:
-        entry, entry_problems, lines = _parse_entry(path, text, pool, seen)
+        record, entry_problems, lines = _parse_entry(path, text, pool, seen)
         problems.extend(entry_problems)
-        if entry is None:
+        if record is None:
             continue
-        existing = kb.entries.get(entry.id)
+        entry_id = record[R_ID]
+        existing = positions.get(entry_id)
         if existing is not None:
             problems.append(Problem(
                 path, lines["id"],
-                f"duplicate id '{entry.id}': already used by {existing.path}:{id_lines[entry.id]}; not loaded",
+                f"duplicate id '{entry_id}': already used by {records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
             ))
             continue
-        kb.entries[entry.id] = entry
-        id_lines[entry.id] = lines["id"]
-        related_lines[entry.id] = lines.get("related", 1)
+        positions[entry_id] = len(records)
+        records.append(record)
+        id_lines[entry_id] = lines["id"]
+        related_lines[entry_id] = lines.get("related", 1)
     # Reading problems come first, as when every file was read before parsing; no path has both
     # kinds, so the stable sort below orders them the same either way.
-    kb.problems = [*files.problems, *problems]
-    kb.fingerprint = files.fingerprint
-    _check_related(kb, related_lines)
-    kb.problems.sort(key=lambda p: (str(p.path), p.line))
-    return kb
+    all_problems = [*files.problems, *problems]
+    _check_related(records, positions, related_lines, all_problems)
+    all_problems.sort(key=lambda p: (str(p.path), p.line))
+    return knowledge_base(files.root, records, all_problems, files.fingerprint)
 
 
 def _parse_entry(
     path: Path, text: str, pool: dict[object, object], seen: dict[str, object]
-) -> tuple[Entry | None, list[Problem], dict[str, int]]:
+) -> tuple[Record | None, list[Problem], dict[str, int]]:
     document, problems = split(path, text, seen)
     if document is None:
         return None, problems, {}
@@ -89,28 +91,28 @@ def _parse_entry(
     body = document.body
     text_body = body.strip("\n")
     body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
-    if not text_body or text_body.isspace():
+    has_text = bool(text_body) and not text_body.isspace()
+    if not has_text:
         problems.append(Problem(path, document.body_line, "the entry has no body text after the front matter"))
-    extra: dict[str, object] = {}
-    if entry_type is EntryType.PROCEDURE and text_body and not text_body.isspace():
-        steps, step_problems = body_rules.parse_steps(path, text_body, body_line, pool)
-        extra["steps"] = steps
-        problems += step_problems
+    placeholders: tuple[str, ...] = ()
+    if entry_type is EntryType.PROCEDURE and has_text:
+        # Checked now for the problems; the steps themselves are read again when the entry is shown.
+        problems += body_rules.parse_steps(path, text_body, body_line)[1]
     if entry_type is EntryType.SCRIPT:
         placeholders, placeholder_problems = body_rules.check_placeholders(path, text_body, body_line)
-        extra["placeholders"] = _shared(placeholders, pool)
+        placeholders = _shared(placeholders, pool)  # type: ignore[assignment]
         problems += placeholder_problems
-    sources = values.pop("source", ())
     _share(values, pool)
-    entry = Entry(
-        path=path,
-        body=text_body,
-        body_line=body_line,
-        source=_shared(", ".join(sources), pool),  # type: ignore[arg-type]
-        **values,  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
+    verified = values.get("verified")
+    record = (
+        values["id"], entry_type.value, values["title"], str(path), text_body, body_line,
+        values.get("title_en", ""), values.get("aliases", ()), values.get("tags", ()),
+        values.get("operators", ()), values.get("channel", ""), values.get("related", ()),
+        _shared(", ".join(values.get("source", ())), pool),  # type: ignore[arg-type]
+        _shared(verified.isoformat(), pool) if verified else "",  # type: ignore[union-attr]
+        values.get("phones", ()), values.get("apps", ()), values.get("website", ""), placeholders,
     )
-    return entry, problems, lines
+    return record, problems, lines
 
 
 def _share(values: dict[str, object], pool: dict[object, object]) -> None:
@@ -129,14 +131,18 @@ def _shared(value: object, pool: dict[object, object]) -> object:
     return pool.setdefault(value, value)
 
 
-def _check_related(kb: KnowledgeBase, related_lines: dict[str, int]) -> None:
+def _check_related(
+    records: list[Record], positions: dict[str, int], related_lines: dict[str, int], problems: list[Problem]
+) -> None:
     """Report links to missing entries and drop them, so the UI never offers a dead link."""
-    for entry_id, entry in list(kb.entries.items()):
-        missing = [r for r in entry.related if r not in kb.entries or r == entry_id]
+    for position, record in enumerate(records):
+        entry_id, related = record[R_ID], record[R_RELATED]
+        missing = [r for r in related if r not in positions or r == entry_id]
         if not missing:
             continue
+        path = Path(record[R_PATH])
         for target in missing:
             reason = "links to itself" if target == entry_id else "does not exist"
-            kb.problems.append(Problem(entry.path, related_lines[entry_id], f"related id '{target}' {reason}"))
-        kept = tuple(r for r in entry.related if r not in missing)
-        kb.entries[entry_id] = replace(entry, related=kept)
+            problems.append(Problem(path, related_lines[entry_id], f"related id '{target}' {reason}"))
+        kept = tuple(r for r in related if r not in missing)
+        records[position] = (*record[:R_RELATED], kept, *record[R_RELATED + 1:])

@@ -1,9 +1,9 @@
-"""Typed knowledge-base entries, steps and the problems the loader reports."""
+"""Typed knowledge-base entries, steps, the problems the loader reports, and the entries' record layout."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -60,13 +60,26 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+Record = tuple
+"""An entry as a plain tuple, the form a big KB is held in (an `Entry` object is built only when
+read): (id, type, title, path, body, body_line, title_en, aliases, tags, operators, channel, related,
+source, verified, phones, apps, website, placeholders), strings, ints and tuples of strings only.
+Steps are not kept: they are read again from the body when the entry is built."""
+
+(R_ID, R_TYPE, R_TITLE, R_PATH, R_BODY, R_BODY_LINE, R_TITLE_EN, R_ALIASES, R_TAGS, R_OPERATORS,
+ R_CHANNEL, R_RELATED, R_SOURCE, R_VERIFIED, R_PHONES, R_APPS, R_WEBSITE, R_PLACEHOLDERS) = range(18)
+
+
 @dataclass(slots=True)
 class KnowledgeBase:
     """Every entry that loaded cleanly, plus every problem found on the way."""
 
     root: Path
-    entries: dict[str, Entry] | Mapping[str, Entry] = field(default_factory=dict)
-    """A dict when parsed; a lazy mapping over cached records on a warm start."""
+    records: Sequence[Record] = ()
+    """Every entry as a record, in load order; what the search index is built from."""
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    """Id -> entry over `records`; an `Entry` object is built the first time it is read, so 100k
+    entries cost their records' memory, not twice that (see `records.RecordEntries`)."""
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
     """Hash of the files' names and bytes; keys the on-disk search-index cache."""
@@ -78,14 +91,14 @@ class KnowledgeBase:
         return self.entries.get(entry_id)
 
     def of_type(self, entry_type: EntryType) -> list[Entry]:
-        return [e for e in self.entries.values() if e.type is entry_type]
+        return [self.entries[r[R_ID]] for r in self.records if r[R_TYPE] == entry_type.value]
 
     def counts(self) -> Counter[str]:
-        return Counter(e.type.value for e in self.entries.values())
+        return Counter(r[R_TYPE] for r in self.records)
 
     def contact_for(self, operator: str) -> Entry | None:
         """The contact entry of an operator id such as `mts`."""
-        for entry in self.entries.values():
-            if entry.type is EntryType.CONTACT and operator in entry.operators:
-                return entry
+        for record in self.records:
+            if record[R_TYPE] == EntryType.CONTACT.value and operator in record[R_OPERATORS]:
+                return self.entries[record[R_ID]]
         return None

@@ -1,4 +1,5 @@
-"""Entries as plain tuples: what the on-disk cache stores, turned back into `Entry` only when read."""
+"""Entries as plain tuples (`model.Record`): what a loaded KB and the on-disk cache hold, turned into
+`Entry` objects only when read."""
 
 from __future__ import annotations
 
@@ -6,14 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from agentui.core.kb.model import Entry, EntryType, Step
-
-Record = tuple
-"""(id, type, title, path, body, body_line, title_en, aliases, tags, operators, channel, related,
-source, verified, steps, phones, apps, website, placeholders), strings and tuples only."""
-
-R_ID, R_TYPE, R_TITLE, R_PATH, R_BODY, R_BODY_LINE, R_TITLE_EN, R_ALIASES, R_TAGS, R_OPERATORS = range(10)
-R_PHONES = 15
+from agentui.core.kb.body import parse_steps
+from agentui.core.kb.model import R_ID, Entry, EntryType, KnowledgeBase, Problem, Record
 
 
 def to_record(entry: Entry) -> Record:
@@ -21,27 +16,29 @@ def to_record(entry: Entry) -> Record:
         entry.id, entry.type.value, entry.title, str(entry.path), entry.body, entry.body_line,
         entry.title_en, entry.aliases, entry.tags, entry.operators, entry.channel, entry.related,
         entry.source, entry.verified.isoformat() if entry.verified else "",
-        tuple((s.number, s.text, s.line) for s in entry.steps),
         entry.phones, entry.apps, entry.website, entry.placeholders,
     )
 
 
 def from_record(record: Record) -> Entry:
     (entry_id, entry_type, title, path, body, body_line, title_en, aliases, tags, operators, channel,
-     related, source, verified, steps, phones, apps, website, placeholders) = record
+     related, source, verified, phones, apps, website, placeholders) = record
+    kind = EntryType(entry_type)
+    file = Path(path)
+    # The loader reported the steps' problems already; the same body gives the same steps.
+    steps = parse_steps(file, body, body_line)[0] if kind is EntryType.PROCEDURE and body.strip() else ()
     return Entry(
-        id=entry_id, type=EntryType(entry_type), title=title, path=Path(path), body=body,
+        id=entry_id, type=kind, title=title, path=file, body=body,
         body_line=body_line, title_en=title_en, aliases=aliases, tags=tags, operators=operators,
         channel=channel, related=related, source=source,
         verified=date.fromisoformat(verified) if verified else None,
-        steps=tuple(Step(*s) for s in steps), phones=phones, apps=apps, website=website,
-        placeholders=placeholders,
+        steps=steps, phones=phones, apps=apps, website=website, placeholders=placeholders,
     )
 
 
 class RecordEntries(Mapping[str, Entry]):
     """A read-only id -> Entry mapping over records; an `Entry` is built the first time it is read,
-    so a warm start with 100k entries does not build 100k objects."""
+    so a KB of 100k entries does not hold 100k objects beside its records."""
 
     def __init__(self, records: Sequence[Record]) -> None:
         self._records = records
@@ -63,3 +60,11 @@ class RecordEntries(Mapping[str, Entry]):
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._positions
+
+
+def knowledge_base(
+    root: Path, records: Sequence[Record], problems: list[Problem], fingerprint: str = ""
+) -> KnowledgeBase:
+    return KnowledgeBase(
+        root=root, records=records, entries=RecordEntries(records), problems=problems, fingerprint=fingerprint
+    )

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
-from agentui.core.kb.records import RecordEntries
+from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import stat_fingerprint
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-20"
+INDEX_FORMAT = "search-21"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 KEEP_CACHES = 4
 
@@ -37,7 +37,7 @@ def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeB
         if cached is not None:
             return cached
     kb = load_kb(kb_dir)
-    index = SearchIndex.build(list(kb.entries.values()))
+    index = SearchIndex.from_records(kb.records)
     if path is not None:
         _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
     return kb, index
@@ -50,7 +50,7 @@ def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
         cached = _read(path)
         if cached is not None:
             return cached[1]
-    index = SearchIndex.build(list(kb.entries.values()))
+    index = SearchIndex.from_records(kb.records)
     if path is not None:
         _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
     return index
@@ -70,10 +70,7 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    kb = KnowledgeBase(
-        root=Path(root), entries=RecordEntries(index.records), problems=list(problems), fingerprint=fingerprint
-    )
-    return kb, index
+    return knowledge_base(Path(root), index.records, list(problems), fingerprint), index
 
 
 def _write(path: Path, value: _Payload) -> None:

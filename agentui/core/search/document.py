@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agentui.core.kb.records import (
+from agentui.core.kb.model import (
     R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
 )
 from agentui.core.search.normalize import CJK_RUN, WORDS, digits_only, fold, fold_letters

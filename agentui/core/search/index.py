@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agentui.core.kb.model import Entry, EntryType
-from agentui.core.kb.records import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Record, to_record
+from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
+from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc, key_texts
 from agentui.core.search.normalize import fold, is_cjk, split_units
@@ -74,7 +74,7 @@ def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
 class SearchIndex:
     """Entry records, their key postings, and scoring views built on demand."""
 
-    def __init__(self, records: list[Record], names: dict[str, tuple[str, ...]], postings: Postings) -> None:
+    def __init__(self, records: Sequence[Record], names: dict[str, tuple[str, ...]], postings: Postings) -> None:
         self.records = records
         self._names = names
         self._postings = postings
@@ -99,7 +99,8 @@ class SearchIndex:
         return cls.from_records([to_record(entry) for entry in entries])
 
     @classmethod
-    def from_records(cls, records: list[Record]) -> SearchIndex:
+    def from_records(cls, records: Sequence[Record]) -> SearchIndex:
+        """Holds `records` itself, not a copy: the KB and its index share one set of records."""
         names = operator_names(records)
         builder = PostingsBuilder()
         for first in range(0, len(records), BATCH):
