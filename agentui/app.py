@@ -24,7 +24,7 @@ from agentui.strings import Strings, localize_bindings, strings_for
 from agentui.widgets.safe_text import clean, clean_line
 from agentui.widgets.focus import focus_now
 
-if TYPE_CHECKING:  # the KB loader and search (pypinyin, numpy) load in a worker, after the first frame
+if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
 
 FILES_PER_FOLDER = 1000
 GENERATOR_VERSION = 2
@@ -262,6 +261,10 @@ def make_queries(count: int = 240, seed: int = 1, source_entries: int = 1000) ->
         number = rng.choice(found)
         digits = "".join(ch for ch in number if ch.isdigit())
         return rng.choice([number[3:], digits[1:], digits[-7:], number[-9:]])
+
+    # Imported here, not at the top: the bench's workers import this module too, and must not
+    # carry pypinyin's 56 MiB of tables into the RSS they measure (agentui itself never imports it).
+    from pypinyin import Style, lazy_pinyin
 
     makers = {
         "zh_word": lambda: rng.choice(han_words),

@@ -37,7 +37,7 @@ def run_search(args: argparse.Namespace) -> int:
     if not kb_dir.is_dir():
         print(f"agentui search: {kb_dir}: not a directory", file=sys.stderr)
         return 2
-    from agentui.core.search import open_search  # pypinyin and numpy load only when searching
+    from agentui.core.search import open_search  # numpy and the pinyin tables load only when searching
 
     kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:

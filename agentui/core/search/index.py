@@ -84,7 +84,7 @@ class SearchIndex:
 
     def __getstate__(self) -> dict[str, object]:
         # On KBs whose views all fit in the cache, the pinyin of the KB's runs travels with the index,
-        # so rebuilding views after a warm start never calls pypinyin (~65 µs a run). On bigger KBs
+        # so rebuilding views after a warm start never computes pinyin (~10 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         return {"records": self.records, "names": self._names, "postings": self._postings,

@@ -1,4 +1,4 @@
-"""Pinyin keys for Chinese runs: per-character table, pypinyin's phrase rules only where readings differ."""
+"""Pinyin keys for Chinese runs: per-character readings, phrase readings only where a character has several."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from agentui.core.search import hanzi
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +30,14 @@ class RunPinyin:
 @lru_cache(maxsize=None)
 def _char_reading(char: str) -> tuple[str, bool]:
     """Primary toneless reading and whether the character has several."""
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
-    distinct = list(dict.fromkeys(r for r in readings if r.isascii()))
+    distinct = [r for r in hanzi.char_readings(char) if r.isascii()]
     if not distinct:
         return char, False
     return distinct[0], len(distinct) > 1
 
 
 _RUNS: dict[str, RunPinyin] = {}
-"""Pinyin of every run seen; saved with the index so a warm start never calls pypinyin for the KB."""
+"""Pinyin of every run seen; saved with the index so a warm start never computes the KB's pinyin again."""
 MAX_RUNS = 400_000
 
 
@@ -64,18 +63,18 @@ def _compute_run_pinyin(run: str) -> RunPinyin:
     """Pinyin of a run of Chinese characters; phrase-aware when a character has several readings."""
     readings = [_char_reading(c) for c in run]
     if any(ambiguous for _, ambiguous in readings):
-        syllables = tuple(lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars)))
-        if len(syllables) != len(run):  # never expected, but keep one syllable per character
-            syllables = tuple(r for r, _ in readings)
+        spoken = tuple(hanzi.syllables(run))
+        if len(spoken) != len(run):  # never expected, but keep one syllable per character
+            spoken = tuple(r for r, _ in readings)
     else:
-        syllables = tuple(r for r, _ in readings)
+        spoken = tuple(r for r, _ in readings)
     starts = []
     position = 0
-    for syllable in syllables:
+    for syllable in spoken:
         starts.append(position)
         position += len(syllable)
-    initials = "".join(_initial(s) for s in syllables)
-    return RunPinyin(syllables, "".join(syllables), initials, tuple(starts))
+    initials = "".join(_initial(s) for s in spoken)
+    return RunPinyin(spoken, "".join(spoken), initials, tuple(starts))
 
 
 def _initial(syllable: str) -> str:
@@ -85,9 +84,7 @@ def _initial(syllable: str) -> str:
 @lru_cache(maxsize=1)
 def _syllables() -> tuple[frozenset[str], frozenset[str]]:
     """Every toneless syllable pypinyin knows, and every prefix of one (for half-typed input)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = {reading for value in set(pinyin_dict.values()) for reading in value.split(",")}
+    readings = hanzi.tone_marked_readings()
     syllables = set()
     for reading in readings:  # ~1,500 distinct tone-marked readings, not 40,000 characters
         plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")  # ǜ -> v, as pypinyin writes it
