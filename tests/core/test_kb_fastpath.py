@@ -164,6 +164,7 @@ def test_closing_fence_and_body_line_as_before(fence: str, body: str):
 def _with_pyyaml(monkeypatch: pytest.MonkeyPatch, function):
     with monkeypatch.context() as patch:
         patch.setattr(fastpath, "parse", lambda *args: None)
+        patch.setattr(fastpath, "read_key_line", lambda *args: None)  # the loader's route from bytes
         return function()
 
 
@@ -214,6 +215,41 @@ def test_fast_path_matches_pyyaml_on_random_front_matter(monkeypatch):
         used_count += used
         assert fast == slow, front_matter
     assert used_count > 300  # the fast path was really exercised
+
+
+def _lines_read_alone(front_matter: str) -> list[tuple[str, int, object]] | None:
+    read = [fastpath.read_key_line(line, RESOLVERS, {}) for line in front_matter.split("\n")]
+    return None if None in read else [(key, number, value) for number, (key, value) in enumerate(read, 2)]
+
+
+def _lines_read_by_parse(front_matter: str) -> list[tuple[str, int, object]] | None:
+    parsed = fastpath.parse(front_matter, 2, RESOLVERS, {})
+    return None if parsed is None else [(key, line, value) for key, line, value, _ in parsed]
+
+
+RESOLVERS = frontmatter.implicit_resolvers()
+
+
+@pytest.mark.parametrize("front_matter", SIMPLE + TRICKY)
+def test_a_key_line_read_alone_reads_as_in_its_front_matter(front_matter: str):
+    """`read_key_line` takes a line `parse` would leave to PyYAML for none, and reads the rest alike."""
+    alone = _lines_read_alone(front_matter)
+    if alone is not None:
+        assert alone == _lines_read_by_parse(front_matter)
+
+
+def test_key_lines_read_alone_match_parse_on_random_front_matter():
+    rng = random.Random(5)
+    read_alone = 0
+    for _ in range(3000):
+        front_matter = _random_front_matter(rng)
+        alone = _lines_read_alone(front_matter)
+        if alone is not None:
+            read_alone += 1
+            assert alone == _lines_read_by_parse(front_matter), front_matter
+        elif all(line and line[0] not in "- " for line in front_matter.split("\n")):  # key lines only
+            assert _lines_read_by_parse(front_matter) is None, front_matter
+    assert read_alone > 300
 
 
 @pytest.mark.parametrize("root", [bundled_kb_dir(), BROKEN], ids=["bundled", "broken"])

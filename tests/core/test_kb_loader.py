@@ -123,6 +123,7 @@ def test_every_problem_names_a_real_line(broken_kb):
     ("front_matter", "expected"),
     [
         ("id: ok-id\ntype: faq\ntitle: t\nverified: yesterday\n", "'verified' must be a date"),
+        ("id: ok-id\ntype: faq\ntitle: t\nverified: 2025-05-13 10:00:00\n", "'verified' must be a date"),
         ("id: ok-id\ntype: faq\ntitle: t\naliases: 补卡\n", "'aliases' must be a list"),
         ("id: ok-id\ntype: faq\ntitle: t\ntags: [on, 补卡]\n", "'tags' items must be text, but YAML read boolean true"),
         ("id: ok-id\ntype: faq\ntitle: t\noperators: [mst]\n", "unknown operator 'mst'"),
@@ -175,3 +176,24 @@ def test_a_value_yaml_cannot_build_is_a_problem_not_a_crash(tmp_path: Path, valu
     [problem] = kb.problems
     assert (problem.path.name, problem.line) == ("bad.md", 5)
     assert "verified" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "message"),
+    [
+        (lambda data: data.replace("正文二".encode(), "正文二".encode("gbk")), 8,
+         "not valid UTF-8: byte 0xd5 at line 8; save the file as UTF-8"),
+        (lambda data: data.replace("标题".encode(), b"\xff"), 4,
+         "not valid UTF-8: byte 0xff at line 4; save the file as UTF-8"),
+        (lambda data: data.replace("正文二".encode(), b"\0"), 8, "file contains a NUL character: not a text file"),
+    ],
+    ids=["gbk-in-body", "bad-byte-in-front-matter", "nul-in-body"],
+)
+def test_a_file_with_bad_bytes_after_good_lines_is_reported_and_not_half_loaded(tmp_path: Path, damage, line, message):
+    """A well-formed file is decoded in two parts; a bad byte in either still rejects the whole file."""
+    good = "---\nid: damaged\ntype: faq\ntitle: 标题\n---\n\n正文一\n正文二\n".encode()
+    (tmp_path / "damaged.md").write_bytes(damage(good))
+    (tmp_path / "fine.md").write_bytes(good.replace(b"damaged", b"fine"))
+    kb = load_kb(tmp_path)
+    assert [(p.path.name, p.line, p.message) for p in kb.problems] == [("damaged.md", line, message)]
+    assert list(kb.entries) == ["fine"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from agentui.core.kb import load_kb
+from agentui.core.kb import load_kb, source
 from agentui.core.kb.loader import parse_kb
-from agentui.core.kb.model import R_ID, R_OPERATORS, R_RELATED, R_TAGS, R_VERIFIED
+from agentui.core.kb.model import R_ID, R_OPERATORS, R_PATH, R_RELATED, R_TAGS, R_VERIFIED
 from agentui.core.kb.source import FORMAT_VERSION, MAX_FILE_BYTES, entry_paths, read_kb_files
 from agentui.locations import bundled_kb_dir
 
@@ -134,3 +134,64 @@ def test_equal_values_are_shared_between_entries(bundled_kb):
         for target in record[R_RELATED]:
             assert ids[target] is target
     assert any(record[R_RELATED] for record in bundled_kb.records)
+
+
+@pytest.mark.parametrize("size", [
+    source._BUFFER_BYTES - 1, source._BUFFER_BYTES, source._BUFFER_BYTES + 1, 3 * source._BUFFER_BYTES + 7,
+    MAX_FILE_BYTES, MAX_FILE_BYTES + 1,
+])
+def test_files_are_read_whole_around_the_read_buffer_and_the_limit(tmp_path: Path, size: int):
+    head = "---\nid: big\ntype: faq\ntitle: 大\n---\n".encode()
+    (tmp_path / "big.md").write_bytes(head + b"x" * (size - len(head) - 2) + "尾".encode()[:2])  # a torn last char
+    (tmp_path / "ok.md").write_text("---\nid: ok\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
+    kb = load_kb(tmp_path)
+    assert kb.fingerprint == fingerprint_before(tmp_path)
+    [problem] = kb.problems
+    if size > MAX_FILE_BYTES:
+        assert problem.message == f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not loaded"
+    else:  # the torn character at the very end is seen, so the whole file was read
+        assert problem.message.startswith("not valid UTF-8: byte 0xe5 at line 6")
+    assert list(kb.entries) == ["ok"]
+
+
+def test_a_file_too_big_to_load_is_reported_by_its_size_even_if_it_cannot_be_opened(tmp_path: Path, monkeypatch):
+    (tmp_path / "huge.md").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *args: (
+        _refuse(path) if str(path).endswith("huge.md") else real_open(path, *args)))
+    kb = load_kb(tmp_path)
+    assert [p.message for p in kb.problems] == [
+        f"file is {MAX_FILE_BYTES + 1:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not loaded"
+    ]
+    assert kb.fingerprint == fingerprint_before(tmp_path)
+
+
+def _refuse(path):
+    raise PermissionError(13, "Permission denied", str(path))
+
+
+@pytest.mark.parametrize("root", [".", "./", "kb/", "kb/../kb", "kb//sub/.."])
+def test_paths_are_written_as_pathlib_writes_them_whatever_the_root(tmp_path: Path, monkeypatch, root: str):
+    """Records keep paths as strings built without pathlib; they must read as `Path` would print them."""
+    (tmp_path / "kb" / "sub").mkdir(parents=True)
+    (tmp_path / "kb" / "top.md").write_text("---\nid: top\ntype: faq\ntitle: 顶\n---\n正文\n", encoding="utf-8")
+    (tmp_path / "kb" / "sub" / "deep.md").write_text("---\nid: deep\ntype: faq\ntitle: 深\n---\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "kb" if root.startswith(".") else tmp_path)
+    kb = load_kb(Path(root))
+    deep, top = entry_paths(Path(root))  # sorted by their paths below the root
+    assert [record[R_PATH] for record in kb.records] == [str(deep), str(top)]
+    assert kb.entries["top"].path == top
+    assert [str(problem.path) for problem in kb.problems] == [str(deep)]
+    assert kb.problems[0].message == "the entry has no body text after the front matter"
+
+
+def test_reading_without_readv_reads_the_same(tmp_path: Path):
+    """Systems without `os.readv` (Windows) read into the buffer by a copy."""
+    (tmp_path / "a.md").write_bytes("---\nid: a\n---\n正文".encode())
+    buffer = bytearray(b"#" * 64)
+    descriptor = os.open(tmp_path / "a.md", os.O_RDONLY)
+    try:
+        size = source._read_copied(descriptor, (buffer,))
+    finally:
+        os.close(descriptor)
+    assert bytes(buffer[:size]) == (tmp_path / "a.md").read_bytes() and buffer[size:] == b"#" * (64 - size)

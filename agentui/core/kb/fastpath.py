@@ -15,10 +15,16 @@ _DATE_TAG = "tag:yaml.org,2002:timestamp"
 
 # Characters outside this set (tabs, controls, NEL, the Unicode line and paragraph separators, a
 # BOM, non-characters) either mean something to YAML or make it fail: such files go to PyYAML.
-_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_USUAL_ABOVE_ASCII = "\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+_UNUSUAL = re.compile(f"[^\n\x20-\x7e{_USUAL_ABOVE_ASCII}]")
 # `key: value`, with a double-quoted value without escapes (the common case) read straight away.
 # (Greedy runs that end on a non-space, rather than lazy ones, keep the regexes linear and fast.)
 _KEY_LINE = re.compile(r'([A-Za-z_][A-Za-z0-9_]{0,63}):(?: +(?:"([^"\\]*)"|(.*[^ ])))? *')
+# _KEY_LINE for a line with no _UNUSUAL character, failing on any other: one match for both checks.
+_USUAL_KEY_LINE = re.compile(
+    r'([A-Za-z_][A-Za-z0-9_]{0,63}):(?: +(?:"([\x20\x21\x23-\x5b\x5d-\x7e%s]*)"|([\x20-\x7e%s]*[\x21-\x7e%s])))? *'
+    % ((_USUAL_ABOVE_ASCII,) * 3)
+)
 # The same for every line at once, for front matter of key lines only (the common case).
 _KEY_LINES = re.compile(r'^([A-Za-z_][A-Za-z0-9_]{0,63}):(?: +(?:("[^"\\\n]*")|(.*[^ \n])))? *$', re.MULTILINE)
 _ITEM_LINE = re.compile(r"( *)- +([^ ](?:.*[^ ])?) *")
@@ -62,6 +68,23 @@ def parse(yaml_text: str, first_line: int, resolvers: dict, seen: dict[str, obje
         if len(found) == yaml_text.count("\n") + 1:
             return _key_lines(found, first_line, resolvers, seen)
         return _parse(yaml_text.split("\n"), first_line, resolvers, seen)
+    except _Declined:
+        return None
+
+
+def read_key_line(line: str, resolvers: dict, seen: dict[str, object]) -> tuple[str, object] | None:
+    """(key, value) of one `key: value` line as `parse` reads it in front matter of such lines
+    only; None for any other line, or a value `parse` would leave to PyYAML."""
+    match = _USUAL_KEY_LINE.fullmatch(line)
+    if match is None:
+        return None
+    key, double, text = match.groups()
+    if double is not None:
+        return key, double
+    if not text:
+        return key, None
+    try:
+        return key, (_flow_list(text, resolvers, seen) if text[0] == "[" else _scalar(text, resolvers, seen))
     except _Declined:
         return None
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from unicodedata import normalize
 
-from agentui.core.kb.frontmatter import Field, UnreadableValue
+from agentui.core.kb import fastpath
+from agentui.core.kb.frontmatter import Field, UnreadableValue, implicit_resolvers
 from agentui.core.kb.model import EntryType, Problem
 from agentui.core.operators import OPERATORS
 
@@ -34,6 +35,8 @@ def _describe(value: object) -> str:
         return f"number {value}"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, datetime):
+        return f"date and time {value.isoformat(' ')}"
     if isinstance(value, date):
         return f"date {value.isoformat()}"
     return type(value).__name__
@@ -73,7 +76,7 @@ def as_text_list(field: Field) -> tuple[str, ...]:
 
 def as_date(field: Field) -> date:
     value = field.python()
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):  # a time of day is not a date
         return value
     if isinstance(value, str):
         try:
@@ -152,6 +155,152 @@ CONVERTERS: dict[str, Callable[[Field], object]] = {
     "apps": as_text_list,
     "website": as_text,
 }
+
+
+class _NotSimple(Exception):
+    """A value `convert_fields` would report a problem about."""
+
+
+def _simple_text(value: object) -> str:
+    if value.__class__ is not str:
+        raise _NotSimple
+    return normalize("NFC", value).strip()  # type: ignore[arg-type]
+
+
+def _simple_text_list(value: object) -> tuple[str, ...]:
+    if value.__class__ is not list:
+        raise _NotSimple
+    items = [normalize("NFC", item).strip() for item in value]  # type: ignore[attr-defined]
+    if "" in items:
+        raise _NotSimple
+    return tuple(dict.fromkeys(items))
+
+
+def _simple_identifier(value: object) -> str:
+    text = _simple_text(value)
+    if not ID_PATTERN.match(text):
+        raise _NotSimple
+    return text
+
+
+def _simple_entry_type(value: object) -> EntryType:
+    entry_type = _ENTRY_TYPES.get(_simple_text(value))
+    if entry_type is None:
+        raise _NotSimple
+    return entry_type
+
+
+def _simple_title(value: object) -> str:
+    text = _simple_text(value)
+    if not text:
+        raise _NotSimple
+    return text
+
+
+def _simple_channel(value: object) -> str:
+    text = _simple_text(value)
+    if text not in CHANNELS:
+        raise _NotSimple
+    return text
+
+
+def _simple_operators(value: object) -> tuple[str, ...]:
+    values = tuple([item.casefold() for item in _simple_text_list(value)])
+    for item in values:
+        if item not in OPERATORS:
+            raise _NotSimple
+    return values
+
+
+def _simple_related(value: object) -> tuple[str, ...]:
+    values = _simple_text_list(value)
+    for item in values:
+        if not ID_PATTERN.match(item):
+            raise _NotSimple
+    return values
+
+
+def _simple_sources(value: object) -> tuple[str, ...]:
+    return _simple_text_list(value) if value.__class__ is list else (_simple_text(value),)
+
+
+def _simple_date(value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if value.__class__ is str:
+        try:
+            return date.fromisoformat(value.strip())  # type: ignore[attr-defined]
+        except ValueError:
+            pass
+    raise _NotSimple
+
+
+_ENTRY_TYPES = {entry_type.value: entry_type for entry_type in EntryType}
+# The converters above on the fast path's plain values (see `fastpath.ParsedField`), one per field of
+# CONVERTERS, giving its value exactly when it would give no problem.
+_SIMPLE_CONVERTERS: dict[str, Callable[[object], object]] = {
+    "id": _simple_identifier,
+    "type": _simple_entry_type,
+    "title": _simple_title,
+    "title_en": _simple_text,
+    "aliases": _simple_text_list,
+    "tags": _simple_text_list,
+    "operators": _simple_operators,
+    "channel": _simple_channel,
+    "related": _simple_related,
+    "source": _simple_sources,
+    "verified": _simple_date,
+    "phones": _simple_text_list,
+    "apps": _simple_text_list,
+    "website": _simple_text,
+}
+
+
+# Fields whose lines repeat across entries (`type: faq`, `operators: [mts]`): converted once per
+# distinct line. Titles, ids, aliases and the like are nearly all distinct, and not remembered.
+_REMEMBERED = frozenset({"type", "channel", "operators", "tags", "source", "verified", "apps", "website"})
+_REMEMBER_AT_MOST = 1 << 14  # lines, so a KB whose lines are all distinct costs no more
+
+
+def convert_simple(
+    yaml_text: str, first_line: int, seen: dict[str, object], memo: dict[str, tuple[str, object]]
+) -> tuple[dict[str, object], dict[str, int]] | None:
+    """`convert_fields`' values and each field's file line for front matter of `key: value` lines
+    that gives no problem at all (the common case), read without `Field` objects or PyYAML; None
+    for any other front matter. `seen` is the fast path's memory, `memo` this function's, both
+    kept across the files of one load."""
+    values: dict[str, object] = {}
+    lines: dict[str, int] = {}
+    resolvers = implicit_resolvers()
+    for number, line in enumerate(yaml_text.split("\n"), first_line):
+        known = memo.get(line)
+        if known is None:
+            read = fastpath.read_key_line(line, resolvers, seen)
+            convert = None if read is None else _SIMPLE_CONVERTERS.get(read[0])
+            if convert is None:
+                return None
+            try:
+                known = read[0], convert(read[1])  # type: ignore[index]
+            except _NotSimple:
+                return None
+            if known[0] in _REMEMBERED and len(memo) < _REMEMBER_AT_MOST:
+                memo[line] = known
+        key, value = known
+        if key in values:  # given twice
+            return None
+        values[key] = value
+        lines[key] = number
+    entry_type = values.get("type")
+    if entry_type is None or "id" not in values or "title" not in values:
+        return None
+    if entry_type is EntryType.CONTACT:
+        if "phones" not in values or "apps" not in values:
+            return None
+    elif "phones" in values or "apps" in values or "website" in values:
+        return None
+    if "channel" in values and entry_type is not EntryType.PROCEDURE:
+        return None
+    return values, lines
 
 
 def convert_fields(path: Path, fields: dict[str, Field]) -> tuple[dict[str, object], list[Problem]]:

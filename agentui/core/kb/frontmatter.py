@@ -125,6 +125,34 @@ def split(path: Path, text: str, seen: dict[str, object] | None = None) -> tuple
     return _document(path, fields, body, closing_line + 1)
 
 
+def split_bytes(data: bytes | bytearray, size: int) -> tuple[int, int, int, int] | None:
+    """Where `split` would cut a file `data[:size]` in the common shape, found in its bytes so its
+    whole text need not be built: (end of the front matter, which starts at byte 4; start and end
+    of the body without the blank lines around it; the body's first file line). The shape: no BOM,
+    CR or NUL, `---` alone on the first line and on the closing one, no `...` line before it, some
+    front matter. None for any other file, which `split` reads as text."""
+    if not data.startswith(b"---\n", 0, size) or data.find(b"\r", 0, size) >= 0 or data.find(b"\0", 0, size) >= 0:
+        return None
+    close = data.find(b"\n---", 3, size)  # the newline ending the last front-matter line
+    if close <= 3 or data.find(b"\n...", 3, close) >= 0:
+        return None
+    begin = close + 5  # the body, after "\n---\n"
+    if begin <= size and data[begin - 1] != 10:
+        return None  # "--- " or "---x": the first `---` line is not a bare fence
+    end = size
+    while begin < end and data[begin] == 10:
+        begin += 1
+    while end > begin and data[end - 1] == 10:
+        end -= 1
+    # Line 1 is the opening fence, the front matter's lines follow, then the closing fence.
+    return close, begin, end, data.count(b"\n", 4, close) + 4 + begin - (close + 5)
+
+
+def implicit_resolvers() -> dict:
+    """The YAML loader's implicit-resolver table, which the fast path types plain scalars by."""
+    return _yaml()[1].yaml_implicit_resolvers
+
+
 def _document(path: Path, parsed: Iterable[Field], body: str, body_line: int) -> tuple[Document, list[Problem]]:
     fields: dict[str, Field] = {}
     problems: list[Problem] = []

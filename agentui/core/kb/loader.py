@@ -3,64 +3,63 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from agentui.core.kb import body as body_rules
-from agentui.core.kb.fields import convert_fields
-from agentui.core.kb.frontmatter import split
+from agentui.core.kb.fields import convert_fields, convert_simple
+from agentui.core.kb.frontmatter import split, split_bytes
 from agentui.core.kb.model import R_ID, R_PATH, R_RELATED, EntryType, KnowledgeBase, Problem, Record
 from agentui.core.kb.records import knowledge_base
-from agentui.core.kb.source import KbFiles, iter_kb_files
+from agentui.core.kb.source import KbFiles, decode_bytes, iter_kb_bytes
+from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
 
 # A file with one of these problems is not loaded; other problems load the entry without the bad field.
 _FATAL_FIELDS = ("id", "type", "title")
-# Fields whose values repeat across entries; titles and bodies are nearly all distinct.
-_SHARED_FIELDS = (
-    "id", "aliases", "tags", "operators", "channel", "related", "verified", "phones", "apps", "website",
-)
+
+_Parsed = tuple[str, "Record | None", list[Problem], dict[str, int]]
+"""(path, record or None when the file is not loaded, the file's problems, file line of each field)."""
 
 
 def load_kb(root: Path) -> KnowledgeBase:
     """Parses each file as soon as it is read, so the texts of a big KB are never all in memory."""
     files = KbFiles(root=root)
-    return _parse_texts(files, iter_kb_files(files))
+    return _load(files, _Parser().parse_files(files))
 
 
 def parse_kb(files: KbFiles) -> KnowledgeBase:
-    return _parse_texts(files, files.texts)
+    parser = _Parser()
+    return _load(files, (parser.parse_text(str(path), text) for path, text in files.texts))
 
 
-def _parse_texts(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBase:
+def _load(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
     # A big load builds about a million objects and no garbage cycles; with the collector on, its
     # full passes rescan every object built so far, again and again (a quarter of the time at 100k).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_all(files, texts)
+        return _collect(files, parsed)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_all(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBase:
+def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
     records: list[Record] = []
     problems: list[Problem] = []
     positions: dict[str, int] = {}
     related_lines: dict[str, int] = {}
     id_lines: dict[str, int] = {}
-    pool: dict[object, object] = {}
-    seen: dict[str, object] = {}
-    for path, text in texts:
-        record, entry_problems, lines = _parse_entry(path, text, pool, seen)
-        problems.extend(entry_problems)
+    for path, record, entry_problems, lines in parsed:
+        if entry_problems:
+            problems.extend(entry_problems)
         if record is None:
             continue
         entry_id = record[R_ID]
         existing = positions.get(entry_id)
         if existing is not None:
             problems.append(Problem(
-                path, lines["id"],
+                Path(path), lines["id"],
                 f"duplicate id '{entry_id}': already used by {records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
             ))
             continue
@@ -76,59 +75,132 @@ def _parse_all(files: KbFiles, texts: Iterable[tuple[Path, str]]) -> KnowledgeBa
     return knowledge_base(files.root, records, all_problems, files.fingerprint)
 
 
-def _parse_entry(
-    path: Path, text: str, pool: dict[object, object], seen: dict[str, object]
-) -> tuple[Record | None, list[Problem], dict[str, int]]:
-    document, problems = split(path, text, seen)
-    if document is None:
-        return None, problems, {}
-    values, field_problems = convert_fields(path, document.fields)
-    problems += field_problems
-    lines = {key: field.line for key, field in document.fields.items()}
-    if any(key not in values for key in _FATAL_FIELDS):
-        return None, problems, lines
-    entry_type: EntryType = values["type"]  # type: ignore[assignment]
-    body = document.body
-    text_body = body.strip("\n")
-    body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
-    has_text = bool(text_body) and not text_body.isspace()
-    if not has_text:
-        problems.append(Problem(path, document.body_line, "the entry has no body text after the front matter"))
-    placeholders: tuple[str, ...] = ()
-    if entry_type is EntryType.PROCEDURE and has_text:
-        # Checked now for the problems; the steps themselves are read again when the entry is shown.
-        problems += body_rules.parse_steps(path, text_body, body_line)[1]
-    if entry_type is EntryType.SCRIPT:
-        placeholders, placeholder_problems = body_rules.check_placeholders(path, text_body, body_line)
-        placeholders = _shared(placeholders, pool)  # type: ignore[assignment]
-        problems += placeholder_problems
-    _share(values, pool)
-    verified = values.get("verified")
-    record = (
-        values["id"], entry_type.value, values["title"], str(path), text_body, body_line,
-        values.get("title_en", ""), values.get("aliases", ()), values.get("tags", ()),
-        values.get("operators", ()), values.get("channel", ""), values.get("related", ()),
-        _shared(", ".join(values.get("source", ())), pool),  # type: ignore[arg-type]
-        _shared(verified.isoformat(), pool) if verified else "",  # type: ignore[union-attr]
-        values.get("phones", ()), values.get("apps", ()), values.get("website", ""), placeholders,
-    )
-    return record, problems, lines
+class _Parser:
+    """Parsing the files of one load, with what is remembered from file to file."""
+
+    __slots__ = ("pool", "seen", "memo")
+
+    def __init__(self) -> None:
+        self.pool: dict[object, object] = {}
+        """Equal short values of all entries, one object each (see `record`)."""
+        self.seen: dict[str, object] = {}
+        """The front-matter fast path's memory."""
+        self.memo: dict[str, tuple[str, object]] = {}
+        """`fields.convert_simple`'s memory."""
+
+    def parse_files(self, files: KbFiles) -> Iterator[_Parsed]:
+        for path, data, size in iter_kb_bytes(files):
+            parsed = self.parse_simple(path, data, size)
+            if parsed is not None:
+                yield parsed
+                continue
+            text, problem = decode_bytes(path, data, size)
+            yield (path, None, [problem], {}) if problem is not None else self.parse_text(path, text)
+
+    def parse_simple(self, path: str, data: bytes | bytearray, size: int) -> _Parsed | None:
+        """`parse_text` for a file in the common shape that has no problem at all, read from its
+        bytes without building its whole text, `Field`s, a `Path` or steps; None for other files."""
+        bounds = split_bytes(data, size)
+        if bounds is None:
+            return None
+        close, begin, end, body_line = bounds
+        view = memoryview(data)
+        try:
+            converted = convert_simple(str(view[4:close], "utf-8"), 2, self.seen, self.memo)
+            if converted is None:
+                return None
+            # Made once the front matter's text is freed, so the next file's can take its place
+            # rather than leave a gap among the bodies.
+            body = str(view[begin:end], "utf-8")
+        except UnicodeDecodeError:
+            return None
+        if not body or body.isspace():
+            return None
+        values, lines = converted
+        entry_type = values["type"]
+        placeholders: tuple[str, ...] = ()
+        if entry_type is EntryType.PROCEDURE:
+            if not body_rules.has_steps(body):
+                return None
+        elif entry_type is EntryType.SCRIPT:
+            names = tuple(placeholders_in(body))
+            if any(name not in PLACEHOLDERS for name in names):
+                return None
+            placeholders = self.pool.setdefault(names, names)  # type: ignore[assignment]
+        return path, self.record(path, entry_type, values, body, body_line, placeholders), [], lines
+
+    def parse_text(self, path: str, text: str) -> _Parsed:
+        file = Path(path)
+        document, problems = split(file, text, self.seen)
+        if document is None:
+            return path, None, problems, {}
+        values, field_problems = convert_fields(file, document.fields)
+        problems += field_problems
+        lines = {key: field.line for key, field in document.fields.items()}
+        if any(key not in values for key in _FATAL_FIELDS):
+            return path, None, problems, lines
+        entry_type: EntryType = values["type"]  # type: ignore[assignment]
+        body = document.body
+        text_body = body.strip("\n")
+        body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
+        has_text = bool(text_body) and not text_body.isspace()
+        if not has_text:
+            problems.append(Problem(file, document.body_line, "the entry has no body text after the front matter"))
+        placeholders: tuple[str, ...] = ()
+        if entry_type is EntryType.PROCEDURE and has_text:
+            # Checked now for the problems; the steps themselves are read again when the entry is shown.
+            problems += body_rules.steps_problems(file, text_body, body_line)
+        if entry_type is EntryType.SCRIPT:
+            placeholders, placeholder_problems = body_rules.check_placeholders(file, text_body, body_line)
+            placeholders = self.pool.setdefault(placeholders, placeholders)  # type: ignore[assignment]
+            problems += placeholder_problems
+        return path, self.record(path, entry_type, values, text_body, body_line, placeholders), problems, lines
+
+    def record(
+        self, path: str, entry_type: EntryType, values: dict[str, object], body: str, body_line: int,
+        placeholders: tuple[str, ...],
+    ) -> Record:
+        """The entry's record. Equal short values of many entries (ids in `related`, tags,
+        operators, dates) are pointed at one object each, so 100k entries do not hold 100k copies
+        of `("mts",)`; always pooled in this order, so the same files share the same objects."""
+        pool = self.pool
+        share = pool.setdefault
+        get = values.get
+        entry_id = values["id"]
+        entry_id = share(entry_id, entry_id)
+        aliases = _shared_tuple(get("aliases"), pool)
+        tags = _shared_tuple(get("tags"), pool)
+        operators = _shared_tuple(get("operators"), pool)
+        channel = _shared_value(get("channel"), pool)
+        related = _shared_tuple(get("related"), pool)
+        verified = get("verified")
+        if verified is not None:
+            share(verified, verified)
+        phones = _shared_tuple(get("phones"), pool)
+        apps = _shared_tuple(get("apps"), pool)
+        website = _shared_value(get("website"), pool)
+        source = ", ".join(get("source", ()))  # type: ignore[arg-type]
+        verified_text = verified.isoformat() if verified else ""  # type: ignore[attr-defined]
+        return (
+            entry_id, entry_type.value, values["title"], path, body, body_line, get("title_en", ""),
+            aliases, tags, operators, channel, related, share(source, source),
+            share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders,
+        )
 
 
-def _share(values: dict[str, object], pool: dict[object, object]) -> None:
-    """Point equal short values of many entries (ids in `related`, tags, operators, dates) at one
-    object each, so 100k entries do not hold 100k copies of `("mts",)`."""
-    for key in _SHARED_FIELDS:
-        value = values.get(key)
-        if value is None:
-            continue
-        if isinstance(value, tuple):
-            value = tuple([pool.setdefault(item, item) for item in value])
-        values[key] = pool.setdefault(value, value)
+def _shared_tuple(value: tuple[str, ...] | None, pool: dict[object, object]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    known = pool.get(value)
+    if known is not None:  # the equal tuple to share; its items need no pooling of their own
+        return known  # type: ignore[return-value]
+    share = pool.setdefault
+    value = tuple([share(item, item) for item in value])
+    return share(value, value)  # type: ignore[return-value]
 
 
-def _shared(value: object, pool: dict[object, object]) -> object:
-    return pool.setdefault(value, value)
+def _shared_value(value: object, pool: dict[object, object]) -> object:
+    return "" if value is None else pool.setdefault(value, value)
 
 
 def _check_related(

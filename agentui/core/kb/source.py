@@ -19,6 +19,11 @@ FORMAT_VERSION = "1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _IGNORED_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+# One read into a reused buffer takes a whole entry file (a few KiB), with no bytes object made and
+# freed for each file among the kept ones; a file that fills it is measured, then read on.
+_BUFFER_BYTES = 64 * 1024
+# First bytes of a BOM: such files take the careful decode.
+_BOM_STARTS = (0xEF, 0xFF, 0xFE)
 
 
 @dataclass(slots=True)
@@ -38,9 +43,9 @@ def stat_fingerprint(root: Path) -> str:
     changes this key; reading and hashing 100k files would cost more than a whole warm start."""
     digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode())
     rows: list[str] = []
-    for relative, _, _, file in _entry_files(root):  # the files `load_kb` would read, in its order
+    for relative, _, name, base in _entry_files(root):  # the files `load_kb` would read, in its order
         try:
-            info = os.stat(file)
+            info = os.stat(base + name)
         except OSError:
             rows.append(f"{relative}\0unreadable")
             continue
@@ -55,9 +60,12 @@ def entry_paths(root: Path) -> list[Path]:
 
 
 def _entry_files(root: Path) -> list[tuple[str, Path, str, str]]:
-    """(root-relative POSIX path, directory, name, path string) of each entry file, sorted by the
-    relative path. One scandir per directory replaces `rglob` plus several pathlib calls per file;
-    like `rglob`, it does not descend into symlinked directories and skips unreadable ones."""
+    """(root-relative POSIX path, directory, name, base) of each entry file, sorted by the relative
+    path; `base + name` is `str(directory / name)`, built when used: a path string kept by a record
+    is then made among the record's other objects, not among these short-lived ones, which would
+    leave it stranded in otherwise empty memory pools. One scandir per directory replaces `rglob`
+    plus several pathlib calls per file; like `rglob`, it does not descend into symlinked
+    directories and skips unreadable ones."""
     found: list[tuple[str, Path, str, str]] = []
     if not root.is_dir():
         return found
@@ -69,6 +77,7 @@ def _entry_files(root: Path) -> list[tuple[str, Path, str, str]]:
                 items = list(scan)
         except PermissionError:
             continue
+        base = _join_base(directory)
         for item in items:
             name = item.name
             if name.startswith("."):  # hidden: nothing below it is an entry either
@@ -76,9 +85,17 @@ def _entry_files(root: Path) -> list[tuple[str, Path, str, str]]:
             if item.is_dir(follow_symlinks=False):
                 pending.append((directory / name, f"{prefix}{name}/"))
             elif name.endswith(".md") and name.lower() != "readme.md" and _is_file(item):
-                found.append((prefix + name, directory, name, item.path))
+                found.append((prefix + name, directory, name, base))
     found.sort(key=itemgetter(0))
     return found
+
+
+def _join_base(directory: Path) -> str:
+    """What `str(directory / name)` puts before `name`: pathlib writes `Path('.') / 'a'` as `a`."""
+    text = str(directory)
+    if text == ".":
+        return ""
+    return text if text.endswith("/") else text + "/"
 
 
 def _is_file(item: os.DirEntry[str]) -> bool:
@@ -92,7 +109,7 @@ def _is_file(item: os.DirEntry[str]) -> bool:
 
 
 def read_kb_files(root: Path) -> KbFiles:
-    """Every file's text at once; `iter_kb_files` is the streaming form `load_kb` uses."""
+    """Every file's text at once; `iter_kb_files` is the streaming form."""
     files = KbFiles(root=root)
     files.texts = list(iter_kb_files(files))
     return files
@@ -102,48 +119,98 @@ def iter_kb_files(files: KbFiles) -> Iterator[tuple[Path, str]]:
     """(path, text) of each readable entry file under `files.root`, one at a time, so a caller that
     parses as it goes never holds every text. Reading problems go to `files.problems`; the
     fingerprint is set once the iterator is exhausted."""
-    digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
     problems = files.problems
-    for relative, directory, name, file in _entry_files(files.root):
-        path = directory / name
-        try:
-            size = os.stat(file).st_size
-            if size > MAX_FILE_BYTES:
-                problems.append(Problem(
-                    path, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not loaded"
-                ))
-                digest.update(f"{relative}\0{size}\0".encode())
-                continue
-            raw = _read(file, size)
-        except OSError as error:
-            problems.append(Problem(path, 1, f"cannot read file: {error.strerror or error}"))
-            continue
-        digest.update(relative.encode() + b"\0")
-        digest.update(len(raw).to_bytes(8, "little"))
-        digest.update(raw)
-        text, problem = decode(path, raw)
-        del raw  # not kept alive while the caller parses the text
+    for path, data, size in iter_kb_bytes(files):
+        text, problem = decode_bytes(path, data, size)
         if problem is not None:
             problems.append(problem)
         else:
-            yield path, text
+            yield Path(path), text
+
+
+def iter_kb_bytes(files: KbFiles) -> Iterator[tuple[str, bytes | bytearray, int]]:
+    """(path string, data, size) of each entry file that could be read: the file's bytes are
+    `data[:size]`, and `data` is a buffer that the next step overwrites, so nothing of it may be
+    kept. Problems reading (not decoding) go to `files.problems`; the fingerprint is set once the
+    iterator is exhausted."""
+    digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
+    update = digest.update
+    problems = files.problems
+    buffer = bytearray(_BUFFER_BYTES)
+    buffers = (buffer,)
+    for relative, _, name, base in _entry_files(files.root):
+        path = base + name
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError as error:
+            _report_unopened(path, relative, error, problems, update)
+            continue
+        try:
+            data: bytes | bytearray = buffer
+            size = _read_into(descriptor, buffers)
+            if size == _BUFFER_BYTES:  # a big file: measured, and maybe not loaded, as before
+                total = os.fstat(descriptor).st_size
+                if total > MAX_FILE_BYTES:
+                    problems.append(_too_big(path, total))
+                    update(f"{relative}\0{total}\0".encode())
+                    continue
+                data = _read_rest(descriptor, bytes(buffer))
+                size = len(data)
+        except OSError as error:
+            problems.append(Problem(Path(path), 1, f"cannot read file: {error.strerror or error}"))
+            continue
+        finally:
+            os.close(descriptor)
+        update(relative.encode() + b"\0" + size.to_bytes(8, "little"))
+        update(memoryview(data)[:size])
+        yield path, data, size
     files.fingerprint = digest.hexdigest()
 
 
-def _read(file: str, size: int) -> bytes:
-    """The whole file, as `Path.read_bytes` gives it, without building buffered file objects."""
-    descriptor = os.open(file, os.O_RDONLY)
+def _report_unopened(path: str, relative: str, error: OSError, problems: list[Problem], update) -> None:
+    """The problem the file's stat then open would have given: a file over the limit is reported
+    by its size even when it cannot be opened."""
     try:
-        raw = os.read(descriptor, size + 1)
-        if raw:  # read on to the end, in case the file grew since it was measured
-            chunks = [raw]
-            while chunk := os.read(descriptor, 1 << 16):
-                chunks.append(chunk)
-            if len(chunks) > 1:
-                raw = b"".join(chunks)
-        return raw
-    finally:
-        os.close(descriptor)
+        size = os.stat(path).st_size
+    except OSError as stat_error:
+        error = stat_error
+    else:
+        if size > MAX_FILE_BYTES:
+            problems.append(_too_big(path, size))
+            update(f"{relative}\0{size}\0".encode())
+            return
+    problems.append(Problem(Path(path), 1, f"cannot read file: {error.strerror or error}"))
+
+
+def _too_big(path: str, size: int) -> Problem:
+    return Problem(Path(path), 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not loaded")
+
+
+def _read_copied(descriptor: int, buffers: tuple[bytearray]) -> int:
+    """`os.readv` for systems without it (Windows), at the cost of a copy."""
+    chunk = os.read(descriptor, len(buffers[0]))
+    buffers[0][:len(chunk)] = chunk
+    return len(chunk)
+
+
+_read_into = getattr(os, "readv", _read_copied)
+
+
+def _read_rest(descriptor: int, start: bytes) -> bytes:
+    chunks = [start]
+    while chunk := os.read(descriptor, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode_bytes(path: str, data: bytes | bytearray, size: int) -> tuple[str, Problem | None]:
+    """`decode` of `data[:size]`, straight from the buffer when the file needs no care."""
+    if size and data[0] in _BOM_STARTS or data.find(b"\r", 0, size) >= 0 or data.find(b"\0", 0, size) >= 0:
+        return decode(Path(path), bytes(memoryview(data)[:size]))
+    try:
+        return str(memoryview(data)[:size], "utf-8"), None
+    except UnicodeDecodeError:
+        return decode(Path(path), bytes(memoryview(data)[:size]))
 
 
 def decode(path: Path, raw: bytes) -> tuple[str, Problem | None]:
