@@ -6,11 +6,14 @@ import random
 
 import pytest
 
+import numpy as np
+
+from agentui.core.search.document import _body_digits
 from agentui.core.search.keys import (
-    START1, START2, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, digit_keys, han_keys, latin_keys,
-    word_key,
+    INITIALS, START1, START2, TRIGRAM, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, compact, digit_keys,
+    expand, han_keys, latin_keys, mention_keys, text_codes, word_key,
 )
-from agentui.core.search.normalize import fold, fold_letters, is_cjk, split_units
+from agentui.core.search.normalize import TEXT_BREAK, fold, fold_letters, is_cjk, split_units
 
 PIECES = [
     "补卡", "流量卡", "保号卡", "注销", "eSIM", "MTS", "МТС", "Билайн", "Мой", "ёлка", "Tele2", "megafon",
@@ -39,7 +42,9 @@ def reference_keys(text: str, *, head: bool) -> set[int]:
 def test_batch_keys_equal_the_query_side_keys(head):
     rng = random.Random(11)
     texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12))) for _ in range(400)]
-    keys, owner = batch_keys([fold_letters(t) for t in texts], head=head)
+    parts, words = batch_keys(text_codes(TEXT_BREAK.join(map(fold_letters, texts))), np.arange(len(texts)), head=head)
+    keys = np.concatenate([*(expand(keys) for keys, _ in parts), words[0]])
+    owner = np.concatenate([*(owner for _, owner in parts), words[1]])
     for index, text in enumerate(texts):
         assert set(keys[owner == index].tolist()) == reference_keys(text, head=head), text
 
@@ -51,7 +56,32 @@ def test_query_keys_of_a_typo_still_share_keys_with_the_word():
 
 def test_digit_trigrams_match_between_batch_and_query():
     groups = ["74957977979|88002500890", "", "12", "0611"]
-    keys, owner = batch_digit_keys(groups)
+    keys, owner = batch_digit_keys(text_codes(TEXT_BREAK.join(groups)), np.arange(len(groups)))
+    keys = expand(keys)
     for index, digits in enumerate(groups):
         assert set(keys[owner == index].tolist()) == (digit_keys(digits) if digits else set())
     assert digit_keys("7977979") <= digit_keys("74957977979")
+
+
+PHONE_PIECES = ["+", "7", "0", "9", "٣", "𝟗", "²", " ", "\t", "-", "(", ")", "a", "\n", "中", "12345", "\x01",
+                "+7 (495) 797-79-79", "8 800 555-06-11", "++7", "+ 1", "𐒠"]
+
+
+def test_phone_mentions_are_the_numbers_the_phone_regex_finds():
+    """Per body, the trigrams of each `_PHONE` match's digits, as the scoring view reads them:
+    whatever digits (ASCII or not), `+` and fillers surround them."""
+    rng = random.Random(4)
+    bodies = ["".join(rng.choice(PHONE_PIECES) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    for batch in (bodies, ["      ", "(-)(-)(", "", "１２３４５６７"]):
+        keys, owner = mention_keys(text_codes(TEXT_BREAK.join(batch)), np.arange(len(batch)))
+        for index, body in enumerate(batch):
+            digits = _body_digits(body)
+            assert set(expand(keys[owner == index]).tolist()) == (digit_keys(digits) if digits else set()), body
+
+
+def test_compact_keys_lose_nothing_of_code_point_keys():
+    rng = random.Random(6)
+    keys = np.array([kind | flag | rng.getrandbits(42) for kind in (UNIGRAM, BIGRAM, START1, START2, TRIGRAM)
+                     for flag in (0, INITIALS) for _ in range(50)], dtype=np.int64)
+    assert np.array_equal(expand(compact(keys)), keys)
+    assert int(compact(keys).max()) < 1 << 46  # room left for a posting in 64 bits

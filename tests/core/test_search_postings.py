@@ -9,7 +9,24 @@ import numpy as np
 import pytest
 
 from agentui.core.search import postings
-from agentui.core.search.postings import BATCH, PostingsBuilder
+from agentui.core.search.keys import BIGRAM, INITIALS, START1, START2, TRIGRAM, UNIGRAM, WORD, compact
+from agentui.core.search.postings import BATCH, Pairs, PostingsBuilder
+
+
+def _vocabulary(rng: random.Random, size: int) -> list[int]:
+    """Keys of every kind: code-point keys, with and without the initials flag, and word hashes."""
+    kinds = [UNIGRAM, BIGRAM, START1, START2, TRIGRAM]
+    points = [rng.choice(kinds) | rng.choice((0, INITIALS)) | rng.getrandbits(42) for _ in range(size // 2)]
+    words = [WORD | rng.choice((0, INITIALS)) | rng.getrandbits(56) for _ in range(size - size // 2)]
+    return points + words
+
+
+def _parts(rows: list[tuple[int, int, int]]) -> tuple[list[Pairs], list[Pairs]]:
+    """(key, entry, level) rows as `add_batch` takes them: compact code-point keys, then words."""
+    keys, owners, levels = (np.array(column, dtype=np.int64) for column in zip(*rows))
+    packed = postings.posting_codes(owners, levels)
+    is_word = keys >> 59 == WORD >> 59
+    return [(compact(keys[~is_word]), packed[~is_word])], [(keys[is_word], packed[is_word])]
 
 
 @pytest.mark.parametrize("block", [BATCH, 2 * BATCH, postings.BLOCK], ids=["block=batch", "block=2batches", "default"])
@@ -20,7 +37,7 @@ def test_coverage_equals_a_brute_force_count(monkeypatch, block):
     monkeypatch.setattr(postings, "BLOCK", block)
     rng = random.Random(5)
     n_docs = 5 * BATCH + 300
-    vocabulary = [rng.getrandbits(62) for _ in range(300)]
+    vocabulary = _vocabulary(rng, 300)
     best: dict[tuple[int, int], int] = {}
     builder = PostingsBuilder()
     for first in range(0, n_docs, BATCH):
@@ -29,8 +46,7 @@ def test_coverage_equals_a_brute_force_count(monkeypatch, block):
                 for _ in range(size * 8)]
         for key, owner, level in rows:
             best[key, first + owner] = max(best.get((key, first + owner), 0), level)
-        keys, owners, levels = (np.array(column, dtype=np.int64) for column in zip(*rows))
-        builder.add_batch(first, keys, owners, levels)
+        builder.add_batch(first, *_parts(rows))
     frozen = builder.freeze(n_docs)
     holders: dict[int, dict[int, int]] = {}
     for (key, doc), level in best.items():
@@ -49,3 +65,22 @@ def test_coverage_equals_a_brute_force_count(monkeypatch, block):
     assert got is not None
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
     assert frozen.coverage([12345], n_docs) is None
+
+
+def test_words_alike_in_their_low_bits_keep_apart():
+    """Words are sorted by their low 42 bits when no two of a batch's words share them; when two
+    do, they must still get postings of their own."""
+    twin = WORD | 12345
+    keys = [twin, twin | 1 << 50, twin | INITIALS, BIGRAM | 7 << 21 | 8]
+    rows = [(key, owner, level) for index, key in enumerate(keys) for owner, level in ((index, 100), (4, 45 + index))]
+    builder = PostingsBuilder()
+    builder.add_batch(0, *_parts(rows + [(twin, 4, 30)]))
+    frozen = builder.freeze(5)
+    assert sorted(frozen.keys.tolist()) == sorted(keys)
+    block = frozen.blocks[0]
+    held = {}
+    for key in keys:
+        slot = int(np.searchsorted(block.key_ids, frozen.key_ids[np.searchsorted(frozen.keys, key)]))
+        start, end = block.offsets[slot], block.offsets[slot + 1]
+        held[key] = list(zip(block.docs[start:end].tolist(), block.levels[start:end].tolist()))
+    assert held == {key: [(index, 100), (4, 45 + index)] for index, key in enumerate(keys)}

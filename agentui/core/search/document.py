@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+
+import numpy as np
 
 from agentui.core.kb.model import (
     R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
 )
-from agentui.core.search.normalize import CJK_RUN, WORDS, digits_only, fold, fold_letters
+from agentui.core.search.keys import codes_text, fold_codes, han_runs, text_codes
+from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
 
 # Field weights: how much a match in this field says the entry is the one wanted.
@@ -21,6 +23,8 @@ HEAD_FIELDS = (TITLE, ALIASES, TITLE_EN, TAGS)
 
 SEPARATOR = "\n"
 """Joins list items (aliases) so no substring match runs across two of them."""
+UNKEYED = "\x01"
+"""Stands for a TEXT_BREAK inside a text the index keys: a break, and no phone number's character."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,55 +108,82 @@ def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> Se
     )
 
 
-@dataclass(frozen=True, slots=True)
-class KeyTexts:
-    """An entry as the candidate index keys it (see `keys.batch_keys`): folded field texts in
-    `KEY_FIELDS` order, each short field followed by the pinyin of its Chinese runs
-    (syllables joined, `buka`, and each initial alone, for one-letter typing); and, apart, the
-    initials of those runs (`bk`) per short field with pinyin, keyed in their own key space."""
-
-    fields: tuple[str, ...]
-    initials: tuple[str, ...]
-    """Title, aliases and tags: the runs' initials, space-separated."""
-    phone_digits: str
-    body_digits: str
-
-
 KEY_FIELDS = (*HEAD_FIELDS, BODY)
-"""The order of `KeyTexts.fields`."""
-INITIALS_FIELDS = (TITLE, ALIASES, TAGS)
-"""The order of `KeyTexts.initials`: the short fields that get pinyin."""
+"""The fields the candidate index keys, in the order `BatchKeyTexts.head` and `.body` hold them."""
+PINYIN_FIELDS = (TITLE, ALIASES, TAGS)
+"""The short fields whose Chinese runs are also keyed by their pinyin."""
 
 
-@lru_cache(maxsize=8192)
-def _short_field_keys_text(original: str) -> tuple[str, str]:
-    """The folded field with its pinyin, and its runs' initials. Cached because tags (with every
-    operator spelling) and aliases repeat across many entries, while each costs ~20 µs to build."""
-    text = fold_letters(original)
-    spoken: list[str] = []
-    initials: list[str] = []
-    for run in dict.fromkeys(CJK_RUN.findall(text)):
-        pinyin = run_pinyin(run)
-        spoken.append(pinyin.joined)
-        spoken.extend(pinyin.initials)
-        if len(pinyin.initials) >= 2:
-            initials.append(pinyin.initials)
-    if spoken:
-        text = f"{text} {' '.join(dict.fromkeys(spoken))}"
-    return text, " ".join(dict.fromkeys(initials))
+@dataclass(frozen=True, slots=True)
+class BatchKeyTexts:
+    """A batch of entries as the candidate index keys them (see `keys.batch_keys`): each part the
+    code points of its texts (see `keys.text_codes`), so a batch is folded and keyed in a few numpy
+    passes, not per entry."""
+
+    size: int
+    head: np.ndarray
+    """Folded short fields, field by field in `HEAD_FIELDS` order, entry by entry within a field."""
+    spoken: np.ndarray
+    """Per distinct Chinese run of the batch's `PINYIN_FIELDS`: its syllables joined (`buka`) and
+    each initial alone (for one-letter typing). Keyed once, however often the run occurs."""
+    initials: np.ndarray
+    """Per distinct run, its initials (`bk`; none under two characters): keyed in a key space of
+    their own."""
+    run_of: np.ndarray
+    """For each run found in a head text, its distinct run's index."""
+    run_from: np.ndarray
+    """For each run found, the head text it was found in."""
+    body: np.ndarray
+    """Folded bodies, entry by entry."""
+    bodies: np.ndarray
+    """The bodies as written (phone numbers are found in those, see `keys.mention_keys`)."""
+    phones: np.ndarray
+    """The entries' phone numbers as digit groups (`|`-separated)."""
 
 
-def key_texts(record: Record, operator_names: Mapping[str, Sequence[str]]) -> KeyTexts:
-    body = record[R_BODY]
-    spoken = {  # field -> (text with its pinyin, its initials)
-        TITLE: _short_field_keys_text.__wrapped__(record[R_TITLE]),  # titles rarely repeat: not cached
-        ALIASES: _short_field_keys_text(SEPARATOR.join(record[R_ALIASES])),
-        TAGS: _short_field_keys_text(_tags_text(record, operator_names)),
+def _spoken(run: str) -> tuple[str, str]:
+    """The text keying a run's pinyin, and its initials ("" under two characters)."""
+    pinyin = run_pinyin(run)
+    return " ".join((pinyin.joined, *pinyin.initials)), pinyin.initials if len(pinyin.initials) >= 2 else ""
+
+
+def _tags_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> list[str]:
+    """What `_tags_text` holds, repeats and order aside (the keys are the same), each operator
+    set's spellings joined once per batch instead of once per entry."""
+    spelled = {
+        operators: SEPARATOR.join(name for operator in operators for name in operator_names.get(operator, (operator,)))
+        for operators in {record[R_OPERATORS] for record in records}
     }
-    plain = {TITLE_EN: fold_letters(record[R_TITLE_EN]), BODY: fold_letters(body)}
-    return KeyTexts(
-        tuple(spoken[name][0] if name in spoken else plain[name] for name in KEY_FIELDS),
-        tuple(spoken[name][1] for name in INITIALS_FIELDS),
-        _phone_digits(record),
-        _body_digits(body),
+    return [f"{SEPARATOR.join(record[R_TAGS])}{SEPARATOR}{spelled[record[R_OPERATORS]]}" for record in records]
+
+
+def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> BatchKeyTexts:
+    size = len(records)
+    head_texts = join_texts([
+        *(record[R_TITLE] for record in records),
+        *(SEPARATOR.join(record[R_ALIASES]) for record in records),
+        *(record[R_TITLE_EN] for record in records),
+        *_tags_texts(records, operator_names),
+    ], UNKEYED)
+    head = fold_codes(text_codes(head_texts), head_texts)
+    starts, ends = han_runs(head)
+    found_in = np.searchsorted(np.flatnonzero(head == ord(TEXT_BREAK)), starts) - 1
+    with_pinyin = np.isin(found_in // size, [HEAD_FIELDS.index(name) for name in PINYIN_FIELDS])
+    text = codes_text(head)  # the codes' place p is the text's place p - 1
+    runs: dict[str, int] = {}  # a batch's runs repeat (tags, aliases, common words)
+    run_of = [runs.setdefault(text[start:end], len(runs))
+              for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist())]
+    said = [_spoken(run) for run in runs]
+    bodies = join_texts([record[R_BODY] for record in records], UNKEYED)
+    written = text_codes(bodies)
+    return BatchKeyTexts(
+        size=size,
+        head=head,
+        spoken=text_codes(TEXT_BREAK.join(spoken for spoken, _ in said)),
+        initials=text_codes(TEXT_BREAK.join(initials for _, initials in said)),
+        run_of=np.array(run_of, dtype=np.int64),
+        run_from=found_in[with_pinyin],
+        body=fold_codes(written, bodies),
+        bodies=written,
+        phones=text_codes(TEXT_BREAK.join([_phone_digits(record) for record in records])),
     )

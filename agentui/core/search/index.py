@@ -10,7 +10,7 @@ import numpy as np
 from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
-from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc, key_texts
+from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
 from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
@@ -104,7 +104,7 @@ class SearchIndex:
         names = operator_names(records)
         builder = PostingsBuilder()
         for first in range(0, len(records), BATCH):
-            builder.add_batch(first, *batch_pairs([key_texts(record, names) for record in records[first:first + BATCH]]))
+            builder.add_batch(first, *batch_pairs(records[first:first + BATCH], names))
         docs: dict[int, SearchDoc] = {}
         if len(records) <= EXACT_LIMIT:
             docs = {index: build_doc(record, names) for index, record in enumerate(records)}

@@ -1,25 +1,27 @@
-"""Integer keys of the candidate index, for a batch of entries at once (numpy) and for one query."""
+"""Integer keys of the candidate index: for one query, and for a batch of entries at once (numpy)."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from agentui.core.search.normalize import CJK_RANGES
+from agentui.core.search.normalize import CJK_RANGES, TEXT_BREAK, fold_alone, fold_letters
 
 # A key is an int64: a kind in the top bits, code points (21 bits each) or a word hash below.
 UNIGRAM, BIGRAM, START1, START2, WORD, TRIGRAM = (kind << 59 for kind in range(1, 7))
 INITIALS = 1 << 58
 """Set on the keys of pinyin initials (`bk`), so `gx` typed as initials is not confused with the
 bigram `gx` inside the joined pinyin of 生效 (`shengxiao`)."""
+COMPACT_SHIFT = 16
+"""A compact key (see `compact`) is the key shifted down this much above its payload."""
+_PAYLOAD = (1 << 42) - 1
 _HASH_BASE = 0x9E3779B97F4A7C15
 _MASK64 = (1 << 64) - 1
 
 _BREAK, _HAN, _DIGIT, _LETTER = 0, 1, 2, 3
 _LETTER_CHAR = re.compile(r"[^\W\d_]")
-_class_of: dict[int, int] = {}
-"""Classes of the non-ASCII, non-Chinese code points seen so far (a KB has a few hundred)."""
 
 
 
@@ -78,32 +80,35 @@ def digit_keys(digits: str) -> set[int]:
 # ---------------------------------------------------------------- a batch of entries at once
 
 
-def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the texts joined by spaces, and the text each position belongs to."""
-    joined = " ".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    owner = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)[: len(codes)]
-    return codes, owner
+KeyPairs = tuple[np.ndarray, np.ndarray]
+"""(keys, owners): int64 keys and, for each, the owner value given for the text it came from."""
+
+_UNKNOWN = 255
+_code_classes: np.ndarray | None = None
+
+
+def _class_table() -> np.ndarray:
+    """The class of every code point, one byte each, so classifying a batch is one lookup. ASCII and
+    Chinese are set up front; other code points (a KB meets a few hundred) when first seen."""
+    global _code_classes
+    if _code_classes is None:
+        table = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
+        table[:128] = _BREAK
+        table[ord("a"):ord("z") + 1] = table[ord("A"):ord("Z") + 1] = _LETTER
+        table[ord("0"):ord("9") + 1] = _DIGIT
+        for low, high in CJK_RANGES:
+            table[low:high + 1] = _HAN
+        _code_classes = table
+    return _code_classes
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
-    classes = np.zeros(len(codes), dtype=np.int8)
-    ascii_letter = ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
-    classes[ascii_letter] = _LETTER
-    classes[(codes >= 48) & (codes <= 57)] = _DIGIT
-    han = np.zeros(len(codes), dtype=bool)
-    for low, high in CJK_RANGES:
-        han |= (codes >= low) & (codes <= high)
-    classes[han] = _HAN
-    other = (codes >= 128) & ~han
-    if other.any():
-        distinct = np.unique(codes[other])
-        for code in distinct.tolist():
-            if code not in _class_of:  # a letter (Cyrillic, accented) or a break (marks, symbols)
-                _class_of[code] = _LETTER if _LETTER_CHAR.match(chr(code)) else _BREAK
-        table = np.fromiter((_class_of[c] for c in distinct.tolist()), dtype=np.int8, count=len(distinct))
-        classes[other] = table[np.searchsorted(distinct, codes[other])]
+    table = _class_table()
+    classes = table.take(codes)
+    if classes.max(initial=0) == _UNKNOWN:  # a letter (Cyrillic, accented) or a break (marks, symbols)
+        unknown = np.unique(codes[classes == _UNKNOWN])
+        table[unknown] = [_LETTER if _LETTER_CHAR.match(chr(code)) else _BREAK for code in unknown.tolist()]
+        classes = table.take(codes)
     return classes
 
 
@@ -115,55 +120,206 @@ def _powers(length: int) -> np.ndarray:
     return np.array(powers, dtype=np.uint64)
 
 
-def batch_keys(texts: list[str], *, head: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(key, text index) pairs for folded texts, possibly repeated; units are split as
-    `normalize.split_units` splits them (script changes and non-word characters).
+def text_codes(joined: str) -> np.ndarray:
+    """Code points of TEXT_BREAK-joined texts, a TEXT_BREAK added at both ends so every unit starts
+    and ends inside (the form the functions below take)."""
+    return np.frombuffer(f"{TEXT_BREAK}{joined}{TEXT_BREAK}".encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
-    Head texts (titles, aliases, tags, with pinyin appended) get every bigram, Chinese single
-    characters and both start keys; bodies get Chinese bigrams, word starts and whole words only:
-    bigrams of every body word would double the postings for little recall."""
-    if not texts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int32)
-    codes, owner = _codes(texts)
+
+def codes_text(codes: np.ndarray) -> str:
+    """The joined texts of `text_codes`."""
+    return codes[1:-1].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+_NOT_SEEN, _NOT_ALONE = 0xFFFFFFFF, 0xFFFFFFFE
+_UNIFIED_HAN = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+_code_folds: np.ndarray | None = None
+
+
+def _fold_table() -> np.ndarray:
+    """Each BMP code point folded (`normalize.fold_alone`), or _NOT_ALONE, filled in when first seen."""
+    global _code_folds
+    if _code_folds is None:
+        table = np.full(0x10000, _NOT_SEEN, dtype=np.uint32)
+        table[:128] = text_codes("".join(map(chr, range(128))).lower())[1:-1]
+        for low, high in _UNIFIED_HAN:  # no decomposition, no case: themselves
+            table[low:high + 1] = np.arange(low, high + 1)
+        _code_folds = table
+    return _code_folds
+
+
+def fold_codes(codes: np.ndarray, joined: str) -> np.ndarray:
+    """`text_codes` of each text's `fold_letters`, from the `text_codes` of `joined`: one table
+    lookup, but for a text holding a character the table cannot fold alone (NFKC may change it with
+    its neighbours; it folds to several characters, `ß`; it is beyond the BMP), folded as a string."""
+    table = _fold_table()
+    if codes.max(initial=0) <= 0xFFFF:
+        folded = table.take(codes)
+    else:
+        folded = table.take(np.minimum(codes, 0xFFFF))
+        folded[codes > 0xFFFF] = _NOT_ALONE
+    if folded.max(initial=0) == _NOT_SEEN:
+        unseen = np.unique(codes[folded == _NOT_SEEN])
+        alone = [fold_alone(chr(code)) for code in unseen.tolist()]
+        table[unseen] = [ord(char) if char is not None and len(char) == 1 else _NOT_ALONE for char in alone]
+        folded[folded == _NOT_SEEN] = table[codes[folded == _NOT_SEEN]]
+    if folded.max(initial=0) < _NOT_ALONE:
+        return folded
+    bounds = np.flatnonzero(codes == ord(TEXT_BREAK))
+    pieces, done = [], 0
+    for text in np.unique(np.searchsorted(bounds, np.flatnonzero(folded == _NOT_ALONE)) - 1).tolist():
+        start, end = int(bounds[text]) + 1, int(bounds[text + 1])
+        pieces += [folded[done:start], text_codes(fold_letters(joined[start - 1:end - 1]))[1:-1]]
+        done = end
+    pieces.append(folded[done:])
+    return np.concatenate(pieces)
+
+
+def han_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of Chinese characters (what `normalize.CJK_RUN` finds) starts and ends."""
+    edges = np.flatnonzero(np.diff(_classes(codes) == _HAN, prepend=False, append=False))
+    return edges[0::2], edges[1::2]
+
+
+def _position_owners(codes: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """The owner of each position of `text_codes` (a break's owner is never read)."""
+    bounds = np.flatnonzero(codes == ord(TEXT_BREAK))
+    if len(bounds) != len(owners) + 1:
+        raise ValueError(f"{len(bounds) - 1} texts for {len(owners)} owners")
+    return np.repeat(owners, np.diff(bounds))
+
+
+def batch_keys(
+    codes: np.ndarray, owners: np.ndarray, *, head: bool, flag: int = 0
+) -> tuple[list[KeyPairs], KeyPairs]:
+    """The keys of folded texts (see `text_codes`), `flag` (INITIALS or 0) set, each with the owner
+    given for its text, possibly repeated; units are split as `normalize.split_units` splits them
+    (script changes and non-word characters). Code-point keys come compact (see `compact`), in
+    parts; whole-word keys apart, as they are.
+
+    Head texts (titles, aliases, tags, their pinyin) get every bigram, Chinese single characters
+    and both start keys; bodies get Chinese bigrams, word starts and whole words only: bigrams of
+    every body word would double the postings for little recall."""
+    position_owner = _position_owners(codes, owners)
     classes = _classes(codes)
-    kept = classes != _BREAK
-    starts = kept.copy()
-    starts[1:] &= classes[1:] != classes[:-1]
-    pair = kept[:-1] & (classes[:-1] == classes[1:])  # codes[i], codes[i+1] in one unit
-    if not head:
-        pair &= classes[:-1] == _HAN
-    parts_keys = [BIGRAM | codes[:-1][pair] << 21 | codes[1:][pair]]
-    parts_owner = [owner[:-1][pair]]
+    wide = codes.astype(np.int64)
+    next_code = wide[1:]
+    change = classes[1:] != classes[:-1]
+    pair = ~change  # codes[i], codes[i + 1] in one unit
+    pair &= classes[:-1] != _BREAK if head else classes[:-1] == _HAN
+    first = np.flatnonzero(pair)
+    bigrams = wide[first] << 21
+    bigrams |= next_code[first]
+    bigrams |= (BIGRAM | flag) >> COMPACT_SHIFT
+    parts = [(bigrams, position_owner[first])]
     if head:
-        han = classes == _HAN
-        parts_keys.append(UNIGRAM | codes[han])
-        parts_owner.append(owner[han])
-    # Words: the units that are not Chinese runs, each a contiguous stretch of `positions`.
-    positions = np.flatnonzero(kept & (classes != _HAN))
-    if len(positions):
-        offsets = np.flatnonzero(starts[positions])
-        lengths = np.diff(np.append(offsets, len(positions)))
-        word_starts = positions[offsets]
-        long_word = lengths >= 2
-        first_codes = codes[word_starts]
-        start2 = START2 | first_codes[long_word] << 21 | codes[word_starts[long_word] + 1]
-        short = slice(None) if head else ~long_word  # the head has one-letter starts of every word
-        parts_keys += [START1 | first_codes[short], start2]
-        parts_owner += [owner[word_starts[short]], owner[word_starts[long_word]]]
-        rank = np.arange(len(positions), dtype=np.int64) - np.repeat(offsets, lengths)
-        terms = codes[positions].astype(np.uint64) * _powers(int(lengths.max()))[rank]
-        hashes = np.add.reduceat(terms, offsets) >> np.uint64(8)
-        parts_keys.append(WORD | hashes.astype(np.int64))
-        parts_owner.append(owner[word_starts])
-    return np.concatenate(parts_keys), np.concatenate(parts_owner)
+        han = np.flatnonzero(classes == _HAN)
+        parts.append((wide[han] | (UNIGRAM | flag) >> COMPACT_SHIFT, position_owner[han]))
+    # Words: the runs of one class that are letters or digits. A run ends where the class changes;
+    # the codes end on a break, so every word's run has a next one.
+    run_ends = np.flatnonzero(change)
+    word_runs = np.flatnonzero(classes[1:][run_ends[:-1]] >= _DIGIT)
+    starts = run_ends[word_runs] + 1
+    lengths = run_ends[word_runs + 1] + 1 - starts
+    one_letter = starts if head else starts[lengths == 1]  # the head has one-letter starts of every word
+    long_starts = starts[lengths >= 2]
+    start2 = wide[long_starts] << 21
+    start2 |= next_code[long_starts]
+    start2 |= (START2 | flag) >> COMPACT_SHIFT
+    parts += [(wide[one_letter] | (START1 | flag) >> COMPACT_SHIFT, position_owner[one_letter]),
+              (start2, position_owner[long_starts])]
+    if not len(starts):
+        return parts, (wide[:0], position_owner[:0])
+    terms = np.compress(classes >= _DIGIT, wide).view(np.uint64)  # the words' characters, in order
+    offsets = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=offsets[1:])
+    places = np.arange(len(terms)) - np.repeat(offsets, lengths)  # each character's place in its word
+    terms *= _powers(int(lengths.max())).take(places)
+    hashes = np.add.reduceat(terms, offsets)
+    hashes >>= np.uint64(8)
+    hashes = hashes.view(np.int64)
+    hashes |= WORD | flag
+    return parts, (hashes, position_owner[starts])
 
 
-def batch_digit_keys(groups: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Digit trigram keys of `|`-separated digit groups per text; the same keys as `digit_keys`."""
-    if not any(groups):
-        return np.zeros(0, np.int64), np.zeros(0, np.int32)
-    codes, owner = _codes(groups)
+def compact(keys: np.ndarray) -> np.ndarray:
+    """Code-point keys (every kind but WORD) leave bits 42 to 57 empty: with their kind and flag
+    moved down right above the 42 payload bits, they fit 46 bits, room left for an owner."""
+    return keys >> 58 << 42 | keys & _PAYLOAD
+
+
+def expand(compacted: np.ndarray) -> np.ndarray:
+    return compacted >> 42 << 58 | compacted & _PAYLOAD
+
+
+def batch_digit_keys(codes: np.ndarray, owners: np.ndarray) -> KeyPairs:
+    """Compact digit trigram keys of digit groups (see `text_codes`); the keys of `digit_keys`."""
+    position_owner = _position_owners(codes, owners)
     digit = (codes >= 48) & (codes <= 57)
-    whole = digit[:-2] & digit[1:-1] & digit[2:]
-    values = (codes[:-2] - 48) * 100 + (codes[1:-1] - 48) * 10 + (codes[2:] - 48)
-    return TRIGRAM | values[whole], owner[:-2][whole]
+    first = np.flatnonzero(digit[:-2] & digit[1:-1] & digit[2:])
+    values = codes[first].astype(np.int64) * 100 + codes[first + 1] * 10 + codes[first + 2] - 48 * 111
+    return values | TRIGRAM >> COMPACT_SHIFT, position_owner[first]
+
+
+_PLUS, _FILLER, _ASCII_DIGIT, _OTHER_DIGIT = 1, 2, 3, 4
+
+
+@lru_cache(maxsize=1)
+def _phone_table() -> np.ndarray:
+    """What each BMP code point can be in a phone number (`document._PHONE`): nothing (0), `+`, a
+    filler, an ASCII digit or another decimal digit (`\\d` takes those; digit keys keep ASCII only)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in re.findall(r"\d", "".join(map(chr, range(0x10000))))]] = _OTHER_DIGIT
+    table[ord("0"):ord("9") + 1] = _ASCII_DIGIT
+    table[[ord(c) for c in " \t-()"]] = _FILLER
+    table[ord("+")] = _PLUS
+    return table
+
+
+def _phone_kinds(codes: np.ndarray) -> np.ndarray:
+    if codes.max(initial=0) <= 0xFFFF:
+        return _phone_table().take(codes)
+    kinds = _phone_table().take(np.minimum(codes, 0xFFFF))
+    above = np.flatnonzero(codes > 0xFFFF)
+    kinds[above] = [_OTHER_DIGIT if chr(code).isdecimal() else 0 for code in codes[above].tolist()]
+    return kinds
+
+
+def mention_keys(codes: np.ndarray, owners: np.ndarray) -> KeyPairs:
+    """Compact digit trigram keys of the phone-like numbers (`document._PHONE` matches) in texts as
+    written (see `text_codes`), each number's digits read through its punctuation (`+7 (495)
+    797-79-79` -> 74957977979): the keys `digit_keys` gives the digits of each match, found
+    without running the regex (scanning every body for it cost as much as folding them).
+
+    A match holds only `+`, digits and fillers, and `+` only first. So within a stretch of those
+    characters cut before each `+`, the regex, which starts at the first digit (or the `+` just
+    before it) and runs greedily to the last, matches once if these digits are 5 or more apart
+    (`\\d`, four or more characters, `\\d`), else not at all."""
+    bounds = np.flatnonzero(codes == ord(TEXT_BREAK))
+    if len(bounds) != len(owners) + 1:
+        raise ValueError(f"{len(bounds) - 1} texts for {len(owners)} owners")
+    kinds = _phone_kinds(codes)
+    edges = np.flatnonzero(np.diff(kinds != 0, prepend=False, append=False))
+    starts, lengths = edges[0::2], edges[1::2] - edges[0::2]
+    long_enough = lengths >= 6  # a match is six characters or more
+    starts, lengths = starts[long_enough], lengths[long_enough]
+    firsts = np.cumsum(lengths) - lengths  # each stretch's first place in `places`
+    places = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
+    kind = kinds[places]
+    digit = np.flatnonzero(kind >= _ASCII_DIGIT)
+    if not len(digit):
+        return np.zeros(0, np.int64), owners[:0]
+    new_piece = kind == _PLUS
+    new_piece[firsts] = True
+    piece = np.cumsum(new_piece) - 1
+    digit_piece = piece[digit]
+    first_digit = np.r_[True, digit_piece[1:] != digit_piece[:-1]]
+    last_digit = np.r_[first_digit[1:], True]
+    matched = np.zeros(int(piece[-1]) + 1, dtype=bool)
+    matched[digit_piece[first_digit][digit[last_digit] - digit[first_digit] >= 5]] = True
+    kept = np.flatnonzero((kind == _ASCII_DIGIT) & matched[piece])
+    values = codes[places[kept]].astype(np.int64) - 48
+    group = piece[kept]
+    first = np.flatnonzero(group[:-2] == group[2:])
+    values = values[first] * 100 + values[first + 1] * 10 + values[first + 2]
+    return values | TRIGRAM >> COMPACT_SHIFT, owners[np.searchsorted(bounds, places[kept[first]]) - 1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 MAX_QUERY_CHARS = 200
@@ -66,6 +67,45 @@ def fold_letters(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _COMBINING.sub("", text.casefold().replace("ё", "е"))
+
+
+TEXT_BREAK = "\x00"
+"""Joins a batch's texts for one folding pass and one key extraction: a break for the keys (see
+`keys`), and no folding step creates, drops or merges it, so the folded batch splits back into the
+folded texts."""
+
+
+@lru_cache(maxsize=1)
+def _composing() -> frozenset[int]:
+    """The BMP characters NFKC may merge into the character before them: the second of a
+    canonical decomposition, and the Hangul vowels and finals (composed by rule)."""
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for code in range(0x10000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    return frozenset(seconds)
+
+
+def fold_alone(char: str) -> str | None:
+    """What `fold_letters` makes of `char` wherever it stands, or None when NFKC may change it with
+    its neighbours. A text of BMP characters that NFKC leaves alone, none of which composes with
+    the one before, is NFKC-normalized as a whole, so `fold_letters` folds it character by
+    character."""
+    if _WIDE_PUNCTUATION.fullmatch(char):
+        return " "
+    if ord(char) > 0xFFFF or ord(char) in _composing() or unicodedata.combining(char) \
+            or not unicodedata.is_normalized("NFKC", char):
+        return None
+    return fold_letters(char)
+
+
+def join_texts(texts: Sequence[str], stand_in: str) -> str:
+    """The texts TEXT_BREAK-joined, a TEXT_BREAK inside a text replaced by `stand_in`."""
+    joined = TEXT_BREAK.join(texts)
+    if joined.count(TEXT_BREAK) != max(len(texts) - 1, 0):
+        joined = TEXT_BREAK.join(text.replace(TEXT_BREAK, stand_in) for text in texts)
+    return joined
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from agentui.core.search.document import BODY, INITIALS_FIELDS, KEY_FIELDS, WEIGHTS, KeyTexts
+from agentui.core.kb.model import Record
+from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, WEIGHTS, batch_key_texts
 from agentui.core.search.keys import (
-    INITIALS, batch_digit_keys, batch_keys, digit_keys, han_keys, initials_keys, latin_keys, typo_words, word_key,
+    INITIALS, WORD as WORD_KEY, batch_digit_keys, batch_keys, compact, digit_keys, expand, han_keys, initials_keys,
+    latin_keys, mention_keys, typo_words, word_key,
 )
 from agentui.core.search.query import CJK, WORD, Query, Unit
 from agentui.core.search.scorer import FUZZY, MAX_INITIALS
@@ -31,22 +33,59 @@ FIELD_LEVEL = {name: round(WEIGHTS[name] * 100) for name in KEY_FIELDS}
 """A posting's weight: the scorer's weight of the best field holding the key, in hundredths."""
 
 
-def batch_pairs(texts: Sequence[KeyTexts]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(keys, owners, field levels) of a batch of entries, with repeats: the builder keeps the best
-    field of each key, so a word in the title counts as a title word however often the body uses it."""
-    sources = [  # ((keys, owners), field level, key flag)
-        *((batch_keys([t.fields[i] for t in texts], head=name != BODY), FIELD_LEVEL[name], 0)
-          for i, name in enumerate(KEY_FIELDS)),
-        *((batch_keys([t.initials[i] for t in texts], head=True), FIELD_LEVEL[name], INITIALS)
-          for i, name in enumerate(INITIALS_FIELDS)),
-        (batch_digit_keys([t.phone_digits for t in texts]), 100, 0),
-        (batch_digit_keys([t.body_digits for t in texts]), FIELD_LEVEL[BODY], 0),
-    ]
-    return (
-        np.concatenate([keys | flag for (keys, _), _, flag in sources]),
-        np.concatenate([owners for (_, owners), _, _ in sources]),
-        np.concatenate([np.full(len(keys), level, dtype=np.int64) for (keys, _), level, _ in sources]),
-    )
+ENTRY_BITS = (BATCH - 1).bit_length()
+POSTING_BITS = ENTRY_BITS + 8
+"""A compact key (46 bits, see `keys.compact`) and a posting make one uint64: a batch's pairs are
+deduplicated by one sort of plain integers."""
+assert 46 + POSTING_BITS <= 64
+Pairs = tuple[np.ndarray, np.ndarray]
+"""(keys, postings): int64 keys and, for each, `entry << 8 | 255 - field level` (`posting_codes`)."""
+
+
+def posting_codes(entries: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Entries (within their batch) with their field levels, packed so that sorting puts each
+    entry's best level first."""
+    return np.asarray(entries, dtype=np.int64) << 8 | 255 - np.asarray(levels, dtype=np.int64)
+
+
+def batch_pairs(
+    records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]
+) -> tuple[list[Pairs], list[Pairs]]:
+    """(compact code-point key pairs, whole-word key pairs) of a batch of entries, in parts, with
+    repeats (see `PostingsBuilder.add_batch`): the builder keeps the best field of each key, so a
+    word in the title counts as a title word however often the body uses it."""
+    texts = batch_key_texts(records, operator_names)
+    size = texts.size
+    entries = np.arange(size, dtype=np.int64)
+    field_levels = np.array([FIELD_LEVEL[name] for name in HEAD_FIELDS], dtype=np.int64)
+    head_owners = posting_codes(np.tile(entries, len(HEAD_FIELDS)), np.repeat(field_levels, size))
+    in_body = posting_codes(entries, np.full(size, FIELD_LEVEL[BODY]))
+    head_keys, head_words = batch_keys(texts.head, head_owners, head=True)
+    body_keys, body_words = batch_keys(texts.body, in_body, head=False)
+    parts = [*head_keys, *body_keys, mention_keys(texts.bodies, in_body),
+             batch_digit_keys(texts.phones, posting_codes(entries, np.full(size, FIELD_LEVEL[TITLE])))]
+    words = [head_words, body_words]
+    if len(texts.run_of):
+        runs = np.arange(int(texts.run_of.max()) + 1)
+        found = (texts.run_of, head_owners[texts.run_from])
+        for codes, flag in ((texts.spoken, 0), (texts.initials, INITIALS)):
+            run_keys, run_words = batch_keys(codes, runs, head=True, flag=flag)
+            parts.append(_spread(run_keys, *found))
+            words.append(_spread([run_words], *found))
+    return parts, words
+
+
+def _spread(parts: list[Pairs], run_of: np.ndarray, owners: np.ndarray) -> Pairs:
+    """Keys read once per distinct run (owned by its index), given to each occurrence of the run:
+    occurrence i is of run `run_of[i]`, its keys owned by `owners[i]`."""
+    keys = np.concatenate([keys for keys, _ in parts])
+    runs = np.concatenate([runs for _, runs in parts])
+    keys = keys[np.argsort(runs, kind="stable")]
+    counts = np.bincount(runs, minlength=int(run_of.max()) + 1)
+    lengths = counts[run_of]
+    places = np.repeat((np.cumsum(counts) - counts)[run_of] - (np.cumsum(lengths) - lengths), lengths)
+    places += np.arange(len(places))
+    return keys[places], np.repeat(owners, lengths)
 
 
 TYPO_FROM = 4
@@ -122,39 +161,52 @@ class Block:
 
 class PostingsBuilder:
     """Collects (key, entry) pairs batch by batch and lays each block of entries out by key as soon
-    as it is complete, so at most one block's batches are ever waiting."""
+    as it is complete, so at most one block's batches are ever waiting, as runs of one key each:
+    3 bytes a pair."""
 
     def __init__(self) -> None:
         self._key_ids: dict[int, int] = {}
-        self._batches: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._batches: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        """(first entry within the block, key id of each run, run sizes, entries, levels)."""
         self._blocks: list[Block] = []
         self._counts = np.zeros(0, dtype=np.int64)
         self._next_block = 0
 
-    def add_batch(self, first: int, keys: np.ndarray, owner: np.ndarray, level: np.ndarray) -> None:
-        """Pairs of (key, entry index within the batch starting at `first`) with their field level;
-        a repeated pair keeps its best level. Batches come in entry order, BATCH entries apart."""
+    def add_batch(self, first: int, code_points: Sequence[Pairs], words: Sequence[Pairs]) -> None:
+        """(key, posting) pairs of the batch of entries starting at `first` (see `posting_codes`), in
+        parts: compact code-point keys (see `keys.compact`) and whole-word keys as they are. A
+        repeated (key, entry) keeps its best level. Batches come in entry order, BATCH apart.
+
+        Word keys are compacted too when that loses nothing in this batch (no two of its words
+        share their low 42 bits), so that all pairs sort as one array of plain integers."""
         while first >= self._next_block + BLOCK:
             self._close_block()
-        if not len(keys):
-            return
-        order = np.argsort(keys)
-        keys = keys[order]
-        first_of_key = np.r_[True, keys[1:] != keys[:-1]]
-        distinct = keys[first_of_key]
+        word_keys = np.concatenate([keys for keys, _ in words]) if words else np.zeros(0, np.int64)
+        distinct_words = _distinct(word_keys)
+        compacted = compact(distinct_words)
+        by_compact = np.argsort(compacted)
+        compacted = compacted[by_compact]
+        if not np.any(compacted[1:] == compacted[:-1]):
+            sizes, entries, levels, run_keys = _dedupe(_pack([*code_points, *((compact(k), o) for k, o in words)]))
+            real_keys = expand(run_keys)
+            is_word = real_keys >> 59 == WORD_KEY >> 59
+            real_keys[is_word] = distinct_words[by_compact[np.searchsorted(compacted, run_keys[is_word])]]
+            runs = [(sizes, entries, levels, real_keys)]
+        else:  # two words alike in their low bits: words are sorted apart, by their whole keys
+            sizes, entries, levels, run_keys = _dedupe(_pack(code_points))
+            runs = [(sizes, entries, levels, expand(run_keys))]
+            local = np.searchsorted(distinct_words, word_keys)
+            sizes, entries, levels, run_locals = _dedupe(_pack([(local, np.concatenate([o for _, o in words]))]))
+            runs.append((sizes, entries, levels, distinct_words[run_locals]))
+        # New keys are numbered in the order of the batch's sorted keys, as the index always has.
         ids = self._key_ids
-        global_ids = np.fromiter(
-            (ids.setdefault(k, len(ids)) for k in distinct.tolist()), dtype=np.int64, count=len(distinct)
-        )
-        # key | entry | 255 - level: sorted, the first of each (key, entry) has the best level.
-        packed = global_ids[np.cumsum(first_of_key) - 1] << 24 | owner[order].astype(np.int64) << 8 | 255 - level[order]
-        packed.sort()  # numpy's hash-based `unique` is several times slower here
-        pairs = packed >> 8
-        packed = packed[np.r_[True, pairs[1:] != pairs[:-1]]]
-        self._batches.append((
-            first - self._next_block, (packed >> 24).astype(np.int32),
-            (packed >> 8 & 0xFFFF).astype(np.uint16), (255 - (packed & 0xFF)).astype(np.uint8),
-        ))
+        new_keys = sorted(set().union(*(run_keys.tolist() for *_, run_keys in runs)).difference(ids))
+        ids.update(zip(new_keys, range(len(ids), len(ids) + len(new_keys))))
+        offset = first - self._next_block
+        for sizes, entries, levels, run_keys in runs:
+            if len(sizes):
+                key_ids = np.fromiter(map(ids.__getitem__, run_keys.tolist()), dtype=np.int64, count=len(run_keys))
+                self._batches.append((offset, key_ids, sizes, entries, levels))
 
     def _close_block(self) -> None:
         """A counting sort by key: batches come in entry order, so each key's entries stay sorted."""
@@ -162,25 +214,26 @@ class PostingsBuilder:
         block_first, self._next_block = self._next_block, self._next_block + BLOCK
         if not batches:
             return
-        present = np.unique(np.concatenate([key_ids[np.r_[True, key_ids[1:] != key_ids[:-1]]]
-                                            for _, key_ids, _, _ in batches]))
+        present = _distinct(np.concatenate([key_ids for _, key_ids, _, _, _ in batches]))
+        slot_of = np.zeros(len(self._key_ids), dtype=np.int64)
+        slot_of[present] = np.arange(len(present))
         counts = np.zeros(len(present), dtype=np.int64)
-        for _, key_ids, _, _ in batches:
-            counts += np.bincount(np.searchsorted(present, key_ids), minlength=len(present))
+        for _, key_ids, sizes, _, _ in batches:
+            counts[slot_of[key_ids]] += sizes
         offsets = np.zeros(len(present) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         docs = np.empty(int(offsets[-1]), dtype=np.uint16)
         levels = np.empty(int(offsets[-1]), dtype=np.uint8)
         cursor = offsets[:-1].copy()
         size = 0
-        for offset, key_ids, batch_docs, batch_levels in batches:
-            local = np.searchsorted(present, key_ids)
-            first_of_key = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
-            sizes = np.diff(np.r_[first_of_key, len(local)])
-            places = cursor[local] + np.arange(len(local)) - np.repeat(first_of_key, sizes)
+        for offset, key_ids, sizes, batch_docs, batch_levels in batches:
+            slots = slot_of[key_ids]
+            run_starts = np.cumsum(sizes) - sizes
+            places = np.repeat(cursor[slots] - run_starts, sizes)
+            places += np.arange(len(batch_docs))
             docs[places] = batch_docs + np.uint16(offset)
             levels[places] = batch_levels
-            cursor[local[first_of_key]] += sizes
+            cursor[slots] += sizes
             size = max(size, offset + int(batch_docs.max()) + 1)
         if len(self._counts) < len(self._key_ids):
             self._counts = np.concatenate([self._counts, np.zeros(len(self._key_ids) - len(self._counts), np.int64)])
@@ -196,6 +249,46 @@ class PostingsBuilder:
         self._key_ids = {}
         idf = np.log1p(n_docs / np.maximum(counts, 1)).astype(np.float32)
         return Postings(keys[order], order.astype(np.int32), counts, idf, self._blocks)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (numpy's hash-based `unique` is several times slower on these)."""
+    values = np.sort(values)
+    return np.compress(np.r_[True, values[1:] != values[:-1]], values) if len(values) else values
+
+
+def _pack(parts: Sequence[Pairs]) -> np.ndarray:
+    """`key << POSTING_BITS | posting` of every pair, sorted."""
+    packed = np.empty(sum(len(keys) for keys, _ in parts), dtype=np.uint64)
+    start = 0
+    for keys, owners in parts:
+        end = start + len(keys)
+        np.left_shift(keys.view(np.uint64), POSTING_BITS, out=packed[start:end])
+        packed[start:end] |= owners.view(np.uint64)
+        start = end
+    packed.sort()
+    return packed
+
+
+def _dedupe(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted `key << POSTING_BITS | posting` values as runs of one key: (run sizes, entries and
+    best levels of the distinct (key, entry) pairs, each run's key). The first of a sorted
+    (key, entry) holds its best level."""
+    if not len(packed):
+        return np.zeros(0, np.int64), np.zeros(0, np.uint16), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+    pairs = packed >> np.uint64(8)
+    first_of_pair = np.empty(len(packed), dtype=bool)
+    first_of_pair[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=first_of_pair[1:])
+    packed = np.compress(first_of_pair, packed)
+    keys = (packed >> np.uint64(POSTING_BITS)).view(np.int64)
+    run_starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.append(run_starts, len(packed)))
+    entries = (packed >> np.uint64(8)).astype(np.uint16)
+    entries &= (1 << ENTRY_BITS) - 1
+    levels = packed.astype(np.uint8)
+    np.invert(levels, out=levels)  # 255 - (255 - level)
+    return sizes, entries, levels, keys[run_starts]
 
 
 class Postings:
