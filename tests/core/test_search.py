@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentui.core.kb import load_kb
-from agentui.core.search import SearchIndex, open_search
+from agentui.core.search import SearchIndex, hanzi, open_search
 from agentui.core.search.index import operator_names
 from agentui.core.search.normalize import fold, split_units
 from agentui.locations import bundled_kb_dir
@@ -133,6 +133,16 @@ def test_warm_start_gives_the_cold_entries_from_one_shared_set_of_records(tmp_pa
     assert warm_index.records is warm_kb.records
     assert dict(warm_kb.entries) == dict(cold_kb.entries)
     assert sum(len(entry.steps) for entry in warm_kb.entries.values()) >= 20  # steps read again from bodies
+
+
+def test_warm_start_brings_the_phrase_table_along(tmp_path: Path, monkeypatch):
+    """Reading pypinyin's phrase file takes 0.3 s: a warm start must not leave that to the agent's
+    first query with a character of several readings (行 is xing alone, hang in 银行)."""
+    open_search(bundled_kb_dir(), tmp_path)
+    monkeypatch.setattr(hanzi, "_phrase_table", None)  # as in a fresh process
+    monkeypatch.setattr(hanzi, "_read_phrases", lambda: pytest.fail("read pypinyin's phrase file"))
+    open_search(bundled_kb_dir(), tmp_path)
+    assert hanzi.syllables("银行") == ["yin", "hang"]
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path: Path):

@@ -12,6 +12,7 @@ from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
 from agentui.core.search.normalize import fold, is_cjk, split_units
+from agentui.core.search import hanzi
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
 from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs, key_groups
@@ -86,12 +87,17 @@ class SearchIndex:
         # On KBs whose views all fit in the cache, the pinyin of the KB's runs travels with the index,
         # so rebuilding views after a warm start never computes pinyin (~10 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
+        # pypinyin's phrase table always travels (1 MiB): unpickled in 20 ms, read in 300.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         return {"records": self.records, "names": self._names, "postings": self._postings,
-                "pinyin": pinyin}
+                "pinyin": pinyin, "phrases": hanzi.phrase_table()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        remember_runs(state.get("pinyin") or {})  # type: ignore[arg-type]
+        remember_runs(state["pinyin"])  # type: ignore[arg-type]
+        phrases = state["phrases"]
+        if not isinstance(phrases, dict):
+            raise TypeError("not a phrase table")
+        hanzi.use_phrase_table(phrases)
         self.__init__(state["records"], state["names"], state["postings"])  # type: ignore[misc]
 
     @classmethod
