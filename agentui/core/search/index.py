@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
+from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
@@ -116,6 +117,7 @@ class SearchIndex:
             docs = {index: build_doc(record, names) for index, record in enumerate(records)}
         built = cls(records, names, builder.freeze(len(records)))
         built._docs = docs
+        give_back_freed_memory()  # ~60 MiB at 100k entries; 0.1 ms
         return built
 
     def doc(self, index: int) -> SearchDoc:
