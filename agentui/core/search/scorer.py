@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agentui.core.search.document import BODY, WEIGHTS, FieldText, SearchDoc
+from agentui.core.search.document import BODY, WEIGHTS, BodyText, FieldText, SearchDoc
+
+Field = FieldText | BodyText
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
 from agentui.core.search.synonyms import SYNONYM_FACTOR
 
@@ -90,7 +92,7 @@ def _digits_score(doc: SearchDoc, digits: str) -> float:
     return 0.0
 
 
-def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> float:
+def _score_word(fields: tuple[Field, ...], word: str, pinyin_like: bool) -> float:
     """Best field weight x match kind. Two passes, same result as one: substring and pinyin tests
     first (cheap), then typo matching only in fields where it could still beat that best; a word
     found in the title never pays for fuzzy matching against the body."""
@@ -98,7 +100,7 @@ def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> 
     length = len(word)
     try_initials = 2 <= length <= MAX_INITIALS and word.isascii()
     best = 0.0
-    fuzzy_fields: list[FieldText] = []
+    fuzzy_fields: list[Field] = []
     for field in fields:
         if field.weight <= best:
             break
@@ -130,7 +132,7 @@ def _score_word(fields: tuple[FieldText, ...], word: str, pinyin_like: bool) -> 
     return best
 
 
-def _pinyin_in_field(field: FieldText, text: str, full: bool = True) -> float:
+def _pinyin_in_field(field: Field, text: str, full: bool = True) -> float:
     """Full pinyin from a syllable start (a trailing partial syllable is fine), else initials."""
     best = 0.0
     for run in field.runs:
@@ -145,7 +147,7 @@ def _pinyin_in_field(field: FieldText, text: str, full: bool = True) -> float:
     return best
 
 
-def _best_pinyin(fields: tuple[FieldText, ...], text: str) -> float:
+def _best_pinyin(fields: tuple[Field, ...], text: str) -> float:
     best = 0.0
     for field in fields:
         if field.runs and field.weight > best:
@@ -179,7 +181,7 @@ def cjk_cover(run: str, text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-def _score_cjk(fields: tuple[FieldText, ...], unit: Unit) -> float:
+def _score_cjk(fields: tuple[Field, ...], unit: Unit) -> float:
     """Share of the run's characters found in substrings of ≥ 2 characters, at the best field weight."""
     run = unit.text
     length = len(run)
@@ -188,9 +190,9 @@ def _score_cjk(fields: tuple[FieldText, ...], unit: Unit) -> float:
         weight = field.weight
         if min(best) >= weight:
             break
-        text = field.text
         if length == 1 and field.name == BODY:
             break
+        text = field.text
         if run in text:
             best = [max(b, weight) for b in best]
             continue
