@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from agentui.commands import EntryCommands
 from agentui.config import Settings
+from agentui.pauses import PAUSE, PauseCollector
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case
 from agentui.core.cases.protocol import CaseStore
@@ -75,6 +76,7 @@ class AgentApp(CaseActions, App[None]):
         self.startup_error: str | None = None
         """Why the console refused to start (e.g. the data dir is locked); the CLI prints it."""
         self._bindings = localize_bindings(self._bindings, self.strings)
+        self.pauses = PauseCollector()
 
     # --- start-up ---------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -87,6 +89,8 @@ class AgentApp(CaseActions, App[None]):
         return self.screen_stack[0]
 
     def on_mount(self) -> None:
+        self.pauses.hold()
+        self._pause_timer = self.set_interval(PAUSE, self.pauses.collect_if_due)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -94,6 +98,13 @@ class AgentApp(CaseActions, App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(sig, self.save_and_exit)
+
+    def on_unmount(self) -> None:
+        self.pauses.release()
+
+    def agent_typed(self) -> None:
+        """Push the old generation's garbage collection back to the agent's next pause."""
+        self._pause_timer.reset()
 
     def main_screen_mounted(self) -> None:
         """The main screen exists: open the store and load the KB (both off the UI thread)."""

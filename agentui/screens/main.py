@@ -104,6 +104,7 @@ class MainScreen(Screen):
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
+        self.app.agent_typed()  # type: ignore[attr-defined]
         self.run_search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
@@ -195,6 +196,7 @@ class MainScreen(Screen):
 
     def on_case_pane_edited(self, event: CasePane.Edited) -> None:
         """Typed fields are remembered at once, so quitting saves them even before the autosave."""
+        self.app.agent_typed()  # type: ignore[attr-defined]
         self.app.session.pending = event.fields  # type: ignore[attr-defined]
 
     def on_case_pane_save_due(self, event: CasePane.SaveDue) -> None:
