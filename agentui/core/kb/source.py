@@ -5,12 +5,13 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
 from agentui.core.kb.model import Problem
+from agentui.core.kb.readahead import ReadAhead
 
 MAX_FILE_BYTES = 1024 * 1024
 FORMAT_VERSION = "1"
@@ -135,10 +136,29 @@ def iter_kb_bytes(files: KbFiles) -> Iterator[tuple[str, bytes | bytearray, int]
     iterator is exhausted."""
     digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
     update = digest.update
-    problems = files.problems
     buffer = bytearray(_BUFFER_BYTES)
     buffers = (buffer,)
-    for relative, _, name, base in _entry_files(files.root):
+    entries = _entry_files(files.root)
+    readahead = None
+    if ReadAhead.worth_it(len(entries)):
+        readahead = ReadAhead(base + name for _, _, name, base in entries).start()
+    try:
+        yield from _read_entries(entries, files.problems, update, buffer, buffers)
+    finally:
+        if readahead is not None:
+            readahead.stop()
+    files.fingerprint = digest.hexdigest()
+
+
+def _read_entries(
+    entries: list[tuple[str, Path, str, str]],
+    problems: list[Problem],
+    update: Callable[[bytes | memoryview], None],
+    buffer: bytearray,
+    buffers: tuple[bytearray],
+) -> Iterator[tuple[str, bytes | bytearray, int]]:
+    """`iter_kb_bytes`'s loop, apart so that the read-ahead thread is stopped however it ends."""
+    for relative, _, name, base in entries:
         path = base + name
         try:
             descriptor = os.open(path, os.O_RDONLY)
@@ -164,7 +184,6 @@ def iter_kb_bytes(files: KbFiles) -> Iterator[tuple[str, bytes | bytearray, int]
         update(relative.encode() + b"\0" + size.to_bytes(8, "little"))
         update(memoryview(data)[:size])
         yield path, data, size
-    files.fingerprint = digest.hexdigest()
 
 
 def _report_unopened(path: str, relative: str, error: OSError, problems: list[Problem], update) -> None:
