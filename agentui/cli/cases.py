@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from agentui import locations
 from agentui.core.cases.errors import StoreError
+from agentui.core.cases.markdown import case_markdown, duration_text
+from agentui.core.terminal_text import clean, clean_line
 
 if TYPE_CHECKING:
     from agentui.core.cases.model import Case
@@ -123,14 +125,6 @@ def _fail(error: object) -> int:
     return 1
 
 
-def _duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "-"
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
-
-
 def _when(iso: str | None) -> str:
     return iso.replace("T", " ")[:16] + "Z" if iso else "-"
 
@@ -139,13 +133,14 @@ def list_line(case: Case) -> str:
     status = case.disposition or ("open" if case.is_open else "closed")
     summary = " ".join(case.summary.split())[:40]
     fields = (
-        case.id, _when(case.opened_at), _duration(case.duration_s), status,
+        case.id, _when(case.opened_at), duration_text(case.duration_s) or "-", status,
         case.caller.operator or "-", case.caller.name or "-", case.caller.phone or "-", summary,
     )  # fmt: skip
-    return "  ".join(fields).rstrip()
+    return "  ".join(map(clean_line, fields)).rstrip()
 
 
 def render_text(case: Case) -> str:
+    """The case for a terminal: what the agent typed is shown as typed, minus escape sequences."""
     status = "open" if case.is_open else f"closed, {case.disposition or '-'}"
     steps = "; ".join(f"{pid}: {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
     caller = " · ".join(part for part in (case.caller.name, case.caller.phone, case.caller.operator) if part)
@@ -153,7 +148,7 @@ def render_text(case: Case) -> str:
         f"Case {case.id} ({status})",
         f"Opened:   {case.opened_at}",
         f"Closed:   {case.closed_at or '-'}",
-        f"Duration: {_duration(case.duration_s)}",
+        f"Duration: {duration_text(case.duration_s) or '-'}",
         f"Caller:   {caller or '-'}",
         f"Category: {case.category or '-'}",
         f"Steps:    {steps or '-'}",
@@ -164,7 +159,7 @@ def render_text(case: Case) -> str:
         "Notes:",
         case.notes,
     ]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return clean("\n".join(lines)).rstrip("\n") + "\n"
 
 
 def write_json(cases: Iterable[Case], out: TextIO) -> None:
@@ -194,23 +189,4 @@ def write_csv(cases: Iterable[Case], out: TextIO) -> None:
 def write_markdown(cases: Iterable[Case], out: TextIO) -> None:
     out.write("# Cases\n")
     for case in cases:
-        caller = " · ".join(part for part in (case.caller.name, case.caller.phone, case.caller.operator) if part)
-        out.write(f"\n## {case.id}\n\n")
-        out.write(f"- Opened: {case.opened_at}\n- Closed: {case.closed_at or 'open'}\n")
-        out.write(f"- Duration: {_duration(case.duration_s)}\n- Disposition: {case.disposition or '-'}\n")
-        out.write(f"- Caller: {caller or '-'}\n- Category: {case.category or '-'}\n")
-        for pid, nums in case.steps.items():
-            out.write(f"- Steps of {pid}: {', '.join(map(str, nums))}\n")
-        out.write(f"- Articles: {', '.join(case.articles) or '-'}\n- Scripts: {', '.join(case.scripts) or '-'}\n")
-        out.write(f"- Summary: {case.summary or '-'}\n")
-        if case.notes:
-            fence = "`" * max(3, _longest_backtick_run(case.notes) + 1)
-            out.write(f"\n{fence}text\n{case.notes.rstrip(chr(10))}\n{fence}\n")
-
-
-def _longest_backtick_run(text: str) -> int:
-    longest = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    return longest
+        out.write("\n" + case_markdown(case, level=2))

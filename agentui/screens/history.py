@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -16,66 +15,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from agentui.core.cases.errors import StoreError
+from agentui.core.cases import markdown
+from agentui.core.cases.markdown import duration_text, local_time, operator_name
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.operators import OPERATORS
 from agentui.strings import Strings, localize_bindings
 from agentui.widgets.fields import SafeInput
-from agentui.widgets.safe_text import clean, clean_line
+from agentui.widgets.safe_text import clean_line
 
 HISTORY_LIMIT = 200
 
 
-def local_time(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return clean_line(iso)
-
-
-def duration(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, secs = divmod(max(0, int(seconds)), 60)
-    return f"{minutes}:{secs:02d}"
-
-
-def operator_name(operator: str) -> str:
-    return OPERATORS[operator].name if operator in OPERATORS else clean_line(operator)
-
-
 def case_markdown(case: Case, strings: Strings) -> str:
-    """The case as Markdown (export and the read-only view share it)."""
-    f = strings.field_labels
-    caller = " · ".join(
-        p for p in (case.caller.name, case.caller.phone, operator_name(case.caller.operator)) if p
-    )
-    disposition = strings.dispositions.get(case.disposition or "", case.disposition or "")
-    lines = [
-        f"# {case.id}",
-        "",
-        f"- {f['opened_at']}: {local_time(case.opened_at)}",
-        f"- {f['closed_at']}: {local_time(case.closed_at)}",
-        f"- {f['duration']}: {duration(case.duration_s)}",
-        f"- {f['caller']}: {caller}",
-        f"- {f['category']}: {case.category}",
-        f"- {f['disposition']}: {disposition}",
-        f"- {f['articles']}: {', '.join(case.articles)}",
-        f"- {f['scripts']}: {', '.join(case.scripts)}",
-        f"- {f['steps']}: "
-        + "; ".join(f"{pid} {', '.join(map(str, nums))}" for pid, nums in case.steps.items()),
-        "",
-        f"## {f['summary']}",
-        "",
-        case.summary,
-        "",
-        f"## {f['notes']}",
-        "",
-        case.notes,
-        "",
-    ]
-    return clean("\n".join(lines))
+    """The case as Markdown in the console's language (export and the read-only view share it)."""
+    return markdown.case_markdown(case, markdown.MarkdownLabels.from_fields(strings.field_labels, strings.dispositions))
 
 
 def export_case(case: Case, data_dir: Path, strings: Strings) -> Path:
@@ -170,7 +123,7 @@ class HistoryScreen(Screen):
                 operator_name(case.caller.operator),
                 case.category,
                 s.dispositions.get(case.disposition or "", case.disposition or ""),
-                duration(case.duration_s),
+                duration_text(case.duration_s),
             )
             # Text, not str: DataTable would parse a str cell as markup.
             table.add_row(*(Text(clean_line(c)) for c in cells), key=case.id)

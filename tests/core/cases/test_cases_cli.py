@@ -126,3 +126,16 @@ def test_export_runs_as_a_separate_process_next_to_the_console(busy_dir) -> None
     assert [case["id"] for case in json.loads(result.stdout.decode("utf-8"))] == [ids[2], ids[1], ids[0]]
     store.update(notes="the console is not disturbed")
     store.close_store()
+
+
+def test_human_output_never_passes_escape_sequences_to_the_terminal(data_dir: Path, capsys) -> None:
+    """A note pasted from elsewhere may carry ESC, OSC 52 (clipboard) or C1 bytes."""
+    store = open_store(data_dir)
+    store.open_case()
+    store.update(caller=Caller("A\x1b]52;c;ZXZpbA==\x07B", "1", "mts"), notes="x\x1b[2Jy \x9b31m z\u202e")
+    case_id = store.close(Disposition.RESOLVED, "ok\x1b[31m").id
+    store.close_store()
+    for argv in (("list",), ("show", case_id), ("export", "--format", "md")):
+        code, out, _ = run_cli(capsys, "cases", *argv, "--data", str(data_dir))
+        assert code == 0 and "AB" in out
+        assert not {"\x1b", "\x9b", "\x07", "\u202e"} & set(out), argv

@@ -1,0 +1,107 @@
+"""A case as Markdown: one formatter for the CLI's export, the console's F4 export and its case view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from agentui.core.cases.model import Case
+from agentui.core.operators import OPERATORS
+from agentui.core.terminal_text import clean, clean_line
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownLabels:
+    """The words around the data; English by default (the CLI), the console passes its language's."""
+
+    opened_at: str = "Opened"
+    closed_at: str = "Closed"
+    duration: str = "Duration"
+    caller: str = "Caller"
+    category: str = "Category"
+    disposition: str = "Disposition"
+    articles: str = "Entries viewed"
+    scripts: str = "Scripts used"
+    steps: str = "Steps ticked"
+    summary: str = "Summary"
+    notes: str = "Notes"
+    dispositions: Mapping[str, str] = field(default_factory=dict)
+    """Disposition value → label; a value missing here is shown as stored."""
+
+    @classmethod
+    def from_fields(cls, labels: Mapping[str, str], dispositions: Mapping[str, str]) -> MarkdownLabels:
+        """From a label table keyed like the dataclass's fields (the console's `field_labels`)."""
+        wanted = {name: labels[name] for name in cls.__dataclass_fields__ if name in labels}
+        return cls(**wanted, dispositions=dict(dispositions))
+
+
+def local_time(iso: str | None) -> str:
+    """A stored UTC timestamp as the agent's wall-clock time, to the minute."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return clean_line(iso)
+
+
+def duration_text(seconds: int | None) -> str:
+    """`m:ss`, or `h:mm:ss` for a call of an hour or more; empty when the case has no duration."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def operator_name(operator: str) -> str:
+    return OPERATORS[operator].name if operator in OPERATORS else clean_line(operator)
+
+
+def case_markdown(case: Case, labels: MarkdownLabels | None = None, *, level: int = 1) -> str:
+    """The case under a heading of `level`; the summary and notes sit in fences, so what the agent
+    typed (`#`, `-`, `[link](…)`, even a fence of its own) stays text in any Markdown viewer.
+    Control and escape characters are removed: the output is printed to terminals."""
+    labels = labels or MarkdownLabels()
+    caller = " · ".join(
+        clean_line(part)
+        for part in (case.caller.name, case.caller.phone, operator_name(case.caller.operator))
+        if part
+    )
+    disposition = labels.dispositions.get(case.disposition or "", case.disposition or "")
+    steps = "; ".join(f"{pid} {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
+    heading = "#" * level
+    lines = [
+        f"{heading} {clean_line(case.id)}",
+        "",
+        f"- {labels.opened_at}: {local_time(case.opened_at)}",
+        f"- {labels.closed_at}: {local_time(case.closed_at)}",
+        f"- {labels.duration}: {duration_text(case.duration_s)}",
+        f"- {labels.caller}: {caller}",
+        f"- {labels.category}: {clean_line(case.category)}",
+        f"- {labels.disposition}: {clean_line(disposition)}",
+        f"- {labels.articles}: {clean_line(', '.join(case.articles))}",
+        f"- {labels.scripts}: {clean_line(', '.join(case.scripts))}",
+        f"- {labels.steps}: {clean_line(steps)}",
+        "",
+        *_fenced(f"{heading}# {labels.summary}", case.summary),
+        *_fenced(f"{heading}# {labels.notes}", case.notes),
+    ]
+    return "\n".join(lines)
+
+
+def _fenced(title: str, text: str) -> list[str]:
+    text = clean(text).rstrip("\n")
+    if not text:
+        return [title, ""]
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    return [title, "", f"{fence}text", text, fence, ""]
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return longest
