@@ -93,19 +93,23 @@ def test_streaming_load_equals_reading_everything_first(root: Path):
     assert streamed.fingerprint == eager.fingerprint and streamed.fingerprint
 
 
-def test_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch):
-    """A file the OS refuses (permissions, I/O error) is reported and the others still load; the
-    refusal is simulated, since root (as in CI) reads a chmod 0 file anyway."""
-    (tmp_path / "locked.md").write_text("---\nid: x\n---\n", encoding="utf-8")
-    (tmp_path / "fine.md").write_text("---\nid: fine\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
+def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The OS refusing one file (permissions, I/O error), simulated: root, as in CI, reads a chmod 0 file."""
     real_open = os.open
 
     def refusing_open(path, flags, *args, **kwargs):
-        if str(path).endswith("locked.md"):
+        if str(path).endswith(name):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refusing_open)
+
+
+def test_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch):
+    """A file the OS refuses is reported and the others still load."""
+    (tmp_path / "locked.md").write_text("---\nid: x\n---\n", encoding="utf-8")
+    (tmp_path / "fine.md").write_text("---\nid: fine\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "locked.md")
     kb = load_kb(tmp_path)
     [problem] = kb.problems
     assert problem.path.name == "locked.md"
@@ -259,14 +263,7 @@ def test_an_abandoned_load_leaves_no_read_ahead_running(advised: list[str]):
 def test_read_ahead_skips_a_file_it_cannot_open_and_the_loader_reports_it(tmp_path: Path, monkeypatch, advised: list[str]):
     (tmp_path / "locked.md").write_text("---\nid: x\n---\n", encoding="utf-8")
     (tmp_path / "fine.md").write_text("---\nid: fine\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
-    real_open = os.open
-
-    def refusing_open(path, flags, *args, **kwargs):
-        if str(path).endswith("locked.md"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing_open)
+    refuse_to_open(monkeypatch, "locked.md")
     readahead.ReadAhead(str(tmp_path / name) for name in ("fine.md", "locked.md")).advise_all()
     assert [Path(p).name for p in advised] == ["fine.md"]
     kb = load_kb(tmp_path)
