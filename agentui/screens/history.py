@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases import markdown
@@ -156,7 +156,9 @@ class CaseViewScreen(ModalScreen[None]):
         s = self.strings
         with Vertical(id="case-view", classes="dialog"):
             with VerticalScroll(id="case-view-body"):
-                yield Static(Content(case_markdown(self.case, s)), id="case-view-text")
+                # Rendered, not shown as source: the data in it is escaped and fenced by
+                # `case_markdown`, and links are never opened.
+                yield Markdown(case_markdown(self.case, s), id="case-view-text", open_links=False)
             yield Static(
                 " · ".join((s.case_reopen, s.case_export, s.case_close_view)), classes="dialog-hint", markup=False
             )

@@ -179,9 +179,11 @@ async def test_corpus_through_every_widget(tmp_path: Path) -> None:
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, CaseViewScreen)
+            await settle(pilot)
             text = screen_text(app)
             assert_safe(text)
-            assert "[@click=app.quit]Q[/]" in text
+            assert "[@click=app.quit]Q[/]" in text  # the notes
+            assert "来电人: [b]B[/b] [TODO]" in text, "the caller's name, rendered as typed"
 
             # Command palette shows titles literally.
             await pilot.press("ctrl+f", "ctrl+p", *"EVIL")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,30 +66,37 @@ def case_markdown(case: Case, labels: MarkdownLabels | None = None, *, level: in
     Control and escape characters are removed: the output is printed to terminals."""
     labels = labels or MarkdownLabels()
     caller = " · ".join(
-        clean_line(part)
-        for part in (case.caller.name, case.caller.phone, operator_name(case.caller.operator))
-        if part
+        part for part in (case.caller.name, case.caller.phone, operator_name(case.caller.operator)) if part
     )
     disposition = labels.dispositions.get(case.disposition or "", case.disposition or "")
     steps = "; ".join(f"{pid} {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
     heading = "#" * level
     lines = [
-        f"{heading} {clean_line(case.id)}",
+        f"{heading} {_inline(case.id)}",
         "",
         f"- {labels.opened_at}: {local_time(case.opened_at)}",
         f"- {labels.closed_at}: {local_time(case.closed_at)}",
         f"- {labels.duration}: {duration_text(case.duration_s)}",
-        f"- {labels.caller}: {caller}",
-        f"- {labels.category}: {clean_line(case.category)}",
-        f"- {labels.disposition}: {clean_line(disposition)}",
-        f"- {labels.articles}: {clean_line(', '.join(case.articles))}",
-        f"- {labels.scripts}: {clean_line(', '.join(case.scripts))}",
-        f"- {labels.steps}: {clean_line(steps)}",
+        f"- {labels.caller}: {_inline(caller)}",
+        f"- {labels.category}: {_inline(case.category)}",
+        f"- {labels.disposition}: {_inline(disposition)}",
+        f"- {labels.articles}: {_inline(', '.join(case.articles))}",
+        f"- {labels.scripts}: {_inline(', '.join(case.scripts))}",
+        f"- {labels.steps}: {_inline(steps)}",
         "",
         *_fenced(f"{heading}# {labels.summary}", case.summary),
         *_fenced(f"{heading}# {labels.notes}", case.notes),
     ]
     return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """One line of data that Markdown shows as typed: `**x**`, `[a](b)`, `<b>` or `&amp;` in a
+    caller's name are not formatting, links, HTML or entities."""
+    return _INLINE_SPECIAL.sub(r"\\\g<0>", clean_line(text))
+
+
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>~&|]")
 
 
 def _fenced(title: str, text: str) -> list[str]:

@@ -60,3 +60,14 @@ def test_fields_in_the_agents_terms():
 
 def test_durations():
     assert [duration_text(s) for s in (None, 0, 65, 3600 + 62, -5)] == ["", "0:00", "1:05", "1:01:02", "0:00"]
+
+
+def test_what_the_agent_typed_is_not_formatting_in_any_markdown_viewer():
+    from markdown_it import MarkdownIt
+
+    typed = "**王** [site](http://x.invalid) <b>x</b> &amp; `c` _u_ ~~s~~ \\*"
+    case = closed_case(caller=Caller(typed, "", ""), category=typed, summary=typed, notes=typed)
+    html = MarkdownIt("commonmark").enable("strikethrough").render(case_markdown(case))
+    assert not any(tag in html for tag in ("<strong>", "<em>", "<a ", "<b>", "<s>", "<del>"))
+    literal = "**王** [site](http://x.invalid) &lt;b&gt;x&lt;/b&gt; &amp;amp; `c` _u_ ~~s~~ \\*"
+    assert html.count(literal) == 4, html  # caller, category, summary and notes
