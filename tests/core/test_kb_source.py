@@ -251,13 +251,33 @@ def test_read_ahead_asks_for_every_file_it_can_open(tmp_path: Path, advised: lis
     assert advised == [str(path) for path in paths if path.name != "gone.md"]
 
 
-def test_an_abandoned_load_leaves_no_read_ahead_running(advised: list[str]):
-    files = source.KbFiles(root=bundled_kb_dir())
-    reading = source.iter_kb_bytes(files)
+def test_an_abandoned_load_leaves_no_read_ahead_running(monkeypatch: pytest.MonkeyPatch, advised: list[str]):
+    """The thread is held inside its first request until the loader gives up, so it cannot have
+    finished on its own: stopping it is what ends it."""
+    inside, release = threading.Event(), threading.Event()
+    recording_advise = readahead._ADVISE
+
+    def held_advise(*args) -> None:
+        recording_advise(*args)
+        inside.set()
+        release.wait()
+
+    stop = readahead.ReadAhead.stop
+
+    def releasing_stop(self) -> None:
+        self._stop.set()
+        release.set()
+        stop(self)
+
+    monkeypatch.setattr(readahead, "_ADVISE", held_advise)
+    monkeypatch.setattr(readahead.ReadAhead, "stop", releasing_stop)
+    reading = source.iter_kb_bytes(source.KbFiles(root=bundled_kb_dir()))
     next(reading)
-    assert _readahead_threads()
+    assert inside.wait(10)
+    assert len(_readahead_threads()) == 1
     reading.close()
     assert not _readahead_threads()
+    assert len(advised) == 1 < len(entry_paths(bundled_kb_dir()))
 
 
 def test_read_ahead_skips_a_file_it_cannot_open_and_the_loader_reports_it(tmp_path: Path, monkeypatch, advised: list[str]):
