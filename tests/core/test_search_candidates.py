@@ -76,3 +76,28 @@ def test_bundled_answers_still_come_first_among_lookalikes(big_index):
     """Synthetic look-alikes never push the desk's real procedure out of the top 3."""
     assert big_index.search("esim丢了", 3)[0].id.startswith("esim")
     assert "esim-replacement" in [h.id for h in big_index.search("eSIM 补卡", 5)]
+
+
+TYPED = [
+    "beeline", "megafon", "билайн", "мегафон", "replacement", "activation", "renewal", "cancel", "roaming",
+    "passport", "hotline", "xufei", "zhuxiao", "liuliangka", "baohaoka", "manyou", "jihuo", "huzhao", "tuiding",
+]
+"""Words the agent types one key at a time: each prefix from 4 letters on is searched as it stands."""
+
+
+def test_a_word_being_typed_finds_its_completions(big_index):
+    """`beel` must list Beeline's entries, not those of a KB word one typo away (`bel`): a prefix
+    holds every bigram of its completion but not the whole word, which a typo does not."""
+    low = []
+    for word in TYPED:
+        for end in range(4, len(word) + 1):
+            query = word[:end]
+            reference = big_index.search_exhaustive(query, 10)
+            if not reference:
+                continue
+            floor = reference[-1].score
+            hits = big_index.search(query, 10)
+            recall = min(len(reference), sum(1 for h in hits if h.score >= floor)) / len(reference)
+            if recall < 0.6:
+                low.append(f"{query!r}: {recall:.1f} of the scan's top 10 ({len(hits)} hits)")
+    assert not low, "\n".join(low)

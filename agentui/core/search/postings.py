@@ -134,7 +134,15 @@ def key_groups(
             if 2 <= len(unit.text) <= MAX_INITIALS and unit.text.isascii():
                 options.append((INITIALS_SCORE, initials_keys(unit.text)))
             if len(unit.text) >= TYPO_FROM and held is not None:
-                options += [(FUZZY, {key}) for key in sorted(held({word_key(w) for w in typo_words(unit.text)}))]
+                whole, direct = word_key(unit.text), options[0][1]
+                neighbours = {word_key(w) for w in typo_words(unit.text)}
+                found = held(neighbours | direct)
+                if found & direct == direct - {whole}:
+                    # Every bigram and the start are in the KB, the word is not: a word being typed
+                    # (`beel` of Beeline, `xufe` of xufei), not a typo. Charged as missing, the
+                    # whole word would let a neighbour (`bel`, `xue`) outrank every completion.
+                    options[0] = (1.0, direct - {whole})
+                options += [(FUZZY, {key}) for key in sorted(found & neighbours)]
         groups.append((unit.weight, options))
     return groups
 
