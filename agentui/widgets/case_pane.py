@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -21,6 +22,10 @@ from agentui.widgets.safe_text import clean, clean_line
 
 SAVE_DELAY = 0.5
 """Seconds after the last keystroke before the case is saved."""
+
+
+NARROW_LABELS = 6
+"""Label cells the field rows have by default (agentui.tcss); longer labels get the wide column."""
 
 
 class CasePane(Vertical):
@@ -57,6 +62,9 @@ class CasePane(Vertical):
         def field(label: str, widget) -> Horizontal:
             return Horizontal(Label(label), widget, classes="field")
 
+        labels = (s.caller_name, s.caller_phone, s.operator_label, s.category_label)
+        # One label column for every language: `Operator` does not fit the width `运营商` needs.
+        self.set_class(max(map(cell_len, labels)) > NARROW_LABELS, "-wide-labels")
         notes = NotesArea(id="notes", placeholder=s.notes_placeholder, soft_wrap=True)
         notes.border_title = s.notes_label
         operators = Select(

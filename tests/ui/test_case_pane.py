@@ -138,3 +138,19 @@ async def test_huge_paste_is_capped_with_a_notice(app, store):
         await settle(pilot)
         assert any("过长" in n.message for n in app._notifications)
         await wait_until(pilot, lambda: store.active() is not None and len(store.active().notes) == MAX_NOTES)
+
+
+async def test_field_labels_are_whole_in_either_language(settings, store):
+    """`Operator` and `Category` need a wider label column than `运营商`: at 80×24 they were cut
+    to `Operato` and `Categor`."""
+    from dataclasses import replace
+
+    from .conftest import screen_text
+
+    for lang, labels in (("en", ("Name", "Phone", "Operator", "Category")), ("zh", ("姓名", "电话", "运营商", "类别"))):
+        app = create_app(replace(settings, lang=lang), store=store, clock=fixed_clock, system_clipboard=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            text = screen_text(app)
+            for label in labels:
+                assert f"│ {label} " in text, (lang, label)
