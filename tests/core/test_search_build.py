@@ -9,11 +9,13 @@ from collections import Counter
 from agentui.core.kb.model import R_ALIASES, R_BODY, R_TITLE, R_TITLE_EN
 from agentui.core.search import postings
 from agentui.core.search.document import (
-    ALIASES, BODY, PINYIN_FIELDS, SEPARATOR, TAGS, TITLE, TITLE_EN, UNKEYED, _body_digits, _phone_digits, _tags_text,
+    ALIASES, BODY, MAX_TAILS, PINYIN_FIELDS, SEPARATOR, TAGS, TITLE, TITLE_EN, UNKEYED, _body_digits, _phone_digits,
+    _tags_text,
 )
 from agentui.core.search.index import operator_names
 from agentui.core.search.keys import (
-    BIGRAM, INITIALS, START1, START2, UNIGRAM, codes_text, digit_keys, fold_codes, latin_keys, text_codes, word_key,
+    BIGRAM, INITIALS, PREFIXES, START1, START2, UNIGRAM, codes_text, digit_keys, fold_codes, latin_keys, prefix_key,
+    text_codes, word_key,
 )
 from agentui.core.search.normalize import (
     CJK_RUN, TEXT_BREAK, fold, fold_alone, fold_letters, is_cjk, join_texts, split_units,
@@ -48,7 +50,7 @@ def _records(count: int, seed: int) -> list[tuple]:
     return records
 
 
-def _text_keys(text: str, *, head: bool) -> set[int]:
+def _text_keys(text: str, *, head: bool, prefixes: bool = False) -> set[int]:
     """The keys of one text, unit by unit, from the query side's scalar functions."""
     keys: set[int] = set()
     for unit in split_units(fold(text)):
@@ -58,9 +60,16 @@ def _text_keys(text: str, *, head: bool) -> set[int]:
             keys |= {UNIGRAM | c for c in codes} if head else set()
         elif head:
             keys |= latin_keys(unit) | {START1 | codes[0]}
+            if prefixes:  # `rene`, `renew`, `renewa` of `renewal`
+                keys |= {prefix_key(unit[:length]) for length in PREFIXES if length < len(unit)}
         else:
             keys |= {word_key(unit), START1 | codes[0] if len(codes) == 1 else START2 | codes[0] << 21 | codes[1]}
     return keys
+
+
+def _whole_words(texts) -> set[int]:
+    """Word keys of the letter and digit units (a character without a reading stays Chinese)."""
+    return {word_key(unit) for text in texts for unit in split_units(text) if not is_cjk(unit[0])}
 
 
 def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, int]:
@@ -74,14 +83,22 @@ def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, in
     head = {TITLE: record[R_TITLE], ALIASES: SEPARATOR.join(record[R_ALIASES]), TITLE_EN: record[R_TITLE_EN],
             TAGS: _tags_text(record, names)}
     for name, text in head.items():
-        add(_text_keys(text, head=True), FIELD_LEVEL[name])
+        add(_text_keys(text, head=True, prefixes=True), FIELD_LEVEL[name])
         if name in PINYIN_FIELDS:
             for run in CJK_RUN.findall(fold(text)):
                 pinyin = run_pinyin(run)
                 for word in (pinyin.joined, *pinyin.initials):  # `buka`, and `b`, `k` for one-letter typing
                     add(_text_keys(word, head=True), FIELD_LEVEL[name])
-                if len(pinyin.initials) >= 2:
-                    add({key | INITIALS for key in _text_keys(pinyin.initials, head=True)}, FIELD_LEVEL[name])
+                # Whole words of the tails from the next syllables on but the last: `feituiding`,
+                # `tuiding` of 话费退订, and of its initials `ftd`, `td`.
+                last = min(len(run) - 1, MAX_TAILS + 1)
+                add(_whole_words(pinyin.joined[start:] for start in pinyin.starts[1:last]), FIELD_LEVEL[name])
+                initials = pinyin.initials
+                if len(initials) >= 2:
+                    add({key | INITIALS for key in _text_keys(initials, head=True)}, FIELD_LEVEL[name])
+                    last = min(len(initials) - 1, MAX_TAILS + 1)
+                    add({key | INITIALS for key in _whole_words(initials[i:] for i in range(1, last))},
+                        FIELD_LEVEL[name])
     add(_text_keys(record[R_BODY], head=False), FIELD_LEVEL[BODY])
     for digits, level in ((_phone_digits(record), FIELD_LEVEL[TITLE]),
                           (_body_digits(record[R_BODY]), FIELD_LEVEL[BODY])):

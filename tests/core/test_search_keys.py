@@ -10,8 +10,8 @@ import numpy as np
 
 from agentui.core.search.document import _body_digits
 from agentui.core.search.keys import (
-    INITIALS, START1, START2, TRIGRAM, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, compact, digit_keys,
-    expand, han_keys, latin_keys, mention_keys, text_codes, word_key,
+    INITIALS, PREFIXES, START1, START2, TRIGRAM, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, compact, digit_keys,
+    expand, han_keys, latin_keys, mention_keys, prefix_key, text_codes, word_key,
 )
 from agentui.core.search.normalize import TEXT_BREAK, fold, fold_letters, is_cjk, split_units
 
@@ -47,6 +47,23 @@ def test_batch_keys_equal_the_query_side_keys(head):
     owner = np.concatenate([*(owner for _, owner in parts), words[1]])
     for index, text in enumerate(texts):
         assert set(keys[owner == index].tolist()) == reference_keys(text, head=head), text
+
+
+def test_batch_word_beginnings_are_the_prefix_keys_a_typed_word_asks_for():
+    """`rene` asks for `prefix_key("rene")`: every head word of 5+ letters must hold the keys of its
+    beginnings of 4 to 8 letters (not the whole word: that is its word key), whatever the script."""
+    rng = random.Random(12)
+    words = ["renewal", "replacement", "beeline", "мегафон", "abcd", "abcde", "überweisung", "x²yzzy"]
+    texts = [" ".join(rng.choice(words + PIECES) for _ in range(rng.randint(0, 8))) for _ in range(300)]
+    parts, words_found = batch_keys(
+        text_codes(TEXT_BREAK.join(map(fold_letters, texts))), np.arange(len(texts)), head=True, prefixes=True
+    )
+    keys = np.concatenate([*(expand(keys) for keys, _ in parts), words_found[0]])
+    owner = np.concatenate([*(owner for _, owner in parts), words_found[1]])
+    for index, text in enumerate(texts):
+        begun = {prefix_key(unit[:n]) for unit in split_units(fold(text)) if not is_cjk(unit[0])
+                 for n in PREFIXES if n < len(unit)}
+        assert set(keys[owner == index].tolist()) == reference_keys(text, head=True) | begun, text
 
 
 def test_query_keys_of_a_typo_still_share_keys_with_the_word():

@@ -160,6 +160,9 @@ KEY_FIELDS = (*HEAD_FIELDS, BODY)
 """The fields the candidate index keys, in the order `BatchKeyTexts.head` and `.body` hold them."""
 PINYIN_FIELDS = (TITLE, ALIASES, TAGS)
 """The short fields whose Chinese runs are also keyed by their pinyin."""
+MAX_TAILS = 8
+"""A run's pinyin is keyed from each of its first syllables this many after the first (a title's
+runs are short; a long one would add many keys for words nobody types from its middle)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,10 @@ class BatchKeyTexts:
     initials: np.ndarray
     """Per distinct run, its initials (`bk`; none under two characters): keyed in a key space of
     their own."""
+    spoken_tails: np.ndarray
+    """Per distinct run, its pinyin from each later syllable (see `_spoken`): whole words only."""
+    initials_tails: np.ndarray
+    """Per distinct run, its initials from each later syllable: whole words only, initials' keys."""
     run_of: np.ndarray
     """For each run found in a head text, its distinct run's index."""
     run_from: np.ndarray
@@ -189,10 +196,21 @@ class BatchKeyTexts:
     """The entries' phone numbers as digit groups (`|`-separated)."""
 
 
-def _spoken(run: str) -> tuple[str, str]:
-    """The text keying a run's pinyin, and its initials ("" under two characters)."""
+def _spoken(run: str) -> tuple[str, str, str, str]:
+    """The texts keying a run's pinyin and its initials ("" under two characters), and their tails.
+
+    The tails are the pinyin and initials from each later syllable on (`tuiding`, `ftd` of 话费退订)
+    but the last: the agent types the pinyin or initials of a word inside a longer run, whose only
+    keys were the bigrams every other run shares, so in a big KB the candidate stage could not find
+    it. Only their whole words are keyed: their bigrams are the run's own, and starts at every
+    syllable would make each one-syllable query (`bu`) match the middle of thousands of runs."""
     pinyin = run_pinyin(run)
-    return " ".join((pinyin.joined, *pinyin.initials)), pinyin.initials if len(pinyin.initials) >= 2 else ""
+    joined, initials = pinyin.joined, pinyin.initials
+    spoken = " ".join((joined, *initials))
+    tails = " ".join(joined[start:] for start in pinyin.starts[1:min(len(run) - 1, MAX_TAILS + 1)])
+    if len(initials) < 2:
+        return spoken, "", tails, ""
+    return spoken, initials, tails, " ".join(initials[i:] for i in range(1, min(len(initials) - 1, MAX_TAILS + 1)))
 
 
 def _tags_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> list[str]:
@@ -227,8 +245,10 @@ def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequ
     return BatchKeyTexts(
         size=size,
         head=head,
-        spoken=text_codes(TEXT_BREAK.join(spoken for spoken, _ in said)),
-        initials=text_codes(TEXT_BREAK.join(initials for _, initials in said)),
+        spoken=text_codes(TEXT_BREAK.join(said_run[0] for said_run in said)),
+        initials=text_codes(TEXT_BREAK.join(said_run[1] for said_run in said)),
+        spoken_tails=text_codes(TEXT_BREAK.join(said_run[2] for said_run in said)),
+        initials_tails=text_codes(TEXT_BREAK.join(said_run[3] for said_run in said)),
         run_of=np.array(run_of, dtype=np.int64),
         run_from=found_in[with_pinyin],
         body=fold_codes(written, bodies),

@@ -10,7 +10,12 @@ import numpy as np
 from agentui.core.search.normalize import CJK_RANGES, TEXT_BREAK, fold_alone, fold_letters
 
 # A key is an int64: a kind in the top bits, code points (21 bits each) or a word hash below.
-UNIGRAM, BIGRAM, START1, START2, WORD, TRIGRAM = (kind << 59 for kind in range(1, 7))
+UNIGRAM, BIGRAM, START1, START2, WORD, TRIGRAM, PREFIX = (kind << 59 for kind in range(1, 8))
+HASHED = (WORD, PREFIX)
+"""The kinds whose payload is a word hash, not code points (`compact` loses part of it)."""
+PREFIXES = range(4, 9)
+"""Lengths of the word beginnings keyed (head words of 5+ letters, not pinyin): typing `rene` or
+`replacem`, whose bigrams thousands of entries share, finds the words that begin so."""
 INITIALS = 1 << 58
 """Set on the keys of pinyin initials (`bk`), so `gx` typed as initials is not confused with the
 bigram `gx` inside the joined pinyin of 生效 (`shengxiao`)."""
@@ -36,6 +41,11 @@ def word_key(word: str) -> int:
         value = (value + ord(char) * power) & _MASK64
         power = (power * _HASH_BASE) & _MASK64
     return WORD | (value >> 8)
+
+
+def prefix_key(word: str) -> int:
+    """The key of entries with a head word that begins with `word` (and is longer)."""
+    return word_key(word) ^ WORD | PREFIX
 
 
 def latin_keys(word: str) -> set[int]:
@@ -190,7 +200,7 @@ def _position_owners(codes: np.ndarray, owners: np.ndarray) -> np.ndarray:
 
 
 def batch_keys(
-    codes: np.ndarray, owners: np.ndarray, *, head: bool, flag: int = 0
+    codes: np.ndarray, owners: np.ndarray, *, head: bool, flag: int = 0, prefixes: bool = False
 ) -> tuple[list[KeyPairs], KeyPairs]:
     """The keys of folded texts (see `text_codes`), `flag` (INITIALS or 0) set, each with the owner
     given for its text, possibly repeated; units are split as `normalize.split_units` splits them
@@ -239,7 +249,20 @@ def batch_keys(
     hashes >>= np.uint64(8)
     hashes = hashes.view(np.int64)
     hashes |= WORD | flag
-    return parts, (hashes, position_owner[starts])
+    word_owners = position_owner[starts]
+    if not prefixes:
+        return parts, (hashes, word_owners)
+    # Word beginnings: the hash is a sum over the characters, so a beginning's is a running sum.
+    word_of = np.repeat(np.arange(len(lengths)), lengths)
+    kept = np.flatnonzero((places >= PREFIXES[0] - 1) & (places <= PREFIXES[-1] - 1)
+                          & (places < lengths.take(word_of) - 1))
+    running = np.cumsum(terms)
+    before = np.zeros(len(lengths), dtype=np.uint64)
+    before[1:] = running[offsets[1:] - 1]
+    begun = running[kept] - before[word_of[kept]]
+    begun >>= np.uint64(8)
+    begun = begun.view(np.int64) | PREFIX | flag
+    return parts, (np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]]))
 
 
 def compact(keys: np.ndarray) -> np.ndarray:

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Record
 from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, WEIGHTS, batch_key_texts
 from agentui.core.search.keys import (
-    INITIALS, WORD as WORD_KEY, batch_digit_keys, batch_keys, compact, digit_keys, expand, han_keys, initials_keys,
-    latin_keys, mention_keys, typo_words, word_key,
+    HASHED, INITIALS, PREFIXES, batch_digit_keys, batch_keys, compact, digit_keys, expand, han_keys, initials_keys,
+    latin_keys, mention_keys, prefix_key, typo_words, word_key,
 )
 from agentui.core.search.query import CJK, WORD, Query, Unit
 from agentui.core.search.scorer import FUZZY, MAX_INITIALS
+from agentui.core.search.scorer import PREFIX as PREFIX_SCORE
 from agentui.core.search.scorer import INITIALS as INITIALS_SCORE
 from agentui.core.search.synonyms import SYNONYM_FACTOR
 
@@ -60,7 +62,7 @@ def batch_pairs(
     field_levels = np.array([FIELD_LEVEL[name] for name in HEAD_FIELDS], dtype=np.int64)
     head_owners = posting_codes(np.tile(entries, len(HEAD_FIELDS)), np.repeat(field_levels, size))
     in_body = posting_codes(entries, np.full(size, FIELD_LEVEL[BODY]))
-    head_keys, head_words = batch_keys(texts.head, head_owners, head=True)
+    head_keys, head_words = batch_keys(texts.head, head_owners, head=True, prefixes=True)
     body_keys, body_words = batch_keys(texts.body, in_body, head=False)
     parts = [*head_keys, *body_keys, mention_keys(texts.bodies, in_body),
              batch_digit_keys(texts.phones, posting_codes(entries, np.full(size, FIELD_LEVEL[TITLE])))]
@@ -68,10 +70,12 @@ def batch_pairs(
     if len(texts.run_of):
         runs = np.arange(int(texts.run_of.max()) + 1)
         found = (texts.run_of, head_owners[texts.run_from])
-        for codes, flag in ((texts.spoken, 0), (texts.initials, INITIALS)):
+        said = ((texts.spoken, texts.spoken_tails, 0), (texts.initials, texts.initials_tails, INITIALS))
+        for codes, tails, flag in said:
             run_keys, run_words = batch_keys(codes, runs, head=True, flag=flag)
+            _, tail_words = batch_keys(tails, runs, head=True, flag=flag)
             parts.append(_spread(run_keys, *found))
-            words.append(_spread([run_words], *found))
+            words.append(_spread([run_words, tail_words], *found))
     return parts, words
 
 
@@ -136,11 +140,17 @@ def key_groups(
             if len(unit.text) >= TYPO_FROM and held is not None:
                 whole, direct = word_key(unit.text), options[0][1]
                 neighbours = {word_key(w) for w in typo_words(unit.text)}
-                found = held(neighbours | direct)
-                if found & direct == direct - {whole}:
-                    # Every bigram and the start are in the KB, the word is not: a word being typed
-                    # (`beel` of Beeline, `xufe` of xufei), not a typo. Charged as missing, the
-                    # whole word would let a neighbour (`bel`, `xue`) outrank every completion.
+                begun = {prefix_key(unit.text)} if len(unit.text) in PREFIXES else set()
+                found = held(neighbours | direct | begun)
+                if found & begun:
+                    # Head words begin so (`rene` of renewal, `beel` of Beeline): worth what the
+                    # scorer gives a prefix, more than a KB word one typo away (`bel`).
+                    options.append((PREFIX_SCORE, begun))
+                elif found & direct == direct - {whole}:
+                    # Every bigram and the start are in the KB, the word is not: most likely pinyin
+                    # being typed (`xufe` of xufei; pinyin has no beginning keys), not a typo.
+                    # Charged as missing, the whole word would let a neighbour (`xue`) outrank
+                    # every completion.
                     options[0] = (1.0, direct - {whole})
                 options += [(FUZZY, {key}) for key in sorted(found & neighbours)]
         groups.append((unit.weight, options))
@@ -197,7 +207,7 @@ class PostingsBuilder:
         if not np.any(compacted[1:] == compacted[:-1]):
             sizes, entries, levels, run_keys = _dedupe(_pack([*code_points, *((compact(k), o) for k, o in words)]))
             real_keys = expand(run_keys)
-            is_word = real_keys >> 59 == WORD_KEY >> 59
+            is_word = np.isin(real_keys >> 59, [kind >> 59 for kind in HASHED])
             real_keys[is_word] = distinct_words[by_compact[np.searchsorted(compacted, run_keys[is_word])]]
             runs = [(sizes, entries, levels, real_keys)]
         else:  # two words alike in their low bits: words are sorted apart, by their whole keys
@@ -213,8 +223,10 @@ class PostingsBuilder:
         offset = first - self._next_block
         for sizes, entries, levels, run_keys in runs:
             if len(sizes):
-                key_ids = np.fromiter(map(ids.__getitem__, run_keys.tolist()), dtype=np.int64, count=len(run_keys))
-                self._batches.append((offset, key_ids, sizes, entries, levels))
+                # Narrow while waiting for the block (a run holds at most BATCH entries): at 100k
+                # entries a block's waiting runs would otherwise cost 50 MiB at the build's peak.
+                key_ids = np.fromiter(map(ids.__getitem__, run_keys.tolist()), dtype=np.int32, count=len(run_keys))
+                self._batches.append((offset, key_ids, sizes.astype(np.uint16), entries, levels))
 
     def _close_block(self) -> None:
         """A counting sort by key: batches come in entry order, so each key's entries stay sorted."""
@@ -227,14 +239,19 @@ class PostingsBuilder:
         slot_of[present] = np.arange(len(present))
         counts = np.zeros(len(present), dtype=np.int64)
         for _, key_ids, sizes, _, _ in batches:
-            counts[slot_of[key_ids]] += sizes
+            counts[slot_of[key_ids]] += sizes.astype(np.int64)
         offsets = np.zeros(len(present) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         docs = np.empty(int(offsets[-1]), dtype=np.uint16)
         levels = np.empty(int(offsets[-1]), dtype=np.uint8)
         cursor = offsets[:-1].copy()
         size = 0
-        for offset, key_ids, sizes, batch_docs, batch_levels in batches:
+        batches.reverse()
+        while batches:  # each batch is let go once laid out: the block is never held twice over
+            offset, key_ids, narrow_sizes, batch_docs, batch_levels = batches.pop()
+            sizes = narrow_sizes.astype(np.int64)
+            if len(batches) % 16 == 0:
+                give_back_freed_memory()
             slots = slot_of[key_ids]
             run_starts = np.cumsum(sizes) - sizes
             places = np.repeat(cursor[slots] - run_starts, sizes)
