@@ -124,9 +124,10 @@ def key_groups(
 ) -> list[tuple[float, list[tuple[float, set[int]]]]]:
     """Per query unit, its weight and the key sets that can match it, each with what a match is
     worth: the unit itself, its thesaurus variants (a little less), a pinyin phrase spanning it
-    (`bu ka`), all digit groups joined (`797-79-79`), a word read as pinyin initials (`gx`), and
-    the whole words one swap or one dropped letter away (`азмена` -> `замена`) that `held` says
-    the KB has (asked in one lookup: a long word has twenty such neighbours)."""
+    (`bu ka`), all digit groups joined (`797-79-79`), a word read as pinyin initials (`gx`), the
+    head words it begins (`rene` of renewal), and the whole words one swap or one dropped letter
+    away (`азмена` -> `замена`) that `held` says the KB has (asked in one lookup: a long word has
+    twenty such neighbours)."""
     groups = []
     for position, unit in enumerate(query.units):
         options = [(1.0, unit_keys(unit))]
