@@ -7,7 +7,7 @@ from functools import lru_cache
 from agentui.core.search.document import FieldText
 from agentui.core.search.normalize import fold_with_map
 from agentui.core.search.query import CJK, Query
-from agentui.core.search.scorer import cjk_cover
+from agentui.core.search.scorer import MAX_INITIALS, cjk_cover
 
 
 def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
@@ -20,8 +20,11 @@ def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
                 _mark_pinyin(field, unit.pinyin.joined, marked)
         else:
             _mark_all(text, unit.text, marked)
-            if unit.text.isascii() and unit.text.isalpha():
-                _mark_pinyin(field, unit.text, marked)
+            # As the scorer tests pinyin: full pinyin for words that read as pinyin, initials for
+            # short ones; an English word (`forwarding`) is not looked for in every run.
+            initials = 2 <= len(unit.text) <= MAX_INITIALS and unit.text.isascii() and unit.text.isalpha()
+            if field.runs and (unit.pinyin_like or initials):
+                _mark_pinyin(field, unit.text, marked, full=unit.pinyin_like, initials=initials)
     for phrase in query.phrases:
         _mark_pinyin(field, phrase.joined, marked)
     if not marked:
@@ -61,16 +64,16 @@ def _mark_cjk(text: str, run: str, marked: set[int]) -> None:
         _mark_all(text, run[start:end], marked)
 
 
-def _mark_pinyin(field: FieldText, text: str, marked: set[int]) -> None:
+def _mark_pinyin(field: FieldText, text: str, marked: set[int], *, full: bool = True, initials: bool = True) -> None:
     for run in field.runs:
         pinyin = run.pinyin
-        position = pinyin.joined.find(text)
+        position = pinyin.joined.find(text) if full else -1
         while position != -1:
             if position in pinyin.starts:
                 first, last = pinyin.char_span(position, position + len(text))
                 marked.update(range(run.start + first, run.start + last))
             position = pinyin.joined.find(text, position + 1)
-        if len(text) >= 2:
+        if initials and len(text) >= 2:
             position = pinyin.initials.find(text)
             if position != -1:
                 marked.update(range(run.start + position, run.start + position + len(text)))
