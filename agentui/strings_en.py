@@ -8,7 +8,7 @@ EN = Strings(
     lang="en",
     app_title="Agent console",
     keys=key_labels(
-        help="Help", new_case="New case", search="Search", history="History", scripts="Scripts",
+        help="Help", new_case="New", search="Search", history="History", scripts="Scripts",
         notes="Notes", wrapup="Wrap up", quit="Quit", palette="Commands", tick="Tick step",
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search",
