@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agentui.core.cases.markdown import FIELD_LABELS
 from agentui.strings import Strings, key_labels
 
 EN = Strings(
@@ -135,11 +136,7 @@ EN = Strings(
     case_reopened="Case {case_id} reopened",
     case_exported="Exported to {path}",
     reopen_blocked="Case {case_id} is in progress; wrap it up first (F10)",
-    field_labels={
-        "id": "Id", "opened_at": "Opened", "closed_at": "Closed", "duration": "Duration",
-        "caller": "Caller", "category": "Category", "disposition": "Disposition", "summary": "Summary",
-        "notes": "Notes", "steps": "Steps ticked", "articles": "Entries viewed", "scripts": "Scripts used",
-    },
+    field_labels=FIELD_LABELS,
     help_title="Help: keys",
     help_close="Esc / F1 to close",
     cmd_new_case="New case",

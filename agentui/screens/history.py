@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 
-from agentui.core.cases.errors import StoreError
 from agentui.core.cases import markdown
+from agentui.core.cases.errors import StoreError
 from agentui.core.cases.markdown import duration_text, local_time, operator_name
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.operators import OPERATORS
@@ -28,7 +28,7 @@ HISTORY_LIMIT = 200
 
 def case_markdown(case: Case, strings: Strings) -> str:
     """The case as Markdown in the console's language (export and the read-only view share it)."""
-    return markdown.case_markdown(case, markdown.MarkdownLabels.from_fields(strings.field_labels, strings.dispositions))
+    return markdown.case_markdown(case, strings.field_labels, strings.dispositions)
 
 
 def export_case(case: Case, data_dir: Path, strings: Strings) -> Path:

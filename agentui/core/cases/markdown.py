@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from agentui.core.cases.model import Case
@@ -12,29 +11,12 @@ from agentui.core.operators import OPERATORS
 from agentui.core.terminal_text import clean, clean_line
 
 
-@dataclass(frozen=True, slots=True)
-class MarkdownLabels:
-    """The words around the data; English by default (the CLI), the console passes its language's."""
-
-    opened_at: str = "Opened"
-    closed_at: str = "Closed"
-    duration: str = "Duration"
-    caller: str = "Caller"
-    category: str = "Category"
-    disposition: str = "Disposition"
-    articles: str = "Entries viewed"
-    scripts: str = "Scripts used"
-    steps: str = "Steps ticked"
-    summary: str = "Summary"
-    notes: str = "Notes"
-    dispositions: Mapping[str, str] = field(default_factory=dict)
-    """Disposition value → label; a value missing here is shown as stored."""
-
-    @classmethod
-    def from_fields(cls, labels: Mapping[str, str], dispositions: Mapping[str, str]) -> MarkdownLabels:
-        """From a label table keyed like the dataclass's fields (the console's `field_labels`)."""
-        wanted = {name: labels[name] for name in cls.__dataclass_fields__ if name in labels}
-        return cls(**wanted, dispositions=dict(dispositions))
+FIELD_LABELS = {
+    "id": "Id", "opened_at": "Opened", "closed_at": "Closed", "duration": "Duration",
+    "caller": "Caller", "category": "Category", "disposition": "Disposition", "summary": "Summary",
+    "notes": "Notes", "steps": "Steps ticked", "articles": "Entries viewed", "scripts": "Scripts used",
+}
+"""A case's field names in English: the CLI's export, and the English console's (`strings_en`)."""
 
 
 def local_time(iso: str | None) -> str:
@@ -60,32 +42,39 @@ def operator_name(operator: str) -> str:
     return OPERATORS[operator].name if operator in OPERATORS else clean_line(operator)
 
 
-def case_markdown(case: Case, labels: MarkdownLabels | None = None, *, level: int = 1) -> str:
-    """The case under a heading of `level`; the summary and notes sit in fences, so what the agent
-    typed (`#`, `-`, `[link](…)`, even a fence of its own) stays text in any Markdown viewer.
-    Control and escape characters are removed: the output is printed to terminals."""
-    labels = labels or MarkdownLabels()
+def case_markdown(
+    case: Case,
+    labels: Mapping[str, str] = FIELD_LABELS,
+    dispositions: Mapping[str, str] | None = None,
+    *,
+    level: int = 1,
+) -> str:
+    """The case under a heading of `level`, its fields named by `labels` (keyed as `FIELD_LABELS`)
+    and its disposition shown by `dispositions` (as stored if missing). The summary and notes sit in
+    fences, so what the agent typed (`#`, `-`, `[link](…)`, even a fence of its own) stays text in
+    any Markdown viewer. Control and escape characters are removed: the output is printed to
+    terminals."""
     caller = " · ".join(
         part for part in (case.caller.name, case.caller.phone, operator_name(case.caller.operator)) if part
     )
-    disposition = labels.dispositions.get(case.disposition or "", case.disposition or "")
+    disposition = (dispositions or {}).get(case.disposition or "", case.disposition or "")
     steps = "; ".join(f"{pid} {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
     heading = "#" * level
     lines = [
         f"{heading} {_inline(case.id)}",
         "",
-        f"- {labels.opened_at}: {local_time(case.opened_at)}",
-        f"- {labels.closed_at}: {local_time(case.closed_at)}",
-        f"- {labels.duration}: {duration_text(case.duration_s)}",
-        f"- {labels.caller}: {_inline(caller)}",
-        f"- {labels.category}: {_inline(case.category)}",
-        f"- {labels.disposition}: {_inline(disposition)}",
-        f"- {labels.articles}: {_inline(', '.join(case.articles))}",
-        f"- {labels.scripts}: {_inline(', '.join(case.scripts))}",
-        f"- {labels.steps}: {_inline(steps)}",
+        f"- {labels['opened_at']}: {local_time(case.opened_at)}",
+        f"- {labels['closed_at']}: {local_time(case.closed_at)}",
+        f"- {labels['duration']}: {duration_text(case.duration_s)}",
+        f"- {labels['caller']}: {_inline(caller)}",
+        f"- {labels['category']}: {_inline(case.category)}",
+        f"- {labels['disposition']}: {_inline(disposition)}",
+        f"- {labels['articles']}: {_inline(', '.join(case.articles))}",
+        f"- {labels['scripts']}: {_inline(', '.join(case.scripts))}",
+        f"- {labels['steps']}: {_inline(steps)}",
         "",
-        *_fenced(f"{heading}# {labels.summary}", case.summary),
-        *_fenced(f"{heading}# {labels.notes}", case.notes),
+        *_fenced(f"{heading}# {labels['summary']}", case.summary),
+        *_fenced(f"{heading}# {labels['notes']}", case.notes),
     ]
     return "\n".join(lines)
 

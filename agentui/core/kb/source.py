@@ -136,14 +136,12 @@ def iter_kb_bytes(files: KbFiles) -> Iterator[tuple[str, bytes | bytearray, int]
     iterator is exhausted."""
     digest = hashlib.sha256(f"agentui-kb-{FORMAT_VERSION}\0".encode())
     update = digest.update
-    buffer = bytearray(_BUFFER_BYTES)
-    buffers = (buffer,)
     entries = _entry_files(files.root)
     readahead = None
     if ReadAhead.worth_it(len(entries)):
         readahead = ReadAhead(base + name for _, _, name, base in entries).start()
     try:
-        yield from _read_entries(entries, files.problems, update, buffer, buffers)
+        yield from _read_entries(entries, files.problems, update)
     finally:
         if readahead is not None:
             readahead.stop()
@@ -154,10 +152,10 @@ def _read_entries(
     entries: list[tuple[str, Path, str, str]],
     problems: list[Problem],
     update: Callable[[bytes | memoryview], None],
-    buffer: bytearray,
-    buffers: tuple[bytearray],
 ) -> Iterator[tuple[str, bytes | bytearray, int]]:
     """`iter_kb_bytes`'s loop, apart so that the read-ahead thread is stopped however it ends."""
+    buffer = bytearray(_BUFFER_BYTES)
+    buffers = (buffer,)
     for relative, _, name, base in entries:
         path = base + name
         try:

@@ -239,16 +239,17 @@ def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequ
     runs: dict[str, int] = {}  # a batch's runs repeat (tags, aliases, common words)
     run_of = [runs.setdefault(text[start:end], len(runs))
               for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist())]
-    said = [_spoken(run) for run in runs]
+    columns = list(zip(*(_spoken(run) for run in runs))) or [()] * 4
+    spoken, initials, spoken_tails, initials_tails = (text_codes(TEXT_BREAK.join(texts)) for texts in columns)
     bodies = join_texts([record[R_BODY] for record in records], UNKEYED)
     written = text_codes(bodies)
     return BatchKeyTexts(
         size=size,
         head=head,
-        spoken=text_codes(TEXT_BREAK.join(said_run[0] for said_run in said)),
-        initials=text_codes(TEXT_BREAK.join(said_run[1] for said_run in said)),
-        spoken_tails=text_codes(TEXT_BREAK.join(said_run[2] for said_run in said)),
-        initials_tails=text_codes(TEXT_BREAK.join(said_run[3] for said_run in said)),
+        spoken=spoken,
+        initials=initials,
+        spoken_tails=spoken_tails,
+        initials_tails=initials_tails,
         run_of=np.array(run_of, dtype=np.int64),
         run_from=found_in[with_pinyin],
         body=fold_codes(written, bodies),

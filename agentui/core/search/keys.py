@@ -225,12 +225,7 @@ def batch_keys(
     if head:
         han = np.flatnonzero(classes == _HAN)
         parts.append((wide[han] | (UNIGRAM | flag) >> COMPACT_SHIFT, position_owner[han]))
-    # Words: the runs of one class that are letters or digits. A run ends where the class changes;
-    # the codes end on a break, so every word's run has a next one.
-    run_ends = np.flatnonzero(change)
-    word_runs = np.flatnonzero(classes[1:][run_ends[:-1]] >= _DIGIT)
-    starts = run_ends[word_runs] + 1
-    lengths = run_ends[word_runs + 1] + 1 - starts
+    starts, lengths = _word_spans(classes)
     one_letter = starts if head else starts[lengths == 1]  # the head has one-letter starts of every word
     long_starts = starts[lengths >= 2]
     start2 = wide[long_starts] << 21
@@ -238,8 +233,33 @@ def batch_keys(
     start2 |= (START2 | flag) >> COMPACT_SHIFT
     parts += [(wide[one_letter] | (START1 | flag) >> COMPACT_SHIFT, position_owner[one_letter]),
               (start2, position_owner[long_starts])]
+    return parts, _word_keys(wide, classes, starts, lengths, position_owner, flag, prefixes)
+
+
+def batch_words(codes: np.ndarray, owners: np.ndarray, *, flag: int = 0) -> KeyPairs:
+    """Only the whole-word keys `batch_keys` gives these texts (for words whose other keys an
+    entry holds already: the tails of a run's pinyin)."""
+    classes = _classes(codes)
+    starts, lengths = _word_spans(classes)
+    return _word_keys(codes.astype(np.int64), classes, starts, lengths, _position_owners(codes, owners), flag, False)
+
+
+def _word_spans(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each word starts, and its length: the runs of one class that are letters or digits. A
+    run ends where the class changes; the codes end on a break, so every word's run has a next one."""
+    run_ends = np.flatnonzero(classes[1:] != classes[:-1])
+    word_runs = np.flatnonzero(classes[1:][run_ends[:-1]] >= _DIGIT)
+    starts = run_ends[word_runs] + 1
+    return starts, run_ends[word_runs + 1] + 1 - starts
+
+
+def _word_keys(
+    wide: np.ndarray, classes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, position_owner: np.ndarray,
+    flag: int, prefixes: bool,
+) -> KeyPairs:
+    """Whole-word keys (a polynomial hash, as `word_key`) and, with `prefixes`, the PREFIXES keys."""
     if not len(starts):
-        return parts, (wide[:0], position_owner[:0])
+        return wide[:0], position_owner[:0]
     terms = np.compress(classes >= _DIGIT, wide).view(np.uint64)  # the words' characters, in order
     offsets = np.zeros(len(lengths), dtype=np.int64)
     np.cumsum(lengths[:-1], out=offsets[1:])
@@ -251,7 +271,7 @@ def batch_keys(
     hashes |= WORD | flag
     word_owners = position_owner[starts]
     if not prefixes:
-        return parts, (hashes, word_owners)
+        return hashes, word_owners
     # Word beginnings: the hash is a sum over the characters, so a beginning's is a running sum.
     word_of = np.repeat(np.arange(len(lengths)), lengths)
     kept = np.flatnonzero((places >= PREFIXES[0] - 1) & (places <= PREFIXES[-1] - 1)
@@ -262,7 +282,7 @@ def batch_keys(
     begun = running[kept] - before[word_of[kept]]
     begun >>= np.uint64(8)
     begun = begun.view(np.int64) | PREFIX | flag
-    return parts, (np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]]))
+    return np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]])
 
 
 def compact(keys: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agentui.core.cases.markdown import MarkdownLabels, case_markdown, duration_text, local_time
+from agentui.core.cases.markdown import FIELD_LABELS, case_markdown, duration_text, local_time
 from agentui.core.cases.model import Caller, Case
 
 HOSTILE = "A\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07B \x9b2J C \u202eevil\u202c D"
@@ -42,12 +42,18 @@ def test_escape_sequences_from_the_case_never_reach_the_output():
 
 
 def test_the_console_passes_its_own_words():
-    labels = MarkdownLabels.from_fields(
-        {"opened_at": "开始", "notes": "备注", "unknown": "ignored"}, {"resolved": "已解决"}
-    )
-    text = case_markdown(closed_case(), labels)
-    assert "- 开始: " in text and "## 备注" in text and "- Disposition: 已解决" in text
+    from agentui.strings_zh import ZH
+
+    text = case_markdown(closed_case(), ZH.field_labels, ZH.dispositions)
+    assert "- 开始: " in text and "## 备注" in text and "- 处理结果: 已解决" in text
     assert case_markdown(closed_case(disposition="later")).count("- Disposition: later") == 1
+
+
+def test_both_languages_name_every_field():
+    from agentui.strings_en import EN
+    from agentui.strings_zh import ZH
+
+    assert set(ZH.field_labels) == set(EN.field_labels) == set(FIELD_LABELS)
 
 
 def test_fields_in_the_agents_terms():
