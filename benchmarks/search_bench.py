@@ -109,6 +109,7 @@ def worker_cold(args: argparse.Namespace) -> dict:
     index = SearchIndex.from_records(records)
     out["build_s"] = time.perf_counter() - started
     out["rss_after_build_mib"] = current_rss_mib()
+    out["exact"] = getattr(index, "is_exact", None)
 
     queries = json.loads(Path(args.queries_file).read_text(encoding="utf-8"))
     top10, hit_counts = [], []
@@ -141,7 +142,7 @@ def candidate_recall(index, queries: list, limit: int, subset: list[int], budget
     exhaustive = getattr(index, "search_exhaustive", None)
     if exhaustive is None:
         return None
-    recalls, times = [], []
+    recalls, times, identical = [], [], 0
     deadline = time.perf_counter() + budget_s
     for i in subset:
         if times and time.perf_counter() > deadline:
@@ -150,15 +151,16 @@ def candidate_recall(index, queries: list, limit: int, subset: list[int], budget
         started = time.perf_counter()
         reference = exhaustive(query, limit=10)
         times.append((time.perf_counter() - started) * 1000)
+        hits = index.search(query, limit=limit)[:10]
+        identical += [(h.id, h.score) for h in hits] == [(h.id, h.score) for h in reference]
         if not reference:
             continue
-        hits = index.search(query, limit=limit)[:10]
         if len(reference) < 10:
             wanted = {h.id for h in reference}
             recalls.append(sum(1 for h in hits if h.id in wanted) / len(reference))
         else:
             recalls.append(min(10, sum(1 for h in hits if h.score >= reference[-1].score)) / 10)
-    return {"queries": len(times), "recall": recalls, "latency_ms": times}
+    return {"queries": len(times), "recall": recalls, "latency_ms": times, "identical": identical}
 
 
 def exhaustive_scan(records: list, queries: list, top10: list[list[str]], subset: list[int]) -> dict:
@@ -295,6 +297,8 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
         print(f"generate_s size={size}: {gen_s:.1f}")
     line("entries", cold["entries"], fmt="d")
     line("problems", cold["problem_count"], fmt="d")
+    if cold.get("exact") is not None:
+        print(f"stage size={size}: {'exact (bounded full scan)' if cold['exact'] else 'candidates'}")
     for problem in cold["problems"]:
         print(f"  problem: {problem}")
     line("import_s", cold["import_s"], fmt=".3f")
@@ -337,6 +341,9 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
              f"SearchIndex.search_exhaustive, {recall['queries']} queries", fmt=".1f")
         line("candidate_recall_top10", statistics.mean(recall["recall"]),
              "index top 10 vs its own scorer over every entry, tie-aware")
+        if "identical" in recall:
+            line("identical_top10", recall["identical"] / recall["queries"],
+                 f"share of {recall['queries']} queries whose top 10 (ids, scores) is the full scan's")
     return metrics
 
 

@@ -1,42 +1,25 @@
-"""The candidate stage on a KB above the exhaustive limit: it must keep what a full scan ranks first."""
+"""The candidate stage of KBs above the exact limit: it must keep what a full scan ranks first."""
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from agentui.core.kb import load_kb
 from agentui.core.search import SearchIndex
-from agentui.core.search.index import EXACT_LIMIT
-from agentui.locations import bundled_kb_dir
+from agentui.core.search import index as index_module
 
 ROOT = Path(__file__).parents[2]
-FILLER = 1200
-
-
-def _synthetic_kb_module():
-    spec = importlib.util.spec_from_file_location("synthetic_kb", ROOT / "benchmarks" / "synthetic_kb.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic_kb"] = module  # its dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
-def big_index(tmp_path_factory) -> SearchIndex:
-    """The bundled KB plus synthetic telecom entries that share its vocabulary (补卡, eSIM, MTS …),
-    so every query word has hundreds of candidates."""
-    root = tmp_path_factory.mktemp("big-kb")
-    shutil.copytree(bundled_kb_dir(), root / "bundled")
-    _synthetic_kb_module().write_kb(root / "synthetic", FILLER)
-    kb = load_kb(root)
-    assert not kb.problems, kb.problems[:3]
-    assert len(kb) > EXACT_LIMIT
-    return SearchIndex.build(list(kb.entries.values()))
+def big_index(lookalike_kb) -> SearchIndex:
+    """The look-alike KB searched through the candidate stage, as KBs above the exact limit are."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "EXACT_LIMIT", 0)
+        built = SearchIndex.build(list(lookalike_kb.entries.values()))
+    assert not built.is_exact
+    return built
 
 
 HARD = [

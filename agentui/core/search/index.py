@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry
 from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
+from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
 from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search import hanzi
@@ -20,8 +22,9 @@ from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch
 from agentui.core.search.query import CJK, Query, parse_query
 from agentui.core.search.scorer import Scored, score_doc
 
-EXACT_LIMIT = 500
-"""Up to this many entries every entry is re-ranked: results are those of the exhaustive scan."""
+EXACT_LIMIT = 5000
+"""Up to this many entries results are those of the exhaustive scan: every entry gets a bound on
+its score (`bounds`), and entries are scored best bound first until no bound can reach the top."""
 CANDIDATES = 60
 """Above EXACT_LIMIT, at most this many best candidates by idf-weighted key overlap are re-ranked."""
 UNIT_BUDGET = 200
@@ -74,12 +77,15 @@ def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
 
 
 class SearchIndex:
-    """Entry records, their key postings, and scoring views built on demand."""
+    """Entry records, their key postings, scoring views built on demand, and (small KBs) the
+    tables that bound every entry's score at once."""
 
-    def __init__(self, records: Sequence[Record], names: dict[str, tuple[str, ...]], postings: Postings) -> None:
+    def __init__(self, records: Sequence[Record], names: dict[str, tuple[str, ...]], postings: Postings,
+                 bounds: ScoreBounds | None = None) -> None:
         self.records = records
         self._names = names
         self._postings = postings
+        self._bounds = bounds
         self._docs: dict[int, SearchDoc] = {}
         self._default_order: list[int] | None = None
         prepare()
@@ -91,7 +97,7 @@ class SearchIndex:
         # pypinyin's phrase table always travels (1 MiB): unpickled in 20 ms, read in 300.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         return {"records": self.records, "names": self._names, "postings": self._postings,
-                "pinyin": pinyin, "phrases": hanzi.phrase_table()}
+                "bounds": self._bounds, "pinyin": pinyin, "phrases": hanzi.phrase_table()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         remember_runs(state["pinyin"])  # type: ignore[arg-type]
@@ -99,7 +105,7 @@ class SearchIndex:
         if not isinstance(phrases, dict):
             raise TypeError("not a phrase table")
         hanzi.use_phrase_table(phrases)
-        self.__init__(state["records"], state["names"], state["postings"])  # type: ignore[misc]
+        self.__init__(state["records"], state["names"], state["postings"], state["bounds"])  # type: ignore[misc]
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> SearchIndex:
@@ -113,9 +119,11 @@ class SearchIndex:
         for first in range(0, len(records), BATCH):
             builder.add_batch(first, *batch_pairs(records[first:first + BATCH], names))
         docs: dict[int, SearchDoc] = {}
+        bounds = None
         if len(records) <= EXACT_LIMIT:
             docs = {index: build_doc(record, names) for index, record in enumerate(records)}
-        built = cls(records, names, builder.freeze(len(records)))
+            bounds = ScoreBounds(list(docs.values()))
+        built = cls(records, names, builder.freeze(len(records)), bounds)
         built._docs = docs
         give_back_freed_memory()  # ~60 MiB at 100k entries; 0.1 ms
         return built
@@ -131,10 +139,17 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.records)
 
+    @property
+    def is_exact(self) -> bool:
+        """Results are those of the exhaustive scan (KBs up to EXACT_LIMIT entries)."""
+        return self._bounds is not None
+
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         parsed = parse_query(query)
         if parsed.is_empty:
             return [self._hit(self.doc(i), None, 0.0) for i in self._default_list(limit)]
+        if self._bounds is not None:
+            return self._rank_bounded(parsed, self._bounds, limit)
         return self._rank(parsed, self._candidates(parsed), limit)
 
     def search_exhaustive(self, query: str, limit: int = 20) -> list[Hit]:
@@ -145,8 +160,6 @@ class SearchIndex:
         return self._rank(parsed, range(len(self.records)), limit)
 
     def _candidates(self, parsed: Query) -> Sequence[int]:
-        if len(self.records) <= EXACT_LIMIT:
-            return range(len(self.records))
         scores = np.zeros(len(self.records), dtype=np.float64)
         seen: dict[frozenset[int], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
         for weight, options in key_groups(parsed, self._postings.held):
@@ -168,13 +181,34 @@ class SearchIndex:
             candidates = candidates[top]
         return candidates.tolist()
 
+    def _rank_bounded(self, parsed: Query, bounds: ScoreBounds, limit: int) -> list[Hit]:
+        """The exhaustive scan's results, scoring only entries whose bound can still make the top:
+        once the next bound is below the `limit`-th best rank key, no later entry can reach it."""
+        ranked: list[tuple[tuple[bool, int, int], int, Scored]] = []
+        top: list[tuple[bool, int, int, int]] = []  # the best `limit` keys so far, worst first
+        for bound in bounds.ordered(parsed):
+            if len(top) >= limit and bound < top[0]:
+                break
+            index = -bound[3]
+            doc = self.doc(index)
+            scored = score_doc(doc, parsed)
+            if scored is not None:
+                key = scored.rank_key(doc)
+                ranked.append((key, index, scored))
+                (heapq.heappush if len(top) < limit else heapq.heappushpop)(top, (*key, -index))
+        return self._ranked_hits(parsed, ranked, limit)
+
     def _rank(self, parsed: Query, candidates, limit: int) -> list[Hit]:
-        ranked: list[tuple[tuple[bool, float, int], int, Scored]] = []
+        ranked: list[tuple[tuple[bool, int, int], int, Scored]] = []
         for index in candidates:
             doc = self.doc(index)
             scored = score_doc(doc, parsed)
             if scored is not None:
                 ranked.append((scored.rank_key(doc), index, scored))
+        return self._ranked_hits(parsed, ranked, limit)
+
+    def _ranked_hits(self, parsed: Query, ranked: list[tuple[tuple[bool, int, int], int, Scored]],
+                     limit: int) -> list[Hit]:
         ranked.sort(key=lambda item: (item[0], -item[1]), reverse=True)
         return [self._hit(self.doc(i), parsed, s.score) for _, i, s in ranked[:limit]]
 

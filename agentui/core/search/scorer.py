@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -32,8 +33,14 @@ class Scored:
     """0-100."""
     all_matched: bool
 
-    def rank_key(self, doc: SearchDoc) -> tuple[bool, float, int]:
-        return (self.all_matched, round(self.score + TYPE_PRIOR.get(doc.type, 0.0), 1), -len(doc.title))
+    def rank_key(self, doc: SearchDoc) -> tuple[bool, int, int]:
+        return (self.all_matched, tenths(self.score + TYPE_PRIOR.get(doc.type, 0.0)), -len(doc.title))
+
+
+def tenths(value: float) -> int:
+    """A ranking score in whole tenths: scores that differ by less tie, and the type prior and title
+    length decide. Not `round`: this is the same float operations in numpy (see `bounds`)."""
+    return math.floor(value * 10 + 0.5)
 
 
 def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
