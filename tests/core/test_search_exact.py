@@ -10,6 +10,7 @@ import pytest
 
 from agentui.core.kb.model import R_ALIASES, R_BODY, R_PHONES, R_TITLE, R_TITLE_EN
 from agentui.core.search import SearchIndex
+from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.index import EXACT_LIMIT
 from agentui.core.search.pinyin import run_pinyin
 from agentui.core.search.normalize import CJK_RUN, WORDS, fold
@@ -78,12 +79,13 @@ def test_no_entry_scores_above_its_bound(index: SearchIndex):
     """The exact search stops at the first entry whose bound cannot make the top: a bound below
     an entry's real rank key would drop that entry without a trace."""
     queries = _dev_queries() + _fragments(index.records, 400, seed=3)
+    score_bounds = ScoreBounds([index.doc(entry) for entry in range(len(index))])
     below = []
     for query in queries:
         parsed = parse_query(query)
         if parsed.is_empty:
             continue
-        bounds = {-bound[3]: bound for bound in index._bounds.ordered(parsed)}
+        bounds = {-bound[3]: bound for bound in score_bounds.ordered(parsed)}
         for entry in range(len(index)):
             doc = index.doc(entry)
             scored = score_doc(doc, parsed)
