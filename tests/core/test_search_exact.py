@@ -119,3 +119,11 @@ def test_kbs_above_the_limit_use_the_candidate_stage(monkeypatch, index: SearchI
     monkeypatch.setattr(index_module, "EXACT_LIMIT", len(index) - 1)
     assert not SearchIndex.from_records(index.records).is_exact
     assert index.is_exact and len(index) <= EXACT_LIMIT
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1, 3])
+def test_any_limit_gives_the_scans_first_results(index: SearchIndex, limit: int):
+    for query in ("补卡", "esim", "bk", ""):
+        hits = index.search(query, limit)
+        assert hits == index.search_exhaustive(query, limit)
+        assert len(hits) == max(0, limit)

@@ -146,6 +146,8 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         parsed = parse_query(query)
+        if limit < 1:
+            return []
         if parsed.is_empty:
             return [self._hit(self.doc(i), None, 0.0) for i in self._default_list(limit)]
         if self._bounds is not None:
@@ -155,7 +157,7 @@ class SearchIndex:
     def search_exhaustive(self, query: str, limit: int = 20) -> list[Hit]:
         """Every entry scored, no candidate stage: the reference the index must agree with."""
         parsed = parse_query(query)
-        if parsed.is_empty:
+        if parsed.is_empty or limit < 1:
             return self.search(query, limit)
         return self._rank(parsed, range(len(self.records)), limit)
 
