@@ -7,7 +7,7 @@ from functools import lru_cache
 from agentui.core.search.document import FieldText
 from agentui.core.search.normalize import fold_with_map
 from agentui.core.search.query import CJK, Query
-from agentui.core.search.scorer import MAX_INITIALS, cjk_cover
+from agentui.core.search.scorer import MAX_INITIALS, cjk_pairs
 
 
 def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
@@ -60,8 +60,8 @@ def _mark_cjk(text: str, run: str, marked: set[int]) -> None:
     if len(run) == 1:
         _mark_all(text, run, marked)
         return
-    for start, end in cjk_cover(run, text):
-        _mark_all(text, run[start:end], marked)
+    for i in cjk_pairs(run, text):
+        _mark_all(text, run[i:i + 2], marked)
 
 
 def _mark_pinyin(field: FieldText, text: str, marked: set[int], *, full: bool = True, initials: bool = True) -> None:

@@ -162,30 +162,10 @@ def _best_pinyin(fields: tuple[Field, ...], text: str) -> float:
     return best
 
 
-def cjk_cover(run: str, text: str) -> list[tuple[int, int]]:
-    """Greedy left-to-right pieces (≥ 2 characters) of `run` that occur in `text`.
-
-    A piece can only be as long as its chain of consecutive bigrams found in the text, so one pass
-    of bigram tests bounds the longer substring tests (the body is long; this is the hot path)."""
-    length = len(run)
-    present = [run[i:i + 2] in text for i in range(length - 1)]
-    if not any(present):
-        return []
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    while start < length - 1:
-        if not present[start]:
-            start += 1
-            continue
-        chain_end = start
-        while chain_end < length - 1 and present[chain_end]:
-            chain_end += 1
-        end = chain_end + 1  # the longest piece the bigram chain allows
-        while end - start > 2 and run[start:end] not in text:
-            end -= 1
-        pieces.append((start, end))
-        start = end
-    return pieces
+def cjk_pairs(run: str, text: str) -> list[int]:
+    """Where the run's character pairs found in `text` start. A character is found when a pair
+    holding it is: every piece of two or more characters holding it holds such a pair."""
+    return [i for i in range(len(run) - 1) if run[i:i + 2] in text]
 
 
 def _score_cjk(fields: tuple[Field, ...], unit: Unit) -> float:
@@ -205,10 +185,11 @@ def _score_cjk(fields: tuple[Field, ...], unit: Unit) -> float:
             continue
         if length == 1:
             continue  # a lone character in a long text says nothing (and the body has no such key)
-        for start, end in cjk_cover(run, text):
-            for i in range(start, end):
-                if best[i] < weight:
-                    best[i] = weight
+        for i in cjk_pairs(run, text):
+            if best[i] < weight:
+                best[i] = weight
+            if best[i + 1] < weight:
+                best[i + 1] = weight
         if field.name != BODY:
             # A leftover single character (选 in 选哪个运营商) still counts a little in a short field.
             for i, char in enumerate(run):
