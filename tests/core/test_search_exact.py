@@ -127,3 +127,12 @@ def test_any_limit_gives_the_scans_first_results(index: SearchIndex, limit: int)
         hits = index.search(query, limit)
         assert hits == index.search_exhaustive(query, limit)
         assert len(hits) == max(0, limit)
+
+
+def test_thesaurus_words_are_single_words():
+    """The bounds look words up one KB word at a time: a thesaurus entry of two words (`how long`)
+    would match across words in the scorer and nowhere in the bounds."""
+    from agentui.core.search.normalize import split_units
+    from agentui.core.search.synonyms import GROUPS
+
+    assert all(len(split_units(fold(word))) == 1 for group in GROUPS for word in group)

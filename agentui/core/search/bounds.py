@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agentui.core.search.document import BODY, KEY_FIELDS, WEIGHTS, BodyText, FieldText, SearchDoc
-from agentui.core.search.normalize import CJK_RUN
+from agentui.core.search.normalize import CJK_RUN, is_cjk
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
 from agentui.core.search.scorer import (
     EXACT, FUZZY, FUZZY_CUTOFF, HOMOPHONE, INITIALS, INSIDE, LONE_CHAR, MATCHED, MAX_INITIALS, PINYIN, PREFIX,
@@ -284,8 +284,26 @@ class ScoreBounds:
         else:
             bound = self._word(unit.text, unit.pinyin_like)
         for variant in unit.variants:
-            np.maximum(bound, SYNONYM_FACTOR * self._unit(variant), out=bound)
+            said = SYNONYM_FACTOR * self._unit(variant) * self._may_hold(variant.swapped)
+            np.maximum(bound, said, out=bound)
         return bound
+
+    def _may_hold(self, word: str) -> np.ndarray:
+        """1.0 for the entries that may have `word` in a field, else 0.0: the scorer tries a
+        thesaurus variant only on entries that use the word it puts in."""
+        if is_cjk(word[0]):
+            held = np.ones(self.size)
+            for i in range(len(word) - 1):  # in some field, so each of its pairs is
+                entries, _ = self.hanzi.pair(word[i:i + 2])
+                found = np.zeros(self.size)
+                found[entries] = 1.0
+                held *= found
+            return held
+        held = np.zeros(self.size)
+        for field in self.fields:
+            for _, entries in field.vocabulary.containing(word):
+                held[entries] = 1.0
+        return held
 
     def _word(self, word: str, pinyin_like: bool) -> np.ndarray:
         """Per field, the best the scorer's word tests could give: an exact, prefix, suffix or inner
@@ -328,9 +346,9 @@ class ScoreBounds:
         return bound
 
     def _cjk(self, unit: Unit) -> np.ndarray:
-        """Per character: a field's full weight needs a pair of the run's characters around it in
-        the field (every piece the scorer counts is at least two characters), half of it the
-        character alone in a short field; the run's sound gives all characters HOMOPHONE."""
+        """Per character, as the scorer counts it: a field's full weight when a pair of the run's
+        characters holding it is in the field, half of it when the character alone is in a short
+        field; the run's sound gives all characters HOMOPHONE."""
         run = unit.text
         length = len(run)
         if length == 1:
