@@ -67,6 +67,20 @@ def test_coverage_equals_a_brute_force_count(monkeypatch, block):
     assert frozen.coverage([12345], n_docs) is None
 
 
+def test_a_unit_of_common_keys_reads_only_its_rarest():
+    """`the`: every key is held by over half the KB. The rarest alone ranks the entries, for a
+    fraction of the postings; and `factor` (what a match of the unit is worth) scales it."""
+    n_docs = 10
+    everywhere, most = BIGRAM | 1, BIGRAM | 2
+    rows = [(everywhere, doc, 100) for doc in range(n_docs)] + [(most, doc, 45 if doc % 2 else 100) for doc in range(8)]
+    builder = PostingsBuilder()
+    builder.add_batch(0, *_parts(rows))
+    frozen = builder.freeze(n_docs)
+    expected = np.array([1.0, 0.45] * 4 + [0.0, 0.0])
+    np.testing.assert_allclose(frozen.coverage([everywhere, most], n_docs), expected, rtol=1e-6)
+    np.testing.assert_allclose(frozen.coverage([everywhere, most], n_docs, 0.9), 0.9 * expected, rtol=1e-6)
+
+
 def test_words_alike_in_their_low_bits_keep_apart():
     """Words are sorted by their low 42 bits when no two of a batch's words share them; when two
     do, they must still get postings of their own."""

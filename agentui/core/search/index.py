@@ -163,19 +163,19 @@ class SearchIndex:
 
     def _candidates(self, parsed: Query) -> Sequence[int]:
         scores = np.zeros(len(self.records), dtype=np.float64)
-        seen: dict[frozenset[int], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
+        seen: dict[tuple[frozenset[int], float], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
         for weight, options in key_groups(parsed, self._postings.held):
             best = None
             for factor, keys in options:
-                frozen = frozenset(keys)
-                if frozen not in seen:
-                    seen[frozen] = self._postings.coverage(keys, len(self.records))
-                coverage = seen[frozen]
+                asked = (frozenset(keys), factor)
+                if asked not in seen:
+                    seen[asked] = self._postings.coverage(keys, len(self.records), factor)
+                coverage = seen[asked]
                 if coverage is not None:
-                    coverage = coverage * factor if factor != 1.0 else coverage
                     best = coverage.copy() if best is None else np.maximum(best, coverage, out=best)
             if best is not None:
-                scores += weight * best
+                best *= weight
+                scores += best
         candidates = np.flatnonzero(scores)
         wanted = max(20, min(CANDIDATES, UNIT_BUDGET // _work(parsed)))
         if len(candidates) > wanted:

@@ -348,7 +348,7 @@ class Postings:
         wanted, held, _ = self._lookup(keys)
         return set(wanted[held].tolist())
 
-    def coverage(self, keys: Iterable[int], n_docs: int) -> np.ndarray | None:
+    def coverage(self, keys: Iterable[int], n_docs: int, factor: float = 1.0) -> np.ndarray | None:
         """Per entry, the idf-weighted share of these keys it holds, each counted at the level of
         the field holding it (1.0 for the title); None when no entry holds any. A cheap stand-in
         for the scorer's value of one query unit: a share, so a unit made of rare keys does not
@@ -361,10 +361,12 @@ class Postings:
         informative = self.counts[key_ids] <= COMMON_KEY * n_docs
         if informative.any():
             key_ids = key_ids[informative]
+        else:  # all common (`the`): the rarest alone tells entries apart as well, for a fraction of the reading
+            key_ids = key_ids[np.argmin(self.counts[key_ids])][None]
         # A key no entry holds counts as the rarest there is: one common bigram found out of four
         # keys (`ft` of `ftd` in `theft`) must not make a full match.
         total = float(self.idf[key_ids].sum()) + missing * math.log1p(n_docs)
-        shares = self.idf[key_ids] / (100 * total)
+        shares = self.idf[key_ids] * (factor / (100 * total))  # factor: what a match of these keys is worth
         coverage = np.zeros(n_docs, dtype=np.float64)
         for block in self.blocks:
             position = np.minimum(np.searchsorted(block.key_ids, key_ids), len(block.key_ids) - 1)
@@ -375,5 +377,5 @@ class Postings:
             docs = np.concatenate([block.docs[s:e] for s, e in zip(starts, ends)])
             levels = np.concatenate([block.levels[s:e] for s, e in zip(starts, ends)])
             weights = np.repeat(shares[held], np.subtract(ends, starts)) * levels
-            coverage[block.first:block.first + block.size] += np.bincount(docs, weights, minlength=block.size)
+            coverage[block.first:block.first + block.size] = np.bincount(docs, weights, minlength=block.size)
         return coverage
