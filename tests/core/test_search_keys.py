@@ -102,3 +102,14 @@ def test_compact_keys_lose_nothing_of_code_point_keys():
                      for flag in (0, INITIALS) for _ in range(50)], dtype=np.int64)
     assert np.array_equal(expand(compact(keys)), keys)
     assert int(compact(keys).max()) < 1 << 46  # room left for a posting in 64 bits
+
+
+def test_words_one_letter_apart_have_keys_of_their_own(bundled_kb):
+    """A whole-word key stands for its word alone: `смена` (change) must not find `змена`, nor
+    `cat` `bat`. Every distinct word of the bundled KB, and each with its first letter changed,
+    gets a key no other has."""
+    words = {w for entry in bundled_kb.entries.values() for w in split_units(fold(f"{entry.title} {entry.body}"))}
+    words |= {chr(ord(w[0]) + shift) + w[1:] for w in list(words) for shift in (1, 10, 200)}
+    words |= {"смена", "змена", "cat", "bat"}
+    keys = {word_key(w) for w in words}
+    assert len(keys) == len(words)

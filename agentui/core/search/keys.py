@@ -36,7 +36,7 @@ _LETTER_CHAR = re.compile(r"[^\W\d_]")
 
 def word_key(word: str) -> int:
     """Whole-word key: a polynomial hash mod 2**64, the same sum the batch path takes with numpy."""
-    value, power = 0, 1
+    value, power = 0, _HASH_BASE
     for char in word:
         value = (value + ord(char) * power) & _MASK64
         power = (power * _HASH_BASE) & _MASK64
@@ -123,7 +123,10 @@ def _classes(codes: np.ndarray) -> np.ndarray:
 
 
 def _powers(length: int) -> np.ndarray:
-    powers, value = [], 1
+    """The hash's multipliers, from the base itself on: with 1 for the first character, words that
+    differ only there by under 256 code points (`смена`, `змена`; `cat`, `bat`) differed only in
+    the 8 low bits the key drops, and shared their key."""
+    powers, value = [], _HASH_BASE
     for _ in range(max(1, length)):
         powers.append(value)
         value = (value * _HASH_BASE) & _MASK64
