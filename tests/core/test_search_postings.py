@@ -98,3 +98,21 @@ def test_words_alike_in_their_low_bits_keep_apart():
         start, end = block.offsets[slot], block.offsets[slot + 1]
         held[key] = list(zip(block.docs[start:end].tolist(), block.levels[start:end].tolist()))
     assert held == {key: [(index, 100), (4, 45 + index)] for index, key in enumerate(keys)}
+
+
+def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
+    """`forwarding` held as a word by thousands of entries: its bigrams would only add entries the
+    whole word already ranks above. A rarer word (or a typo, held by nobody) keeps every key."""
+    from agentui.core.search.keys import word_key
+    from agentui.core.search.postings import WORD_ENOUGH, key_groups, unit_keys
+    from agentui.core.search.query import parse_query
+    from agentui.core.search.synonyms import SYNONYM_FACTOR
+
+    parsed = parse_query("forwarding cancel")
+    groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH)
+    for (_, options), unit in zip(groups, parsed.units):
+        assert options[0] == (1.0, {word_key(unit.text)})
+        assert all(keys == {word_key(v.text)} for (factor, keys), v in zip(options[1:], unit.variants))
+        assert all(factor == SYNONYM_FACTOR for factor, _ in options[1:1 + len(unit.variants)])
+    groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH - 1)
+    assert [options[0] for _, options in groups] == [(1.0, unit_keys(unit)) for unit in parsed.units]

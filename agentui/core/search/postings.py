@@ -119,8 +119,14 @@ def unit_keys(unit: Unit) -> set[int]:
     return keys
 
 
+WORD_ENOUGH = 60
+"""A query word that is a whole word of at least this many entries is looked up by that key
+alone: its bigrams would add the postings of every entry sharing two letters with it (465k for
+`forwarding` at 100k) to find entries the whole word already ranks above them."""
+
+
 def key_groups(
-    query: Query, held: Callable[[set[int]], set[int]] | None = None
+    query: Query, held: Callable[[set[int]], set[int]] | None = None, holders: Callable[[int], int] | None = None,
 ) -> list[tuple[float, list[tuple[float, set[int]]]]]:
     """Per query unit, its weight and the key sets that can match it, each with what a match is
     worth: the unit itself, its thesaurus variants (a little less), a pinyin phrase spanning it
@@ -128,10 +134,21 @@ def key_groups(
     head words it begins (`rene` of renewal), and the whole words one swap or one dropped letter
     away (`азмена` -> `замена`) that `held` says the KB has (asked in one lookup: a long word has
     twenty such neighbours)."""
+    def common_word(unit: Unit) -> int | None:
+        """The unit's whole-word key, if WORD_ENOUGH entries hold it."""
+        if holders is None or unit.kind != WORD or unit.text.isdigit():
+            return None
+        whole = word_key(unit.text)
+        return whole if holders(whole) >= WORD_ENOUGH else None
+
+    def keys_of(unit: Unit) -> set[int]:
+        whole = common_word(unit)
+        return unit_keys(unit) if whole is None else {whole}
+
     groups = []
     for position, unit in enumerate(query.units):
         options = [(1.0, unit_keys(unit))]
-        options += [(SYNONYM_FACTOR, unit_keys(variant)) for variant in unit.variants]
+        options += [(SYNONYM_FACTOR, keys_of(variant)) for variant in unit.variants]
         options += [(1.0, latin_keys(p.joined)) for p in query.phrases if p.first <= position <= p.last]
         if query.joined_digits and unit.text.isdigit():
             options.append((1.0, digit_keys(query.joined_digits)))
@@ -154,6 +171,9 @@ def key_groups(
                     # pinyin too would cover this, but cost 16% more postings: over the RSS budget.)
                     options[0] = (1.0, direct - {whole})
                 options += [(FUZZY, {key}) for key in sorted(found & neighbours)]
+        whole = common_word(unit)
+        if whole is not None:  # after the typo tests, which read all the unit's keys
+            options[0] = (1.0, {whole})
         groups.append((unit.weight, options))
     return groups
 
@@ -347,6 +367,11 @@ class Postings:
         """The keys some entry holds."""
         wanted, held, _ = self._lookup(keys)
         return set(wanted[held].tolist())
+
+    def holders(self, key: int) -> int:
+        """How many entries hold the key."""
+        ids = self.find((key,))
+        return int(self.counts[ids[0]]) if len(ids) else 0
 
     def coverage(self, keys: Iterable[int], n_docs: int, factor: float = 1.0) -> np.ndarray | None:
         """Per entry, the idf-weighted share of these keys it holds, each counted at the level of
