@@ -116,3 +116,9 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
         assert all(factor == SYNONYM_FACTOR for factor, _ in options[1:1 + len(unit.variants)])
     groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH - 1)
     assert [options[0] for _, options in groups] == [(1.0, unit_keys(unit)) for unit in parsed.units]
+
+
+def test_common_title_words_fill_every_candidate_slot():
+    from agentui.core.search.index import CANDIDATES
+
+    assert postings.WORD_ENOUGH >= CANDIDATES

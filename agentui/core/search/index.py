@@ -164,7 +164,7 @@ class SearchIndex:
     def _candidates(self, parsed: Query) -> Sequence[int]:
         scores = np.zeros(len(self.records), dtype=np.float64)
         seen: dict[tuple[frozenset[int], float], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
-        for weight, options in key_groups(parsed, self._postings.held, self._postings.holders):
+        for weight, options in key_groups(parsed, self._postings.held, self._postings.title_holders):
             best = None
             for factor, keys in options:
                 asked = (frozenset(keys), factor)

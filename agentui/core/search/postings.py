@@ -10,7 +10,7 @@ import numpy as np
 
 from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Record
-from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, WEIGHTS, batch_key_texts
+from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, TITLE_EN, WEIGHTS, batch_key_texts
 from agentui.core.search.keys import (
     HASHED, INITIALS, PREFIXES, batch_digit_keys, batch_keys, batch_words, compact, digit_keys, expand, han_keys,
     initials_keys, latin_keys, mention_keys, prefix_key, typo_words, word_key,
@@ -120,9 +120,12 @@ def unit_keys(unit: Unit) -> set[int]:
 
 
 WORD_ENOUGH = 60
-"""A query word that is a whole word of at least this many entries is looked up by that key
-alone: its bigrams would add the postings of every entry sharing two letters with it (465k for
-`forwarding` at 100k) to find entries the whole word already ranks above them."""
+"""A query word that at least this many entries hold as a whole word of a title (or aliases, or
+English title) is looked up by that key alone. Those entries get at least 0.9 of the word's
+worth; an entry without it can at best tie them (a title word it begins, its pinyin), so its
+bigrams would only add the postings of every entry sharing two letters with it (465k for
+`forwarding` at 100k) to find entries ranked below. At least CANDIDATES of them fill the slots."""
+TITLE_LEVEL = round(WEIGHTS[TITLE_EN] * 100)
 
 
 def key_groups(
@@ -134,22 +137,26 @@ def key_groups(
     head words it begins (`rene` of renewal), and the whole words one swap or one dropped letter
     away (`азмена` -> `замена`) that `held` says the KB has (asked in one lookup: a long word has
     twenty such neighbours)."""
-    def common_word(unit: Unit) -> int | None:
-        """The unit's whole-word key, if WORD_ENOUGH entries hold it."""
-        if holders is None or unit.kind != WORD or unit.text.isdigit():
+    def common_word(text: str) -> int | None:
+        """The whole-word key of a word (or a pinyin phrase), if WORD_ENOUGH entries' titles hold it."""
+        if holders is None or text.isdigit():
             return None
-        whole = word_key(unit.text)
+        whole = word_key(text)
         return whole if holders(whole) >= WORD_ENOUGH else None
 
     def keys_of(unit: Unit) -> set[int]:
-        whole = common_word(unit)
+        whole = common_word(unit.text) if unit.kind == WORD else None
         return unit_keys(unit) if whole is None else {whole}
+
+    def phrase_keys(joined: str) -> set[int]:
+        whole = common_word(joined)
+        return latin_keys(joined) if whole is None else {whole}
 
     groups = []
     for position, unit in enumerate(query.units):
         options = [(1.0, unit_keys(unit))]
         options += [(SYNONYM_FACTOR, keys_of(variant)) for variant in unit.variants]
-        options += [(1.0, latin_keys(p.joined)) for p in query.phrases if p.first <= position <= p.last]
+        options += [(1.0, phrase_keys(p.joined)) for p in query.phrases if p.first <= position <= p.last]
         if query.joined_digits and unit.text.isdigit():
             options.append((1.0, digit_keys(query.joined_digits)))
         if unit.kind == WORD and not unit.text.isdigit():
@@ -171,7 +178,7 @@ def key_groups(
                     # pinyin too would cover this, but cost 16% more postings: over the RSS budget.)
                     options[0] = (1.0, direct - {whole})
                 options += [(FUZZY, {key}) for key in sorted(found & neighbours)]
-        whole = common_word(unit)
+        whole = common_word(unit.text) if unit.kind == WORD else None
         if whole is not None:  # after the typo tests, which read all the unit's keys
             options[0] = (1.0, {whole})
         groups.append((unit.weight, options))
@@ -368,10 +375,18 @@ class Postings:
         wanted, held, _ = self._lookup(keys)
         return set(wanted[held].tolist())
 
-    def holders(self, key: int) -> int:
-        """How many entries hold the key."""
+    def title_holders(self, key: int) -> int:
+        """How many entries hold the key in a field weighing at least the English title."""
         ids = self.find((key,))
-        return int(self.counts[ids[0]]) if len(ids) else 0
+        if not len(ids):
+            return 0
+        found = 0
+        for block in self.blocks:
+            position = int(np.searchsorted(block.key_ids, ids[0]))
+            if position < len(block.key_ids) and block.key_ids[position] == ids[0]:
+                levels = block.levels[block.offsets[position]:block.offsets[position + 1]]
+                found += int(np.count_nonzero(levels >= TITLE_LEVEL))
+        return found
 
     def coverage(self, keys: Iterable[int], n_docs: int, factor: float = 1.0) -> np.ndarray | None:
         """Per entry, the idf-weighted share of these keys it holds, each counted at the level of
