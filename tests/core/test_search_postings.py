@@ -104,7 +104,7 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
     """`forwarding` held as a word by thousands of entries: its bigrams would only add entries the
     whole word already ranks above. A rarer word (or a typo, held by nobody) keeps every key."""
     from agentui.core.search.keys import word_key
-    from agentui.core.search.postings import WORD_ENOUGH, key_groups, unit_keys
+    from agentui.core.search.query_keys import WORD_ENOUGH, key_groups, unit_keys
     from agentui.core.search.query import parse_query
     from agentui.core.search.synonyms import SYNONYM_FACTOR
 
@@ -121,4 +121,6 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
 def test_common_title_words_fill_every_candidate_slot():
     from agentui.core.search.index import CANDIDATES
 
-    assert postings.WORD_ENOUGH >= CANDIDATES
+    from agentui.core.search.query_keys import WORD_ENOUGH
+
+    assert WORD_ENOUGH >= CANDIDATES

@@ -18,7 +18,8 @@ from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search import hanzi
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
-from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs, key_groups
+from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs
+from agentui.core.search.query_keys import key_groups
 from agentui.core.search.query import CJK, Query, parse_query
 from agentui.core.search.scorer import Scored, score_doc
 
