@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -15,15 +15,15 @@ from textual.screen import Screen
 
 from agentui.commands import EntryCommands
 from agentui.config import Settings
-from agentui.pauses import PAUSE, PauseCollector
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case
 from agentui.core.cases.protocol import CaseStore
+from agentui.pauses import PAUSE, PauseCollector
 from agentui.screens.case_actions import CaseActions
 from agentui.screens.session import CallSession
 from agentui.strings import Strings, localize_bindings, strings_for
-from agentui.widgets.safe_text import clean, clean_line
 from agentui.widgets.focus import focus_now
+from agentui.widgets.safe_text import clean, clean_line
 
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.kb.model import KnowledgeBase

@@ -31,8 +31,10 @@ from agentui.core.cases.storage import dump_tables  # noqa: E402
 from agentui.core.cases.store import open_store  # noqa: E402
 
 PHRASES = (
-    "客户来电称其MTS号码的eSIM在更换手机后无法使用，需要补办。", "已按流程核实身份：姓名、护照后四位、最近一次充值金额。",
-    "告知补卡费用为300卢布，可在线支付，处理时间约一至三个工作日。", "客户询问能否保留原号码，已说明保号卡的办理条件与所需材料。",
+    "客户来电称其MTS号码的eSIM在更换手机后无法使用，需要补办。",
+    "已按流程核实身份：姓名、护照后四位、最近一次充值金额。",
+    "告知补卡费用为300卢布，可在线支付，处理时间约一至三个工作日。",
+    "客户询问能否保留原号码，已说明保号卡的办理条件与所需材料。",
     "客户对等待时间表示不满，已致歉并说明高峰期排队情况。", "建议客户先备份通讯录和短信，再进行eSIM注销。",
     "客户人在中国，无法前往线下营业厅，已介绍线上办理的步骤。", "二维码已发送至客户邮箱，请客户在WiFi环境下扫描激活。",
     "客户的套餐余额为1250卢布，注销后余额退还需另行申请。", "已提醒客户注意：激活过程中不要关闭手机或切换网络。",
@@ -111,9 +113,9 @@ def bench_size(size: int, root: Path) -> None:
     opens, newest = [], []
     for _ in range(5):
         holder: list = []
-        opens.append(timed(lambda: holder.append(open_store(data_dir))))
+        opens.append(timed(lambda holder=holder: holder.append(open_store(data_dir))))
         store = holder[0]
-        newest.append(timed(lambda: store.history(limit=50)))
+        newest.append(timed(lambda store=store: store.history(limit=50)))
         store.close_store()
     report("open_ms", size, statistics.median(opens))
     report("newest50_ms", size, statistics.median(newest))
@@ -124,7 +126,7 @@ def bench_size(size: int, root: Path) -> None:
     saves = []
     for n in range(400):
         notes += "客户补充说明。" if n % 2 else "好"
-        saves.append(timed(lambda: store.update(notes=notes)))
+        saves.append(timed(lambda notes=notes: store.update(notes=notes)))
     report("autosave_p50_ms", size, percentile(saves, 50))
     report("autosave_p95_ms", size, percentile(saves, 95))
 

@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import agentui as agentui_package  # noqa: E402
 from synthetic_kb import write_kb  # noqa: E402
 
+import agentui as agentui_package  # noqa: E402
 from tests.ui.ptyrun import PtyProcess  # noqa: E402
 
 COLS, ROWS = 120, 40
@@ -167,7 +167,8 @@ def main() -> int:
         print(f"\nspawn -> first frame, median of {args.runs} (ms):")
         medians = {name: statistics.median(values) * 1000 for name, values in frames.items()}
         for name, value in medians.items():
-            print(f"  {name:<28} {value:8.1f}   (min {min(frames[name]) * 1000:.1f}, max {max(frames[name]) * 1000:.1f})")
+            low, high = min(frames[name]) * 1000, max(frames[name]) * 1000
+            print(f"  {name:<28} {value:8.1f}   (min {low:.1f}, max {high:.1f})")
 
         keys_bare = keystrokes(bare, env, "「」".encode(), args.keys)
         keys_agent = keystrokes(agentui(big_kb, 99), env, "常用条目".encode(), args.keys)

@@ -313,7 +313,8 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
     if len({cold["sources"], fill["sources"], warm["sources"]}) > 1:
         print(f"WARNING size={size}: agentui/core/search or kb changed between workers; figures mix versions")
     line("cache_mib", warm["cache_bytes"] / 2**20)
-    line("warm_matches_cold", sum(a == b for a, b in zip(warm["top10"], cold["top10"])) / len(warm["top10"]),
+    same = sum(a == b for a, b in zip(warm["top10"], cold["top10"], strict=False))
+    line("warm_matches_cold", same / len(warm["top10"]),
          "share of the first 20 queries with identical top 10")
     line("rss_mib", cold["rss_mib"], "peak after build + queries", fmt=".1f")
     line("rss_after_load_mib", cold["rss_after_load_mib"], "current", fmt=".1f")
@@ -325,11 +326,12 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
     line("empty_results", sum(1 for n in cold["hit_counts"] if n == 0), f"of {len(queries)} queries", fmt="d")
     kinds = sorted({kind for kind, _q in queries}, key=synthetic_kb.QUERY_KINDS.index)
     for kind in kinds:
-        mine = [ms for ms, (k, _q) in zip(latency, queries) if k == kind]
+        mine = [ms for ms, (k, _q) in zip(latency, queries, strict=False) if k == kind]
         print(f"p95_ms size={size} kind={kind}: {percentile(mine, 95):.3f}  # n={len(mine)}")
     subset_latency = [latency[i] for i in ex["subset"]]
     scan_p50, index_p50 = percentile(ex["latency_ms"], 50), percentile(subset_latency, 50)
-    note = f"on {len(ex['subset'])} of {len(queries)} queries" + (" (subset)" if len(ex["subset"]) < len(queries) else "")
+    subset = " (subset)" if len(ex["subset"]) < len(queries) else ""
+    note = f"on {len(ex['subset'])} of {len(queries)} queries{subset}"
     line("exhaustive_p50_ms", scan_p50, f"rapidfuzz partial_ratio over title+aliases+body, {note}", fmt=".1f")
     line("index_p50_ms_same_queries", index_p50, fmt=".3f")
     line("speedup_p50", scan_p50 / index_p50 if index_p50 else float("inf"), "exhaustive p50 / index p50", fmt=".0f")
@@ -356,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exhaustive", type=int, default=0,
                         help="queries for the exhaustive scan (default: all up to 10k entries, 24 above)")
     parser.add_argument("--recall", type=int, default=0,
-                        help="queries for candidate recall vs search_exhaustive (default: 24 up to 10k entries, 12 above)")
+                        help="queries for candidate recall vs search_exhaustive "
+                        "(default: 24 up to 10k entries, 12 above)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="generate KBs here and reuse them next time")
     parser.add_argument("--worker", choices=["cold", "open"], help=argparse.SUPPRESS)
     parser.add_argument("--kb", type=Path, help=argparse.SUPPRESS)

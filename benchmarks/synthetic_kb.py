@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 FILES_PER_FOLDER = 1000
 GENERATOR_VERSION = 2
 """Bump when the output changes, so KBs kept with --keep are regenerated."""
@@ -168,7 +167,8 @@ def make_entry(index: int, seed: int = 1) -> EntrySpec:
     if kind == "procedure":
         steps = _steps(rng, op, obj, act)
         body += "\n\n## 步骤\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
-    return EntrySpec(eid, kind, title, title_en, aliases, tags, operators, body, channel=chan if kind == "procedure" else "")
+    channel = chan if kind == "procedure" else ""
+    return EntrySpec(eid, kind, title, title_en, aliases, tags, operators, body, channel=channel)
 
 
 def generate_entries(count: int, seed: int = 1) -> Iterator[EntrySpec]:

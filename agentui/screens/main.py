@@ -17,16 +17,16 @@ from textual.worker import get_current_worker
 from agentui.core.cases.model import Case
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
+from agentui.widgets.focus import focus_now
 from agentui.widgets.header import CallHeader
 from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
-from agentui.widgets.focus import focus_now
 
 if TYPE_CHECKING:
-    from agentui.widgets.article import ArticleView, StepsList
-    from agentui.widgets.case_pane import CasePane
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
+    from agentui.widgets.article import ArticleView, StepsList
+    from agentui.widgets.case_pane import CasePane
 
 RESULT_LIMIT = 15
 MAX_QUERY = 200

@@ -15,8 +15,8 @@ from agentui.core.kb.model import Entry, EntryType, KnowledgeBase
 from agentui.core.operators import OPERATORS
 from agentui.core.placeholders import fill, placeholders_in
 from agentui.strings import Strings, localize_bindings
-from agentui.widgets.safe_text import clean, clean_line
 from agentui.widgets.focus import focus_now
+from agentui.widgets.safe_text import clean, clean_line
 
 CASE_FIELDS = {"客户姓名": "name", "客户电话": "phone"}
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,13 +17,11 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from rich.cells import cell_len
-
 from agentui.core.kb.model import EntryType
 from agentui.strings import Strings, localize_bindings
+from agentui.widgets.focus import focus_now
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
-from agentui.widgets.focus import focus_now
 
 if TYPE_CHECKING:
     from agentui.core.kb.model import Entry, KnowledgeBase
@@ -269,7 +268,8 @@ class ArticleView(VerticalScroll):
         copy_widget.border_title = s.copy_title
         copy_widget.update(
             Content("\n").join(
-                Content.assemble((f"[{i}]", "bold $accent"), " ", (item.text, "")) for i, item in enumerate(self.items, 1)
+                Content.assemble((f"[{i}]", "bold $accent"), " ", (item.text, ""))
+                for i, item in enumerate(self.items, 1)
             )
         )
         copy_widget.display = bool(self.items)

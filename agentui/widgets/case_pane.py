@@ -99,7 +99,6 @@ class CasePane(Vertical):
 
     def load(self, case: Case | None) -> None:
         """Show `case` (or an empty pane); what is shown becomes the saved baseline."""
-        s = self.strings
         self.cancel_pending()
         fields = CaseFields.of(case)
         self.baseline = fields
@@ -160,7 +159,8 @@ class CasePane(Vertical):
 
     @property
     def status(self) -> str:
-        return self.border_subtitle.plain if isinstance(self.border_subtitle, Content) else str(self.border_subtitle or "")
+        subtitle = self.border_subtitle
+        return subtitle.plain if isinstance(subtitle, Content) else str(subtitle or "")
 
     def set_status(self, text: str, error: bool = False) -> None:
         """Save state in the pane's bottom border ("已保存 12:03:05", errors in red)."""

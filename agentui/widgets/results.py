@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from agentui.core.operators import OPERATORS
 from agentui.widgets.fields import SafeInput
-from agentui.widgets.safe_text import clean_line, highlighted
 from agentui.widgets.focus import focus_now
+from agentui.widgets.safe_text import clean_line, highlighted
 
 if TYPE_CHECKING:
     from agentui.core.kb.model import KnowledgeBase
@@ -30,7 +30,8 @@ def hit_prompt(hit: Hit, badges: dict[str, str], kb: KnowledgeBase | None) -> Co
     title = highlighted(hit.title, hit.spans.get("title", ()), "bold $accent underline")
     entry = kb.get(hit.id) if kb is not None else None
     ops = operator_names(entry.operators) if entry is not None else ""
-    parts: list[Content | tuple[str, str] | str] = [(f"{badge:<2}", f"bold $text-{_badge_colour(hit.type)}"), " ", title]
+    badge_style = f"bold $text-{_badge_colour(hit.type)}"
+    parts: list[Content | tuple[str, str] | str] = [(f"{badge:<2}", badge_style), " ", title]
     if ops:
         parts += ["  ", (ops, "dim")]
     return Content.assemble(*parts)

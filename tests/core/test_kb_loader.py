@@ -168,7 +168,8 @@ def test_readme_and_hidden_files_are_not_entries(tmp_path: Path):
 def test_a_value_yaml_cannot_build_is_a_problem_not_a_crash(tmp_path: Path, value: str):
     """YAML parses these but cannot build a value; the file's entry still loads without the field,
     and the other files load too."""
-    (tmp_path / "bad.md").write_text(f"---\nid: bad\ntype: faq\ntitle: 坏值\nverified: {value}\n---\n正文\n", encoding="utf-8")
+    text = f"---\nid: bad\ntype: faq\ntitle: 坏值\nverified: {value}\n---\n正文\n"
+    (tmp_path / "bad.md").write_text(text, encoding="utf-8")
     (tmp_path / "good.md").write_text("---\nid: good\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
     kb = load_kb(tmp_path)
     assert sorted(kb.entries) == ["bad", "good"]

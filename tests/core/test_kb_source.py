@@ -280,7 +280,9 @@ def test_an_abandoned_load_leaves_no_read_ahead_running(monkeypatch: pytest.Monk
     assert len(advised) == 1 < len(entry_paths(bundled_kb_dir()))
 
 
-def test_read_ahead_skips_a_file_it_cannot_open_and_the_loader_reports_it(tmp_path: Path, monkeypatch, advised: list[str]):
+def test_read_ahead_skips_a_file_it_cannot_open_and_the_loader_reports_it(
+    tmp_path: Path, monkeypatch, advised: list[str]
+):
     (tmp_path / "locked.md").write_text("---\nid: x\n---\n", encoding="utf-8")
     (tmp_path / "fine.md").write_text("---\nid: fine\ntype: faq\ntitle: 好\n---\n正文\n", encoding="utf-8")
     refuse_to_open(monkeypatch, "locked.md")

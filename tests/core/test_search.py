@@ -14,9 +14,9 @@ from agentui.core.kb.records import to_record
 from agentui.core.search import SearchIndex, hanzi, open_search
 from agentui.core.search.document import BodyText, build_doc
 from agentui.core.search.index import operator_names
+from agentui.core.search.normalize import fold, split_units
 from agentui.core.search.query import parse_query
 from agentui.core.search.scorer import score_doc
-from agentui.core.search.normalize import fold, split_units
 from agentui.locations import bundled_kb_dir
 
 

@@ -9,16 +9,44 @@ from collections import Counter
 from agentui.core.kb.model import R_ALIASES, R_BODY, R_TITLE, R_TITLE_EN
 from agentui.core.search import postings
 from agentui.core.search.document import (
-    ALIASES, BODY, MAX_TAILS, PINYIN_FIELDS, SEPARATOR, TAGS, TITLE, TITLE_EN, UNKEYED, _body_digits, _phone_digits,
+    ALIASES,
+    BODY,
+    MAX_TAILS,
+    PINYIN_FIELDS,
+    SEPARATOR,
+    TAGS,
+    TITLE,
+    TITLE_EN,
+    UNKEYED,
+    _body_digits,
+    _phone_digits,
     _tags_text,
 )
 from agentui.core.search.index import operator_names
 from agentui.core.search.keys import (
-    BIGRAM, INITIALS, PREFIXES, START1, START2, UNIGRAM, codes_text, digit_keys, fold_codes, latin_keys, prefix_key,
-    text_codes, word_key,
+    BIGRAM,
+    INITIALS,
+    PREFIXES,
+    START1,
+    START2,
+    UNIGRAM,
+    codes_text,
+    digit_keys,
+    fold_codes,
+    latin_keys,
+    prefix_key,
+    text_codes,
+    word_key,
 )
 from agentui.core.search.normalize import (
-    CJK_RUN, TEXT_BREAK, fold, fold_alone, fold_letters, is_cjk, join_texts, split_units,
+    CJK_RUN,
+    TEXT_BREAK,
+    fold,
+    fold_alone,
+    fold_letters,
+    is_cjk,
+    join_texts,
+    split_units,
 )
 from agentui.core.search.pinyin import run_pinyin
 from agentui.core.search.postings import BATCH, FIELD_LEVEL, PostingsBuilder, batch_pairs
@@ -56,7 +84,7 @@ def _text_keys(text: str, *, head: bool, prefixes: bool = False) -> set[int]:
     for unit in split_units(fold(text)):
         codes = [ord(c) for c in unit]
         if is_cjk(unit[0]):
-            keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
+            keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:], strict=False)}
             keys |= {UNIGRAM | c for c in codes} if head else set()
         elif head:
             keys |= latin_keys(unit) | {START1 | codes[0]}
@@ -108,14 +136,14 @@ def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, in
 
 def _held(frozen: postings.Postings) -> dict[tuple[int, int], int]:
     """(key, entry) -> level, read back from the blocks; each key's entries must come in order."""
-    key_of = dict(zip(frozen.key_ids.tolist(), frozen.keys.tolist()))
+    key_of = dict(zip(frozen.key_ids.tolist(), frozen.keys.tolist(), strict=False))
     held: dict[tuple[int, int], int] = {}
     for block in frozen.blocks:
         for slot, key_id in enumerate(block.key_ids.tolist()):
             start, end = int(block.offsets[slot]), int(block.offsets[slot + 1])
             docs = block.docs[start:end].tolist()
             assert docs == sorted(set(docs))
-            for doc, level in zip(docs, block.levels[start:end].tolist()):
+            for doc, level in zip(docs, block.levels[start:end].tolist(), strict=False):
                 held[key_of[key_id], block.first + doc] = level
     return held
 
@@ -133,7 +161,7 @@ def test_postings_hold_each_entrys_keys_at_its_best_field(monkeypatch):
     expected = {(key, doc): level for doc, record in enumerate(records)
                 for key, level in _reference(record, names).items()}
     assert _held(frozen) == expected
-    counts = dict(zip(frozen.keys.tolist(), frozen.counts[frozen.key_ids].tolist()))
+    counts = dict(zip(frozen.keys.tolist(), frozen.counts[frozen.key_ids].tolist(), strict=False))
     assert counts == Counter(key for key, _ in expected)
 
 

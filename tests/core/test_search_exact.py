@@ -12,8 +12,8 @@ from agentui.core.kb.model import R_ALIASES, R_BODY, R_PHONES, R_TITLE, R_TITLE_
 from agentui.core.search import SearchIndex
 from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.index import EXACT_LIMIT
-from agentui.core.search.pinyin import run_pinyin
 from agentui.core.search.normalize import CJK_RUN, WORDS, fold
+from agentui.core.search.pinyin import run_pinyin
 from agentui.core.search.query import parse_query
 from agentui.core.search.scorer import score_doc
 

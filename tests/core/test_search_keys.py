@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 import numpy as np
+import pytest
 
 from agentui.core.search.document import _body_digits
 from agentui.core.search.keys import (
-    INITIALS, PREFIXES, START1, START2, TRIGRAM, UNIGRAM, BIGRAM, batch_digit_keys, batch_keys, compact, digit_keys,
-    expand, han_keys, latin_keys, mention_keys, prefix_key, text_codes, word_key,
+    BIGRAM,
+    INITIALS,
+    PREFIXES,
+    START1,
+    START2,
+    TRIGRAM,
+    UNIGRAM,
+    batch_digit_keys,
+    batch_keys,
+    compact,
+    digit_keys,
+    expand,
+    han_keys,
+    latin_keys,
+    mention_keys,
+    prefix_key,
+    text_codes,
+    word_key,
 )
 from agentui.core.search.normalize import TEXT_BREAK, fold, fold_letters, is_cjk, split_units
 
@@ -28,7 +43,7 @@ def reference_keys(text: str, *, head: bool) -> set[int]:
     for unit in split_units(fold(text)):
         codes = [ord(c) for c in unit]
         if is_cjk(unit[0]):
-            keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
+            keys |= {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:], strict=False)}
             if head:
                 keys |= {UNIGRAM | c for c in codes}
         elif head:

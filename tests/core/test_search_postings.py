@@ -23,7 +23,7 @@ def _vocabulary(rng: random.Random, size: int) -> list[int]:
 
 def _parts(rows: list[tuple[int, int, int]]) -> tuple[list[Pairs], list[Pairs]]:
     """(key, entry, level) rows as `add_batch` takes them: compact code-point keys, then words."""
-    keys, owners, levels = (np.array(column, dtype=np.int64) for column in zip(*rows))
+    keys, owners, levels = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=False))
     packed = postings.posting_codes(owners, levels)
     is_word = keys >> 59 == WORD >> 59
     return [(compact(keys[~is_word]), packed[~is_word])], [(keys[is_word], packed[is_word])]
@@ -96,7 +96,7 @@ def test_words_alike_in_their_low_bits_keep_apart():
     for key in keys:
         slot = int(np.searchsorted(block.key_ids, frozen.key_ids[np.searchsorted(frozen.keys, key)]))
         start, end = block.offsets[slot], block.offsets[slot + 1]
-        held[key] = list(zip(block.docs[start:end].tolist(), block.levels[start:end].tolist()))
+        held[key] = list(zip(block.docs[start:end].tolist(), block.levels[start:end].tolist(), strict=False))
     assert held == {key: [(index, 100), (4, 45 + index)] for index, key in enumerate(keys)}
 
 
@@ -104,15 +104,15 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
     """`forwarding` held as a word by thousands of entries: its bigrams would only add entries the
     whole word already ranks above. A rarer word (or a typo, held by nobody) keeps every key."""
     from agentui.core.search.keys import word_key
-    from agentui.core.search.query_keys import WORD_ENOUGH, key_groups, unit_keys
     from agentui.core.search.query import parse_query
+    from agentui.core.search.query_keys import WORD_ENOUGH, key_groups, unit_keys
     from agentui.core.search.synonyms import SYNONYM_FACTOR
 
     parsed = parse_query("forwarding cancel")
     groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH)
-    for (_, options), unit in zip(groups, parsed.units):
+    for (_, options), unit in zip(groups, parsed.units, strict=False):
         assert options[0] == (1.0, {word_key(unit.text)})
-        assert all(keys == {word_key(v.text)} for (factor, keys), v in zip(options[1:], unit.variants))
+        assert all(keys == {word_key(v.text)} for (factor, keys), v in zip(options[1:], unit.variants, strict=False))
         assert all(factor == SYNONYM_FACTOR for factor, _ in options[1:1 + len(unit.variants)])
     groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH - 1)
     assert [options[0] for _, options in groups] == [(1.0, unit_keys(unit)) for unit in parsed.units]
@@ -120,7 +120,6 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
 
 def test_common_title_words_fill_every_candidate_slot():
     from agentui.core.search.index import CANDIDATES
-
     from agentui.core.search.query_keys import WORD_ENOUGH
 
     assert WORD_ENOUGH >= CANDIDATES

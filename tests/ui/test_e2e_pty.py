@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import signal
 import sys
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from agentui.core.cases.store import open_store
 

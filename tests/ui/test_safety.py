@@ -22,7 +22,10 @@ EVIL = (
     "[b]B[/b] [TODO] [@click=app.quit]Q[/] [link=https://x.invalid]L[/link] "
     "\x1b]52;c;ZXZpbA==\x07OSC \x1b[2JCSI \x9b31mC1 \u202eBIDI\u202c \u2066ISO\u2069 \x07\x08\x7f"
 )
-UNSAFE = {chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+UNSAFE = {
+    chr(c)
+    for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
 LITERALS = ("[b]B[/b]", "[@click=app.quit]Q[/]")
 
 

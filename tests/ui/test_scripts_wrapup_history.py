@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, OptionList, RadioSet, Select
+from textual.widgets import DataTable, Input, OptionList, Select
 
 from agentui.core.cases.model import Disposition
 from agentui.screens.help import HelpScreen
@@ -130,7 +130,8 @@ async def test_f10_requires_a_disposition_then_closes_and_f4_lists_the_case(app,
         assert "客户要补卡" in screen_text(app)
         await pilot.press("e")
         await settle(pilot)
-        assert (app.settings.data_dir / "exports" / f"{closed.id}.md").read_text(encoding="utf-8").count("客户要补卡") == 1
+        exported = (app.settings.data_dir / "exports" / f"{closed.id}.md").read_text(encoding="utf-8")
+        assert exported.count("客户要补卡") == 1
         await pilot.press("r")
         await settle(pilot)
         assert store.active().id == closed.id

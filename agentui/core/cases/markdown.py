@@ -10,7 +10,6 @@ from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
 from agentui.core.terminal_text import clean, clean_line
 
-
 FIELD_LABELS = {
     "id": "Id", "opened_at": "Opened", "closed_at": "Closed", "duration": "Duration",
     "caller": "Caller", "category": "Category", "disposition": "Disposition", "summary": "Summary",

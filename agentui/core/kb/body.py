@@ -154,5 +154,6 @@ def check_placeholders(path: Path, body: str, body_line: int) -> tuple[tuple[str
         if name not in PLACEHOLDERS:
             offset = body.find("{" + name + "}")
             line = body_line + body[:offset].count("\n")
-            problems.append(Problem(path, line, f"placeholder {{{name}}} is not filled by any case field (known: {known})"))
+            message = f"placeholder {{{name}}} is not filled by any case field (known: {known})"
+            problems.append(Problem(path, line, message))
     return tuple(names), problems

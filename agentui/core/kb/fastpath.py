@@ -211,7 +211,7 @@ def _plain(text: str, resolvers: dict, seen: dict[str, object]) -> object:
 
 def _resolve(text: str, resolvers: dict) -> object:
     """The text itself, a date, or _OTHER, as BaseResolver.resolve and the safe constructor give."""
-    for tag, regexp in [*resolvers.get(text[0], ()), *resolvers.get(None, ())]:
+    for tag, regexp in [*resolvers.get(text[0], ()), *resolvers.get(None, ())]:  # noqa: B007 - read after the loop
         if regexp.match(text):
             break
     else:

@@ -60,7 +60,8 @@ def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
         if existing is not None:
             problems.append(Problem(
                 Path(path), lines["id"],
-                f"duplicate id '{entry_id}': already used by {records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
+                f"duplicate id '{entry_id}': already used by "
+                f"{records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
             ))
             continue
         positions[entry_id] = len(records)

@@ -18,8 +18,19 @@ from agentui.core.search.document import BODY, KEY_FIELDS, WEIGHTS, BodyText, Fi
 from agentui.core.search.normalize import CJK_RUN, is_cjk
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
 from agentui.core.search.scorer import (
-    EXACT, FUZZY, FUZZY_CUTOFF, HOMOPHONE, INITIALS, INSIDE, LONE_CHAR, MATCHED, MAX_INITIALS, PINYIN, PREFIX,
-    SUFFIX, TYPE_PRIOR,
+    EXACT,
+    FUZZY,
+    FUZZY_CUTOFF,
+    HOMOPHONE,
+    INITIALS,
+    INSIDE,
+    LONE_CHAR,
+    MATCHED,
+    MAX_INITIALS,
+    PINYIN,
+    PREFIX,
+    SUFFIX,
+    TYPE_PRIOR,
 )
 from agentui.core.search.synonyms import SYNONYM_FACTOR
 
@@ -97,7 +108,12 @@ class Vocabulary(Distinct):
             return [(EXACT, entries) for other, entries in self.containing(APART + word) if other == word]
         kinds: dict[float, list[np.ndarray]] = {}
         for other, entries in self.containing(APART + word if len(word) == 2 else word):
-            kind = EXACT if other == word else PREFIX if other.startswith(word) else SUFFIX if other.endswith(word) else INSIDE
+            kind = (
+                EXACT if other == word
+                else PREFIX if other.startswith(word)
+                else SUFFIX if other.endswith(word)
+                else INSIDE
+            )
             kinds.setdefault(kind, []).append(entries)
         return [(kind, np.concatenate(found)) for kind, found in kinds.items()]
 
@@ -247,12 +263,12 @@ class ScoreBounds:
                     np.maximum(bounds[i], joined, out=bounds[i])
         # score_doc's arithmetic, term by term in its order.
         base = np.zeros(self.size)
-        for bound, unit in zip(bounds, units):
+        for bound, unit in zip(bounds, units, strict=False):
             base = base + bound * unit.weight
         base = base / query.total_weight
         matched_weight = np.zeros(self.size)
         all_matched = np.ones(self.size, dtype=bool)
-        for bound, unit in zip(bounds, units):
+        for bound, unit in zip(bounds, units, strict=False):
             if unit.required:
                 reached = bound >= MATCHED
                 matched_weight = np.where(reached, matched_weight + unit.weight, matched_weight)
@@ -265,7 +281,7 @@ class ScoreBounds:
         for start in range(0, len(order), CHUNK):  # most searches stop within the first chunk
             part = order[start:start + CHUNK]
             yield from zip(all_matched[part].tolist(), tenths[part].tolist(),
-                           (-self.title_lengths[part]).tolist(), (-part).tolist())
+                           (-self.title_lengths[part]).tolist(), (-part).tolist(), strict=False)
 
     def _kept_unit(self, unit: Unit) -> np.ndarray:
         """A unit's bounds, a copy the caller may raise."""
@@ -369,7 +385,7 @@ class ScoreBounds:
                 np.maximum(bound, sound, out=bound)
         weights = unit.char_weights or (1.0,) * length
         total = np.zeros(self.size)
-        for bound, weight in zip(chars, weights):
+        for bound, weight in zip(chars, weights, strict=False):
             total = total + bound * weight
         return total / sum(weights)
 

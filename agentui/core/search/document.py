@@ -9,7 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from agentui.core.kb.model import (
-    R_ALIASES, R_BODY, R_ID, R_OPERATORS, R_PHONES, R_TAGS, R_TITLE, R_TITLE_EN, R_TYPE, Record,
+    R_ALIASES,
+    R_BODY,
+    R_ID,
+    R_OPERATORS,
+    R_PHONES,
+    R_TAGS,
+    R_TITLE,
+    R_TITLE_EN,
+    R_TYPE,
+    Record,
 )
 from agentui.core.search.keys import codes_text, fold_codes, han_runs, text_codes
 from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts
@@ -238,8 +247,8 @@ def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequ
     text = codes_text(head)  # the codes' place p is the text's place p - 1
     runs: dict[str, int] = {}  # a batch's runs repeat (tags, aliases, common words)
     run_of = [runs.setdefault(text[start:end], len(runs))
-              for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist())]
-    columns = list(zip(*(_spoken(run) for run in runs))) or [()] * 4
+              for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist(), strict=False)]
+    columns = list(zip(*(_spoken(run) for run in runs), strict=False)) or [()] * 4
     spoken, initials, spoken_tails, initials_tails = (text_codes(TEXT_BREAK.join(texts)) for texts in columns)
     bodies = join_texts([record[R_BODY] for record in records], UNKEYED)
     written = text_codes(bodies)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _TONE_MARKS = str.maketrans({
@@ -50,7 +50,7 @@ def _char_table() -> dict[int, str]:
     return {int(code): readings for code, readings in raw.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def char_readings(char: str) -> tuple[str, ...]:
     """Distinct toneless readings, most common first; () for a character with none."""
     readings = _char_table().get(ord(char))

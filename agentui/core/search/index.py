@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
 from agentui.core.heap import give_back_freed_memory
+from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
+from agentui.core.search import hanzi
 from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
-from agentui.core.search.normalize import fold, is_cjk, split_units
-from agentui.core.search import hanzi
-from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.highlight import field_spans
+from agentui.core.search.normalize import fold, is_cjk, split_units
+from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs
-from agentui.core.search.query_keys import key_groups
 from agentui.core.search.query import CJK, Query, parse_query
+from agentui.core.search.query_keys import key_groups
 from agentui.core.search.scorer import Scored, score_doc
 
 EXACT_LIMIT = 5000
@@ -34,7 +34,9 @@ sharper pre-ranking) get fewer candidates."""
 DOC_CACHE = 16384
 """Scoring views kept built (about 4 KB each); the rest are rebuilt from records when they are
 candidates. Small KBs keep every view."""
-TYPE_ORDER = {EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3}
+TYPE_ORDER = {
+    EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,8 @@ class SearchIndex:
 
     def _candidates(self, parsed: Query) -> Sequence[int]:
         scores = np.zeros(len(self.records), dtype=np.float64)
-        seen: dict[tuple[frozenset[int], float], np.ndarray | None] = {}  # a phrase (`liu liang`) serves each of its words
+        # a phrase (`liu liang`) serves each of its words
+        seen: dict[tuple[frozenset[int], float], np.ndarray | None] = {}
         for weight, options in key_groups(parsed, self._postings.held, self._postings.title_holders):
             best = None
             for factor, keys in options:

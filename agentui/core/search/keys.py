@@ -54,7 +54,7 @@ def latin_keys(word: str) -> set[int]:
     The one-letter start is asked only of one-letter words: for longer words the two-letter start
     says more, and a one-letter start alone would add a posting list of a third of the KB."""
     codes = [ord(c) for c in word]
-    keys = {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
+    keys = {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:], strict=False)}
     keys.add(START1 | codes[0] if len(codes) == 1 else START2 | codes[0] << 21 | codes[1])
     keys.add(word_key(word))
     return keys
@@ -76,7 +76,7 @@ def han_keys(run: str) -> set[int]:
     """Bigrams of a Chinese query run; single characters only for short runs, where one wrong
     character (补咔) leaves no correct bigram. A longer run keeps correct bigrams around a typo."""
     codes = [ord(c) for c in run]
-    keys = {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:])}
+    keys = {BIGRAM | a << 21 | b for a, b in zip(codes, codes[1:], strict=False)}
     if len(codes) <= 2:
         keys.update(UNIGRAM | c for c in codes)
     return keys

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import unicodedata
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from agentui.core.search import hanzi
 
@@ -27,7 +27,7 @@ class RunPinyin:
         return first, last + 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_reading(char: str) -> tuple[str, bool]:
     """Primary toneless reading and whether the character has several."""
     distinct = [r for r in hanzi.char_readings(char) if r.isascii()]

@@ -12,7 +12,14 @@ from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Record
 from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, TITLE_EN, WEIGHTS, batch_key_texts
 from agentui.core.search.keys import (
-    HASHED, INITIALS, batch_digit_keys, batch_keys, batch_words, compact, expand, mention_keys,
+    HASHED,
+    INITIALS,
+    batch_digit_keys,
+    batch_keys,
+    batch_words,
+    compact,
+    expand,
+    mention_keys,
 )
 
 BATCH = 1024
@@ -151,7 +158,7 @@ class PostingsBuilder:
         # New keys are numbered in the order of the batch's sorted keys, as the index always has.
         ids = self._key_ids
         new_keys = sorted(set().union(*(run_keys.tolist() for *_, run_keys in runs)).difference(ids))
-        ids.update(zip(new_keys, range(len(ids), len(ids) + len(new_keys))))
+        ids.update(zip(new_keys, range(len(ids), len(ids) + len(new_keys)), strict=False))
         offset = first - self._next_block
         for sizes, entries, levels, run_keys in runs:
             if len(sizes):
@@ -332,8 +339,8 @@ class Postings:
             if not held.any():
                 continue
             starts, ends = block.offsets[position[held]].tolist(), block.offsets[position[held] + 1].tolist()
-            docs = np.concatenate([block.docs[s:e] for s, e in zip(starts, ends)])
-            levels = np.concatenate([block.levels[s:e] for s, e in zip(starts, ends)])
+            docs = np.concatenate([block.docs[s:e] for s, e in zip(starts, ends, strict=False)])
+            levels = np.concatenate([block.levels[s:e] for s, e in zip(starts, ends, strict=False)])
             weights = np.repeat(shares[held], np.subtract(ends, starts)) * levels
             coverage[block.first:block.first + block.size] = np.bincount(docs, weights, minlength=block.size)
         return coverage

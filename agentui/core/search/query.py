@@ -12,7 +12,10 @@ CJK, WORD, DIGITS = "cjk", "word", "digits"
 MAX_UNITS = 8
 MAX_RUN = 12
 """Chinese runs are scored in O(len²); longer runs (pasted text) are cut into pieces of this size."""
-FILLERS = ("怎么办", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "请问", "一下", "我想", "我要", "帮我", "可以", "能不能", "吗", "呢", "吧", "啊")
+FILLERS = (
+    "怎么办", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "请问", "一下",
+    "我想", "我要", "帮我", "可以", "能不能", "吗", "呢", "吧", "啊",
+)
 """Words of how a question is asked, not what it is about: they do not count when matching."""
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from agentui.core.search.keys import (
-    PREFIXES, digit_keys, han_keys, initials_keys, latin_keys, prefix_key, typo_words, word_key,
+    PREFIXES,
+    digit_keys,
+    han_keys,
+    initials_keys,
+    latin_keys,
+    prefix_key,
+    typo_words,
+    word_key,
 )
 from agentui.core.search.query import CJK, WORD, Query, Unit
 from agentui.core.search.scorer import FUZZY, MAX_INITIALS
@@ -25,7 +32,7 @@ def unit_keys(unit: Unit) -> set[int]:
         keys: set[int] = set()
         weights = unit.char_weights or (1.0,) * len(unit.text)
         piece = ""
-        for char, weight in zip(unit.text + " ", (*weights, 0.0)):
+        for char, weight in zip(unit.text + " ", (*weights, 0.0), strict=False):
             if weight > 0:
                 piece += char
             elif piece:

@@ -9,10 +9,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agentui.core.search.document import BODY, WEIGHTS, BodyText, FieldText, SearchDoc
-
-Field = FieldText | BodyText
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
 from agentui.core.search.synonyms import SYNONYM_FACTOR
+
+Field = FieldText | BodyText
 
 # How much each kind of match is worth before the field weight.
 EXACT, PREFIX, SUFFIX, PINYIN, INSIDE, INITIALS, HOMOPHONE, FUZZY = 1.0, 0.9, 0.85, 0.9, 0.7, 0.75, 0.85, 0.85
@@ -68,12 +68,12 @@ def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
                 continue  # the variant only differs by a word this entry never uses
             value = max(value, SYNONYM_FACTOR * _score_unit(doc, variant))
         scores[i] = max(scores[i], value)
-    base = sum([s * u.weight for s, u in zip(scores, units)]) / query.total_weight
+    base = sum([s * u.weight for s, u in zip(scores, units, strict=False)]) / query.total_weight
     if base <= 0:
         return None
     matched_weight = 0.0
     all_matched = True
-    for value, unit in zip(scores, units):
+    for value, unit in zip(scores, units, strict=False):
         if unit.required:
             if value >= MATCHED:
                 matched_weight += unit.weight

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import temp_files
 
 from agentui.core.cases.model import Disposition
 from agentui.core.cases.reader import read_history
 from agentui.core.cases.store import open_store
-from conftest import temp_files
 
 
 def two_months(data_dir: Path) -> tuple[Path, Path]:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import temp_files
 
 from agentui.core.cases import atomic
 from agentui.core.cases.errors import SaveNotConfirmed, StoreError
 from agentui.core.cases.model import Disposition
 from agentui.core.cases.reader import read_history
 from agentui.core.cases.store import TinyCaseStore, open_store
-from conftest import temp_files
 
 
 class FaultyOS:

@@ -36,7 +36,8 @@ def test_notes_stay_text_in_any_markdown_viewer():
 
 
 def test_escape_sequences_from_the_case_never_reach_the_output():
-    text = case_markdown(closed_case(notes=HOSTILE, summary=HOSTILE, category=HOSTILE, caller=Caller(HOSTILE, "1", "x")))
+    case = closed_case(notes=HOSTILE, summary=HOSTILE, category=HOSTILE, caller=Caller(HOSTILE, "1", "x"))
+    text = case_markdown(case)
     assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text and "\x07" not in text
     assert "Ared B 2J C evil D" in text
 
