@@ -129,6 +129,7 @@ ZH = Strings(
     reopen_blocked="案例 {case_id} 正在进行中，请先结案（F10）",
     field_labels={
         "id": "编号", "opened_at": "开始", "closed_at": "结束", "duration": "时长",
+        "phases": "通话 / 保持 / 整理",
         "caller": "来电人", "category": "类别", "disposition": "处理结果", "summary": "摘要",
         "notes": "备注", "steps": "已勾选步骤", "articles": "查看条目", "scripts": "使用话术",
     },

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from agentui.core.cases.reader import HistorySnapshot
 
 CSV_COLUMNS = (
-    "id", "opened_at", "closed_at", "duration_s", "disposition", "caller_name", "caller_phone",
+    "id", "opened_at", "closed_at", "duration_s", "talk_s", "hold_count", "hold_s", "wrap_s",
+    "disposition", "caller_name", "caller_phone",
     "caller_operator", "category", "summary", "notes", "steps", "articles", "scripts",
 )  # fmt: skip
 
@@ -179,11 +180,16 @@ def write_csv(cases: Iterable[Case], out: TextIO) -> None:
     writer.writerow(CSV_COLUMNS)
     for case in cases:
         writer.writerow([
-            case.id, case.opened_at, case.closed_at or "", "" if case.duration_s is None else case.duration_s,
-            case.disposition or "", case.caller.name, case.caller.phone, case.caller.operator, case.category,
+            case.id, case.opened_at, case.closed_at or "", _number(case.duration_s), _number(case.talk_s),
+            case.hold_count, case.hold_s, _number(case.wrap_s), case.disposition or "",
+            case.caller.name, case.caller.phone, case.caller.operator, case.category,
             case.summary, case.notes, json.dumps(case.steps, ensure_ascii=False), ";".join(case.articles),
             ";".join(case.scripts),
         ])  # fmt: skip
+
+
+def _number(value: int | None) -> int | str:
+    return "" if value is None else value
 
 
 def write_markdown(cases: Iterable[Case], out: TextIO) -> None:

@@ -12,7 +12,8 @@ from agentui.core.terminal_text import clean, clean_line
 
 FIELD_LABELS = {
     "id": "Id", "opened_at": "Opened", "closed_at": "Closed", "duration": "Duration",
-    "caller": "Caller", "category": "Category", "disposition": "Disposition", "summary": "Summary",
+    "phases": "Talk / hold / wrap-up", "caller": "Caller", "category": "Category", "disposition": "Disposition",
+    "summary": "Summary",
     "notes": "Notes", "steps": "Steps ticked", "articles": "Entries viewed", "scripts": "Scripts used",
 }
 """A case's field names in English: the CLI's export, and the English console's (`strings_en`)."""
@@ -35,6 +36,14 @@ def duration_text(seconds: int | None) -> str:
     hours, rest = divmod(max(0, int(seconds)), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def phases_text(case: Case) -> str:
+    """`4:10 / 2× 1:05 / 0:40` under the label "talk / hold / wrap-up"; `-` for what an open case
+    does not know yet."""
+    talk = duration_text(case.talk_s) or "-"
+    wrap = duration_text(case.wrap_s) or "-"
+    return f"{talk} / {case.hold_count}× {duration_text(case.hold_s)} / {wrap}"
 
 
 def operator_name(operator: str) -> str:
@@ -65,6 +74,7 @@ def case_markdown(
         f"- {labels['opened_at']}: {local_time(case.opened_at)}",
         f"- {labels['closed_at']}: {local_time(case.closed_at)}",
         f"- {labels['duration']}: {duration_text(case.duration_s)}",
+        f"- {labels['phases']}: {phases_text(case)}",
         f"- {labels['caller']}: {_inline(caller)}",
         f"- {labels['category']}: {_inline(case.category)}",
         f"- {labels['disposition']}: {_inline(disposition)}",

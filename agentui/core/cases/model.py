@@ -48,10 +48,27 @@ class Case:
     timer_from: str | None = None
     """For a reopened case, the UTC ISO-8601 instant the call timer counts from: the reopening
     minus the time already talked, so the days it spent closed are not counted as talk time."""
+    # Call phases, as call centers measure them: talk, hold (count and total) and after-call work
+    # (wrap-up, from the end of talk to the close).
+    hold_started_at: str | None = None
+    """UTC ISO-8601 instant the caller was put on hold; None while not on hold."""
+    hold_count: int = 0
+    hold_s: int = 0
+    """Seconds of finished holds (an ongoing hold is added when it ends)."""
+    talk_ended_at: str | None = None
+    """UTC ISO-8601 instant the talk ended (the wrap-up began); None while the call goes on."""
+    talk_s: int | None = None
+    """At close: seconds talked, holds excluded."""
+    wrap_s: int | None = None
+    """At close: seconds of after-call work (from the end of talk to the close)."""
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_started_at is not None
 
     @property
     def timer_start(self) -> str:

@@ -30,6 +30,12 @@ class CaseStore(Protocol):
 
     def record_script(self, entry_id: str) -> SaveResult: ...
 
+    def set_hold(self, on: bool) -> SaveResult:
+        """Put the caller on hold or take them off it (counted and timed; repeating is a no-op)."""
+
+    def end_talk(self) -> SaveResult:
+        """The talk is over and after-call work begins (the first call counts; ends a hold)."""
+
     def close(self, disposition: Disposition, summary: str) -> Case:
         """Close the active case into history; there is no active case afterwards."""
 

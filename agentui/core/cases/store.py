@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,8 +29,14 @@ from agentui.core.cases.redact import redact_case
 from agentui.core.cases.settle import settle_duplicate
 from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, move_aside
 
+Clock = Callable[[], datetime]
 
-def open_store(data_dir: Path) -> TinyCaseStore:
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyCaseStore:
     """Create the data dir (0700) if needed, take its lock, tidy after a crash and load the active case.
 
     Raises `StoreLocked` if another agentui holds the dir and `StoreError` if it cannot be used;
@@ -53,7 +59,7 @@ def open_store(data_dir: Path) -> TinyCaseStore:
                 _make_files_private(directory)
         except OSError as exc:
             raise StoreError(f"Cannot prepare {paths.cases_dir}: {exc.strerror or exc}.") from exc
-        store = TinyCaseStore(paths, lock)
+        store = TinyCaseStore(paths, lock, clock=clock)
         store._load()
     except BaseException:
         lock.release()
@@ -76,8 +82,10 @@ class TinyCaseStore:
     the disk did not confirm the flush, which the agent should hear about.
     """
 
-    def __init__(self, paths: StorePaths, lock: DataDirLock) -> None:
+    def __init__(self, paths: StorePaths, lock: DataDirLock, *, clock: Clock = utc_now) -> None:
         self.paths = paths
+        self._clock = clock
+        """UTC now; tests pass a clock they move, to measure call phases."""
         self.data_dir = paths.data_dir
         self.recovery_notes: list[str] = []
         self.last_redactions: tuple[str, ...] = ()
@@ -103,7 +111,7 @@ class TinyCaseStore:
             self._check_open()
             if self._active is not None:
                 raise CaseAlreadyOpen(f"Case {self._active.id} is still open; wrap it up before starting a new one.")
-            now = datetime.now(UTC)
+            now = self._clock()
             case_id = new_case_id(now)
             while self._history.get(case_id) is not None:
                 case_id = new_case_id(now)
@@ -157,15 +165,33 @@ class TinyCaseStore:
                 return self._save_active(case)
             return self._save_active(replace(case, scripts=[*case.scripts, entry_id]))
 
+    def set_hold(self, on: bool) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            now = self._clock()
+            if on and case.hold_started_at is None and case.talk_ended_at is None:
+                case = replace(case, hold_started_at=_iso(now), hold_count=case.hold_count + 1)
+            elif not on and case.hold_started_at is not None:
+                case = _end_hold(case, now)
+            return self._save_active(case)
+
+    def end_talk(self) -> SaveResult:
+        with self._mutex:
+            case = self._require_active()
+            if case.talk_ended_at is None:
+                now = self._clock()
+                case = replace(_end_hold(case, now), talk_ended_at=_iso(now))
+            return self._save_active(case)
+
     def close(self, disposition: Disposition, summary: str) -> Case:
         """History first, then the active file: a crash in between leaves the case in both, which
         the next open settles (see `settle_duplicate`), so it is never lost nor listed twice."""
         with self._mutex:
             case = self._require_active()
-            now = datetime.now(UTC)
+            now = self._clock()
             closed, messages = redact_case(
                 replace(
-                    case,
+                    _closing_phases(case, now),
                     closed_at=_iso(now),
                     disposition=Disposition(disposition).value,
                     summary=summary,
@@ -204,7 +230,8 @@ class TinyCaseStore:
             talked = timedelta(seconds=closed.duration_s or 0)
             reopened = replace(
                 closed, closed_at=None, disposition=None, duration_s=None,
-                timer_from=_iso(datetime.now(UTC) - talked),
+                timer_from=_iso(self._clock() - talked),
+                talk_ended_at=None, talk_s=None, wrap_s=None,
             )
             try:
                 self._write_active(reopened)
@@ -356,15 +383,39 @@ def _copy(case: Case | None) -> Case | None:
     return None if case is None else Case.from_dict(case.to_dict())
 
 
+def _end_hold(case: Case, now: datetime) -> Case:
+    if case.hold_started_at is None:
+        return case
+    held = _seconds_since(case.hold_started_at, now)
+    return replace(case, hold_started_at=None, hold_s=case.hold_s + held)
+
+
+def _closing_phases(case: Case, now: datetime) -> Case:
+    """Talk runs from the timer's start to the end of talk (or now), holds excluded; after-call
+    work from the end of talk to the close. A call wrapped up without `end_talk` had no wrap-up."""
+    talk_end = case.talk_ended_at
+    ended = _parse(talk_end) if talk_end else None
+    talk_until = ended or now
+    case = _end_hold(case, talk_until)
+    talk = max(0, _seconds_since(case.timer_start, talk_until) - case.hold_s)
+    wrap = _seconds_since(talk_end, now) if talk_end else 0
+    return replace(case, talk_s=talk, wrap_s=wrap)
+
+
+def _parse(iso: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _seconds_since(opened_at: str, now: datetime) -> int:
-    try:
-        opened = datetime.fromisoformat(opened_at)
-    except ValueError:
+    opened = _parse(opened_at)
+    if opened is None:
         return 0
-    if opened.tzinfo is None:
-        opened = opened.replace(tzinfo=UTC)
     return max(0, int((now - opened).total_seconds()))
