@@ -26,7 +26,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cases = commands.add_parser("cases", help="list, show and export cases (works while a console runs)")
     _add_data_option(cases)
     actions = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
@@ -65,6 +65,9 @@ def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
     snapshot = read_history(data_dir)
     for problem in snapshot.problems:
         print(f"agentui cases: warning: {problem}", file=sys.stderr)
+    for repair in snapshot.repairs:
+        print(f"agentui cases: warning: {repair} (shown repaired; the console rewrites the file when it opens it)",
+              file=sys.stderr)
     return snapshot
 
 

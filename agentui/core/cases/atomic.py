@@ -86,7 +86,7 @@ def is_temp_name(name: str) -> bool:
 
 def remove_leftover_temps(directory: Path) -> list[str]:
     """Delete temp files a killed writer left behind; only the lock holder may call this."""
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(directory)
     except FileNotFoundError:

@@ -20,6 +20,8 @@ class HistorySnapshot:
     """Newest call first."""
     problems: list[str] = field(default_factory=list)
     """Files or records that could not be read; shown to the user, never hidden."""
+    repairs: list[str] = field(default_factory=list)
+    """Cases shown with damaged fields repaired (in memory only: this reader never writes)."""
 
     def all_cases(self) -> list[Case]:
         """The active case (if any) first, then history, newest first."""
@@ -40,17 +42,18 @@ def read_history(data_dir: Path) -> HistorySnapshot:
     if not paths.data_dir.is_dir():
         raise StoreError(f"No data dir at {paths.data_dir} (no cases have been saved there).")
     snapshot = HistorySnapshot()
-    before = _read_active(paths, snapshot.problems)
+    before = _read_active(paths, snapshot)
     closed: dict[str, Case] = {}
     for month in paths.months():
-        cases, problems = read_month_readonly(paths, month)
-        snapshot.problems.extend(problems)
-        for case in cases:
+        read = read_month_readonly(paths, month)
+        snapshot.problems.extend(read.problems)
+        snapshot.repairs.extend(read.repairs)
+        for case in read.cases:
             closed[case.id] = case
-    after = _read_active(paths, [])
+    after = _read_active(paths, HistorySnapshot())
     if before is not None and (after is None or after.id != before.id) and before.id not in closed:
-        cases, _ = read_month_readonly(paths, month_of_case(before.id, before.opened_at))
-        closed.update((case.id, case) for case in cases if case.id == before.id)
+        read = read_month_readonly(paths, month_of_case(before.id, before.opened_at))
+        closed.update((case.id, case) for case in read.cases if case.id == before.id)
         if before.id not in closed:
             closed[before.id] = before  # cannot happen with the store's write order; never drop it
     if after is not None and after.id in closed:
@@ -63,12 +66,13 @@ def read_history(data_dir: Path) -> HistorySnapshot:
     return snapshot
 
 
-def _read_active(paths: StorePaths, problems: list[str]) -> Case | None:
+def _read_active(paths: StorePaths, report: HistorySnapshot) -> Case | None:
     try:
         tables = load_tables(paths.active)
     except CorruptFile as bad:
-        problems.append(f"{paths.relative(paths.active)} {bad.reason}; skipped.")
+        report.problems.append(f"{paths.relative(paths.active)} {bad.reason}; skipped.")
         return None
-    cases, bad_records = cases_in_table(tables, ACTIVE_TABLE, paths.relative(paths.active))
-    problems.extend(bad_records)
-    return cases[0] if cases else None
+    read = cases_in_table(tables, ACTIVE_TABLE, paths.relative(paths.active), closed=False)
+    report.problems.extend(read.problems)
+    report.repairs.extend(read.repairs)
+    return read.cases[0] if read.cases else None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from agentui.core.cases.model import Caller, Case
+from agentui.core.cases.validate import valid_text
 
 _SEPARATORS = " \u3000\u2010\u2011\u2012\u2013\u2014\uff0d\\-"
 _DIGIT_GROUPS = re.compile(rf"(?<![\d+])\d+(?:[{_SEPARATORS}]\d+)*")
@@ -132,15 +133,6 @@ def _ascii_digits(digits: str) -> str:
     return "".join(str(int(ch)) for ch in digits)  # full-width ４ counts as 4
 
 
-def _without_lone_surrogates(text: str) -> tuple[str, bool]:
-    try:
-        text.encode("utf-8")
-        return text, False
-    except UnicodeEncodeError:
-        fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return fixed, True
-
-
 def _map_text_fields(case: Case, change: Callable[[str, str], str]) -> Case:
     caller = Caller(
         name=change("caller.name", case.caller.name),
@@ -157,11 +149,15 @@ def _map_text_fields(case: Case, change: Callable[[str, str], str]) -> Case:
 
 
 def redact_case(case: Case) -> tuple[Case, tuple[str, ...]]:
-    """The case as it may be stored, and one message per field that had something removed."""
+    """The case as it may be stored, and one message per field that had something removed.
+
+    Entry ids and procedure ids get their lone surrogates replaced too (an id comes from a file
+    name, which need not be UTF-8): nothing in a case can make its save fail."""
     messages: list[str] = []
 
     def change(field: str, text: str) -> str:
-        text, replaced = _without_lone_surrogates(text)
+        fixed = valid_text(text)
+        replaced, text = fixed != text, fixed
         label = FIELD_LABELS.get(field, field)
         if replaced:
             messages.append(f"{label}中有无法保存的字符，已替换为 \ufffd")
@@ -171,6 +167,12 @@ def redact_case(case: Case) -> tuple[Case, tuple[str, ...]]:
             messages.append(f"{label}中的{what}已隐藏：卡号和安全码不会被保存")
         return text
 
+    case = replace(
+        case,
+        articles=list(dict.fromkeys(map(valid_text, case.articles))),
+        scripts=list(dict.fromkeys(map(valid_text, case.scripts))),
+        steps={valid_text(pid): numbers for pid, numbers in case.steps.items()},
+    )
     return _map_text_fields(case, change), tuple(messages)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -21,13 +21,14 @@ from agentui.core.cases.errors import (
     SaveNotConfirmed,
     StoreError,
 )
-from agentui.core.cases.history import CaseFilter, HistoryPartitions, case_from_doc
+from agentui.core.cases.history import CaseFilter, HistoryPartitions
 from agentui.core.cases.layout import ACTIVE_DOC_ID, ACTIVE_TABLE, StorePaths, new_case_id
 from agentui.core.cases.lock import DataDirLock
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.redact import redact_case
 from agentui.core.cases.settle import settle_duplicate
-from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, move_aside
+from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, keep_copy, move_aside
+from agentui.core.cases.validate import from_stored
 
 Clock = Callable[[], datetime]
 
@@ -316,11 +317,17 @@ class TinyCaseStore:
 
     def _load(self) -> None:
         rel = self.paths.relative(self.paths.active)
+        repairs: tuple[str, ...] = ()
         try:
             docs = (self._active_storage.read() or {}).get(ACTIVE_TABLE) or {}
-            found = case_from_doc(docs.get(str(ACTIVE_DOC_ID)))
-            if set(docs) - {str(ACTIVE_DOC_ID)} or (docs and found is None):
+            if set(docs) - {str(ACTIVE_DOC_ID)}:
                 raise CorruptFile(self.paths.active, "does not hold one readable case")
+            found = None
+            if docs:
+                stored = from_stored(docs[str(ACTIVE_DOC_ID)], closed=False)
+                found, repairs = stored.case, stored.repairs
+                if found is None:
+                    raise CorruptFile(self.paths.active, f"does not hold one readable case: the record {stored.reason}")
         except CorruptFile as bad:
             moved = move_aside(self.paths.active)
             self._active_storage.close()
@@ -330,9 +337,25 @@ class TinyCaseStore:
             )
             found = None
         self._active, self._active_synced = found, True
+        if found is not None and repairs:
+            self._save_repaired_active(found, repairs)
         self._history.check_ends()
         if found is not None:
             self._settle(found)
+
+    def _save_repaired_active(self, case: Case, repairs: tuple[str, ...]) -> None:
+        """Keep a copy of the active file as it was, then write the repaired case over it."""
+        rel = self.paths.relative(self.paths.active)
+        shown = f"{rel}: case {case.id}: " + "; ".join(repairs)
+        try:
+            copy = keep_copy(self.paths.active)
+            self._active_synced = False
+            self._write_active(case)
+        except StoreError as exc:
+            self.recovery_notes.append(f"{shown}. Repaired for this session; the file could not be rewritten "
+                                       f"({exc}); the next save tries again.")
+            return
+        self.recovery_notes.append(f"{shown}. Repaired; the file as it was is kept as {copy.name}.")
 
     def _settle(self, active: Case) -> None:
         closed = self._history.get(active.id)
@@ -379,7 +402,14 @@ def _failed(action: str, case_id: str, error: StoreError, outcome: str) -> str:
     return f"Could not {action} case {case_id} ({reason}). {outcome}; try again."
 
 
+@overload
+def _copy(case: Case) -> Case: ...
+@overload
+def _copy(case: None) -> None: ...
+@overload
+def _copy(case: Case | None) -> Case | None: ...
 def _copy(case: Case | None) -> Case | None:
+    """A copy the caller may change without touching the store's own."""
     return None if case is None else Case.from_dict(case.to_dict())
 
 
