@@ -119,7 +119,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _masked(case: Case) -> Case:
-    from agentui.core.cases.redact import mask_case
+    from agentui.core.cases.mask import mask_case
 
     return mask_case(case)
 
