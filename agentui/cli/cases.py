@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from agentui import locations
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.markdown import case_markdown, duration_text
-from agentui.core.terminal_text import clean, clean_line
+from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet_cell
 
 if TYPE_CHECKING:
     from agentui.core.cases.model import Case
@@ -64,10 +64,9 @@ def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
 
     snapshot = read_history(data_dir)
     for problem in snapshot.problems:
-        print(f"agentui cases: warning: {problem}", file=sys.stderr)
+        _warn(problem)
     for repair in snapshot.repairs:
-        print(f"agentui cases: warning: {repair} (shown repaired; the console rewrites the file when it opens it)",
-              file=sys.stderr)
+        _warn(f"{repair} (shown repaired; the console rewrites the file when it opens it)")
     return snapshot
 
 
@@ -125,8 +124,12 @@ def _masked(case: Case) -> Case:
 
 
 def _fail(error: object) -> int:
-    print(f"agentui cases: error: {error}", file=sys.stderr)
+    print(f"agentui cases: error: {clean_line(str(error))}", file=sys.stderr)
     return 1
+
+
+def _warn(message: str) -> None:
+    print(f"agentui cases: warning: {clean_line(message)}", file=sys.stderr)
 
 
 def _when(iso: str | None) -> str:
@@ -171,23 +174,27 @@ def write_json(cases: Iterable[Case], out: TextIO) -> None:
     out.write("[")
     for index, case in enumerate(cases):
         out.write(",\n" if index else "\n")
-        out.write(json.dumps(case.to_dict(), ensure_ascii=False, indent=2))
+        out.write(json_text(case.to_dict(), indent=2))
     out.write("\n]\n")
 
 
 def write_csv(cases: Iterable[Case], out: TextIO) -> None:
     """UTF-8 with a byte-order mark: without it Excel, where a desk opens CSV files, reads the
-    Chinese and Russian as mojibake (Python reads it back with encoding="utf-8-sig")."""
+    Chinese and Russian as mojibake (Python reads it back with encoding="utf-8-sig"). Text cells
+    are cleaned and never start a formula (`spreadsheet_cell`)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:
-        writer.writerow([
-            case.id, case.opened_at, case.closed_at or "", _number(case.duration_s), _number(case.talk_s),
-            case.hold_count, case.hold_s, _number(case.wrap_s), case.disposition or "",
-            case.caller.name, case.caller.phone, case.caller.operator, case.category,
+        texts = (
+            case.disposition or "", case.caller.name, case.caller.phone, case.caller.operator, case.category,
             case.summary, case.notes, json.dumps(case.steps, ensure_ascii=False), ";".join(case.articles),
             ";".join(case.scripts),
+        )  # fmt: skip
+        writer.writerow([
+            *map(spreadsheet_cell, (case.id, case.opened_at, case.closed_at or "")),
+            _number(case.duration_s), _number(case.talk_s), case.hold_count, case.hold_s, _number(case.wrap_s),
+            *map(spreadsheet_cell, texts),
         ])  # fmt: skip
 
 
