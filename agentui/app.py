@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agentui.commands import EntryCommands
-from agentui.config import Settings
+from agentui.config import Settings, SettingsNotSaved, save_latest_choices
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case
 from agentui.core.cases.protocol import CaseStore
@@ -282,9 +282,17 @@ class AgentApp(CaseActions, App[None]):
         self._save_choice(lang="en" if self.settings.lang == "zh" else "zh")
         self.tell(self.strings.language_saved)
 
-    @work(thread=True, group="settings")
     def _save_choice(self, **choice: str) -> None:
+        """A choice applies at once, on the UI thread that owns `settings`; a worker writes it."""
         self.settings = self.settings.with_choice(**choice)
+        self._write_choices()
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _write_choices(self) -> None:
+        try:
+            save_latest_choices(lambda: self.settings)
+        except SettingsNotSaved as error:
+            self.call_from_thread(self.tell, self.strings.error.format(error=error), "error")
 
 
 def create_app(
