@@ -109,7 +109,8 @@ class AgentApp(CaseActions, App[None]):
     def main_screen_mounted(self) -> None:
         """The main screen exists: open the store and load the KB (both off the UI thread)."""
         if self._given_store is not None:
-            self._store_ready(self._given_store, self.session.attach(self._given_store), ())
+            active = self.session.attach(self._given_store)
+            self._store_ready(self._given_store, active, self.session.new_recovery_notes())
         else:
             self.open_case_store()
         self.call_after_refresh(self.load_knowledge)
@@ -145,14 +146,14 @@ class AgentApp(CaseActions, App[None]):
         except (StoreError, OSError) as error:
             self.call_from_thread(self._refuse_start, str(error))
             return
-        self.call_from_thread(self._store_ready, store, active, tuple(getattr(store, "recovery_notes", ())))
+        self.call_from_thread(self._store_ready, store, active, self.session.new_recovery_notes())
 
     def _refuse_start(self, message: str) -> None:
         self.startup_error = message
         self.exit(return_code=1)
 
     def _store_ready(self, store: CaseStore, active: Case | None, notes: Iterable[str]) -> None:
-        for note in notes or getattr(store, "recovery_notes", ()):
+        for note in notes:
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False

@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,7 +17,7 @@ from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet
 
 if TYPE_CHECKING:
     from agentui.core.cases.model import Case
-    from agentui.core.cases.reader import HistorySnapshot
+    from agentui.core.cases.protocol import CaseReader
 
 CSV_COLUMNS = (
     "id", "opened_at", "closed_at", "duration_s", "talk_s", "hold_count", "hold_s", "wrap_s",
@@ -58,61 +58,86 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", action="store_true", help="mask phone and passport numbers")
 
 
-def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
-    data_dir = locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
-    from agentui.core.cases.reader import read_history  # TinyDB loads only for this command
-
-    snapshot = read_history(data_dir)
-    for problem in snapshot.problems:
-        _warn(problem)
-    for repair in snapshot.repairs:
-        _warn(f"{repair} (shown repaired; the console rewrites the file when it opens it)")
-    return snapshot
+def _data_dir(args: argparse.Namespace) -> Path:
+    return locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
 
 
-def _cases(snapshot: HistorySnapshot, mask: bool) -> Iterable[Case]:
-    for case in snapshot.all_cases():
+def _open(args: argparse.Namespace) -> CaseReader:
+    """A reader through the store protocol, without the lock: works while a console runs."""
+    from agentui.core.cases.store import open_store  # TinyDB loads only for this command
+
+    return open_store(_data_dir(args), read_only=True)
+
+
+class _Notes:
+    """Prints the reader's recovery notes as warnings, each once, as they appear."""
+
+    def __init__(self, reader: CaseReader) -> None:
+        self.reader = reader
+        self.shown = 0
+
+    def flush(self) -> None:
+        for note in self.reader.recovery_notes[self.shown :]:
+            _warn(note)
+        self.shown = len(self.reader.recovery_notes)
+
+
+def _all_cases(reader: CaseReader, notes: _Notes, mask: bool) -> Iterator[Case]:
+    """The active case first, then history, newest first."""
+    active = reader.active()
+    cases = ([active] if active else []) + list(reader.history(limit=0))
+    notes.flush()
+    for case in cases:
         yield _masked(case) if mask else case
 
 
 def run_list(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
+    notes = _Notes(reader)
+    notes.flush()
     shown = 0
-    for case in _cases(snapshot, args.mask):
+    for case in _all_cases(reader, notes, args.mask):
         if 0 < args.limit <= shown:
             break
         print(list_line(case))
         shown += 1
     if shown == 0:
         print("No cases yet.", file=sys.stderr)
+    reader.close_store()
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
-    case = snapshot.find(args.case_id.strip().upper())
+    notes = _Notes(reader)
+    notes.flush()
+    case = reader.get(args.case_id.strip().upper())
+    notes.flush()
+    reader.close_store()
     if case is None:
-        return _fail(f"no case {args.case_id} in {locations.data_dir(getattr(args, 'cases_data', None) or args.data)}")
+        return _fail(f"no case {args.case_id} in {_data_dir(args)}")
     sys.stdout.write(render_text(_masked(case) if args.mask else case))
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
-    cases = _cases(snapshot, args.mask)
+    notes = _Notes(reader)
+    notes.flush()
     writers = {"json": write_json, "csv": write_csv, "md": write_markdown}
-    writers[args.format](cases, sys.stdout)
-    if snapshot.problems:
-        print(f"agentui cases: export incomplete: {len(snapshot.problems)} problem(s) above.", file=sys.stderr)
+    writers[args.format](_all_cases(reader, notes, args.mask), sys.stdout)
+    reader.close_store()
+    if not reader.complete:
+        print("agentui cases: export incomplete: some cases could not be read (see above).", file=sys.stderr)
         return 1
     return 0
 

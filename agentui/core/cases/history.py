@@ -120,7 +120,8 @@ class _Month:
 class HistoryPartitions:
     """The store's view of the history files; it holds the lock, so its parsed copies stay true."""
 
-    def __init__(self, paths: StorePaths, report: Callable[[str], None]) -> None:
+    def __init__(self, paths: StorePaths, report: Callable[[str, bool], None]) -> None:
+        """`report(message, lost)`: `lost` when something could not be read at all."""
         self._paths = paths
         self._report = report
         self._open: OrderedDict[str, _Month] = OrderedDict()
@@ -212,7 +213,7 @@ class HistoryPartitions:
         for doc_id, doc in records.items():
             stored = from_stored(doc, closed=True)
             if stored.record is None:
-                self._report_once(_unreadable(self._paths.relative(path), doc_id, stored.reason))
+                self._report_once(_unreadable(self._paths.relative(path), doc_id, stored.reason), lost=True)
                 continue
             if stored.repairs:
                 repaired.append(f"case {stored.record['id']}: " + "; ".join(stored.repairs))
@@ -237,7 +238,7 @@ class HistoryPartitions:
             self._report_once(f"{where}: damaged fields repaired for this session only ({shown}); "
                               f"the file could not be rewritten ({exc}); it is tried again next time.")
             return
-        self._report(f"{where}: damaged fields repaired ({shown}). The file as it was is kept as {copy.name}.")
+        self._report(f"{where}: damaged fields repaired ({shown}). The file as it was is kept as {copy.name}.", False)
 
     def _materialize(self, doc: dict[str, Any], month: str) -> Case | None:
         return Case.from_dict(doc)  # checked by `_trusted_newest_first`
@@ -280,7 +281,8 @@ class HistoryPartitions:
             moved = move_aside(bad.path)
             self._report(
                 f"{self._paths.relative(bad.path)} {bad.reason}; moved aside to {moved.name} "
-                f"(nothing deleted). Cases of {month} in it are not shown; the rest of the history loaded."
+                f"(nothing deleted). Cases of {month} in it are not shown; the rest of the history loaded.",
+                True,
             )
             part.storage.close()
             return part.storage.read()
@@ -292,10 +294,10 @@ class HistoryPartitions:
                 return doc.doc_id
         return None
 
-    def _report_once(self, message: str) -> None:
+    def _report_once(self, message: str, *, lost: bool = False) -> None:
         if message not in self._reported:
             self._reported.add(message)
-            self._report(message)
+            self._report(message, lost)
 
 
 def read_month_readonly(paths: StorePaths, month: str) -> TableRead:
