@@ -264,9 +264,16 @@ def _check_ids(repairs: _Repairs, name: str) -> None:
     if not isinstance(value, list):
         repairs.set(name, [], f"{_describe(value)}, not a list of entry ids; cleared")
         return
-    kept = list(dict.fromkeys(valid_text(item) for item in value if isinstance(item, str) and item))
-    if kept != value:
-        repairs.set(name, kept, "held values that are not entry ids; removed")
+    ids = [item for item in value if isinstance(item, str) and item]
+    kept = list(dict.fromkeys(valid_text(item) for item in ids))
+    if kept == value:
+        return
+    why = []
+    if len(ids) < len(value):
+        why.append(f"{len(value) - len(ids)} value(s) that are not entry ids removed")
+    if any(valid_text(item) != item for item in ids):
+        why.append("characters that cannot be saved replaced by \ufffd")
+    repairs.set(name, kept, "; ".join(why) or "repeated entry ids removed")
 
 
 def _check_number(repairs: _Repairs, name: str, *, optional: bool, limit: int) -> None:
