@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agentui.commands import EntryCommands
-from agentui.config import Settings
+from agentui.config import Settings, SettingsNotSaved, save_latest_choices
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case
 from agentui.core.cases.protocol import CaseStore
@@ -109,7 +109,8 @@ class AgentApp(CaseActions, App[None]):
     def main_screen_mounted(self) -> None:
         """The main screen exists: open the store and load the KB (both off the UI thread)."""
         if self._given_store is not None:
-            self._store_ready(self._given_store, self.session.attach(self._given_store), ())
+            active = self.session.attach(self._given_store)
+            self._store_ready(self._given_store, active, self.session.new_recovery_notes())
         else:
             self.open_case_store()
         self.call_after_refresh(self.load_knowledge)
@@ -145,14 +146,14 @@ class AgentApp(CaseActions, App[None]):
         except (StoreError, OSError) as error:
             self.call_from_thread(self._refuse_start, str(error))
             return
-        self.call_from_thread(self._store_ready, store, active, tuple(getattr(store, "recovery_notes", ())))
+        self.call_from_thread(self._store_ready, store, active, self.session.new_recovery_notes())
 
     def _refuse_start(self, message: str) -> None:
         self.startup_error = message
         self.exit(return_code=1)
 
     def _store_ready(self, store: CaseStore, active: Case | None, notes: Iterable[str]) -> None:
-        for note in notes or getattr(store, "recovery_notes", ()):
+        for note in notes:
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False
@@ -282,9 +283,17 @@ class AgentApp(CaseActions, App[None]):
         self._save_choice(lang="en" if self.settings.lang == "zh" else "zh")
         self.tell(self.strings.language_saved)
 
-    @work(thread=True, group="settings")
     def _save_choice(self, **choice: str) -> None:
+        """A choice applies at once, on the UI thread that owns `settings`; a worker writes it."""
         self.settings = self.settings.with_choice(**choice)
+        self._write_choices()
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _write_choices(self) -> None:
+        try:
+            save_latest_choices(lambda: self.settings)
+        except SettingsNotSaved as error:
+            self.call_from_thread(self.tell, self.strings.error.format(error=error), "error")
 
 
 def create_app(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from agentui import locations
+from agentui.core.cases.atomic import atomic_write, ensure_private_dir
+from agentui.core.cases.errors import StoreError
 
 LANGUAGES = ("zh", "en")
+
+
+class SettingsNotSaved(Exception):
+    """The settings file could not be written; the choice holds until the console closes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +32,16 @@ class Settings:
     agent_name: str = ""
 
     def with_choice(self, **changes: str) -> Settings:
-        """A copy with user choices changed, persisted to the config file when there is one."""
-        updated = replace(self, **changes)
-        if updated.config_file is not None:
-            save_choices(updated)
-        return updated
+        """A copy with user choices (`theme`, `lang`, `agent_name`) changed; `save_choices` keeps them."""
+        unknown = set(changes) - {"theme", "lang", "agent_name"}
+        if unknown:
+            raise TypeError(f"not a user choice: {', '.join(sorted(unknown))}")
+        return replace(
+            self,
+            theme=changes.get("theme", self.theme),
+            lang=changes.get("lang", self.lang),
+            agent_name=changes.get("agent_name", self.agent_name),
+        )
 
 
 def load_settings(
@@ -66,18 +77,29 @@ def _read_choices(path: Path) -> dict[str, object]:
 
 
 def save_choices(settings: Settings) -> None:
-    """Atomically remember theme, language and agent name; a failure only loses the preference."""
+    """Remember theme, language and agent name the way cases are saved (temp file, fsync, rename,
+    directory fsync; 0600 in a 0700 dir); raises `SettingsNotSaved` with a message fit to show.
+    A failure leaves the previous file whole and no temp file behind."""
     path = settings.config_file
     if path is None:
         return
     payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        pass
+        ensure_private_dir(path.parent)
+        atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))
+    except StoreError as exc:
+        raise SettingsNotSaved(f"Settings not saved ({getattr(exc, 'reason', exc)}); "
+                               "your choice holds until agentui closes.") from exc
+    except OSError as exc:
+        raise SettingsNotSaved(f"Settings not saved: cannot create {path.parent} ({exc.strerror or exc}); "
+                               "your choice holds until agentui closes.") from exc
+
+
+_WRITING = threading.Lock()
+
+
+def save_latest_choices(latest: Callable[[], Settings]) -> None:
+    """One writer at a time, each writing the choices as they are when its turn comes: a theme
+    change and a language change made together both end up in the file, in either order."""
+    with _WRITING:
+        save_choices(latest())

@@ -6,18 +6,18 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from agentui import locations
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.markdown import case_markdown, duration_text
-from agentui.core.terminal_text import clean, clean_line
+from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet_cell
 
 if TYPE_CHECKING:
     from agentui.core.cases.model import Case
-    from agentui.core.cases.reader import HistorySnapshot
+    from agentui.core.cases.protocol import CaseReader
 
 CSV_COLUMNS = (
     "id", "opened_at", "closed_at", "duration_s", "talk_s", "hold_count", "hold_s", "wrap_s",
@@ -26,7 +26,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cases = commands.add_parser("cases", help="list, show and export cases (works while a console runs)")
     _add_data_option(cases)
     actions = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
@@ -58,72 +58,103 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", action="store_true", help="mask phone and passport numbers")
 
 
-def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
-    data_dir = locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
-    from agentui.core.cases.reader import read_history  # TinyDB loads only for this command
-
-    snapshot = read_history(data_dir)
-    for problem in snapshot.problems:
-        print(f"agentui cases: warning: {problem}", file=sys.stderr)
-    return snapshot
+def _data_dir(args: argparse.Namespace) -> Path:
+    return locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
 
 
-def _cases(snapshot: HistorySnapshot, mask: bool) -> Iterable[Case]:
-    for case in snapshot.all_cases():
+def _open(args: argparse.Namespace) -> CaseReader:
+    """A reader through the store protocol, without the lock: works while a console runs."""
+    from agentui.core.cases.store import open_store  # TinyDB loads only for this command
+
+    return open_store(_data_dir(args), read_only=True)
+
+
+class _Notes:
+    """Prints the reader's recovery notes as warnings, each once, as they appear."""
+
+    def __init__(self, reader: CaseReader) -> None:
+        self.reader = reader
+        self.shown = 0
+
+    def flush(self) -> None:
+        for note in self.reader.recovery_notes[self.shown :]:
+            _warn(note)
+        self.shown = len(self.reader.recovery_notes)
+
+
+def _all_cases(reader: CaseReader, notes: _Notes, mask: bool) -> Iterator[Case]:
+    """The active case first, then history, newest first."""
+    active = reader.active()
+    cases = ([active] if active else []) + list(reader.history(limit=0))
+    notes.flush()
+    for case in cases:
         yield _masked(case) if mask else case
 
 
 def run_list(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
+    notes = _Notes(reader)
+    notes.flush()
     shown = 0
-    for case in _cases(snapshot, args.mask):
+    for case in _all_cases(reader, notes, args.mask):
         if 0 < args.limit <= shown:
             break
         print(list_line(case))
         shown += 1
     if shown == 0:
         print("No cases yet.", file=sys.stderr)
+    reader.close_store()
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
-    case = snapshot.find(args.case_id.strip().upper())
+    notes = _Notes(reader)
+    notes.flush()
+    case = reader.get(args.case_id.strip().upper())
+    notes.flush()
+    reader.close_store()
     if case is None:
-        return _fail(f"no case {args.case_id} in {locations.data_dir(getattr(args, 'cases_data', None) or args.data)}")
+        return _fail(f"no case {args.case_id} in {_data_dir(args)}")
     sys.stdout.write(render_text(_masked(case) if args.mask else case))
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        snapshot = _snapshot(args)
+        reader = _open(args)
     except StoreError as exc:
         return _fail(exc)
-    cases = _cases(snapshot, args.mask)
+    notes = _Notes(reader)
+    notes.flush()
     writers = {"json": write_json, "csv": write_csv, "md": write_markdown}
-    writers[args.format](cases, sys.stdout)
-    if snapshot.problems:
-        print(f"agentui cases: export incomplete: {len(snapshot.problems)} problem(s) above.", file=sys.stderr)
+    writers[args.format](_all_cases(reader, notes, args.mask), sys.stdout)
+    reader.close_store()
+    if not reader.complete:
+        print("agentui cases: export incomplete: some cases could not be read (see above).", file=sys.stderr)
         return 1
     return 0
 
 
 def _masked(case: Case) -> Case:
-    from agentui.core.cases.redact import mask_case
+    from agentui.core.cases.mask import mask_case
 
     return mask_case(case)
 
 
 def _fail(error: object) -> int:
-    print(f"agentui cases: error: {error}", file=sys.stderr)
+    print(f"agentui cases: error: {clean_line(str(error))}", file=sys.stderr)
     return 1
+
+
+def _warn(message: str) -> None:
+    print(f"agentui cases: warning: {clean_line(message)}", file=sys.stderr)
 
 
 def _when(iso: str | None) -> str:
@@ -168,23 +199,27 @@ def write_json(cases: Iterable[Case], out: TextIO) -> None:
     out.write("[")
     for index, case in enumerate(cases):
         out.write(",\n" if index else "\n")
-        out.write(json.dumps(case.to_dict(), ensure_ascii=False, indent=2))
+        out.write(json_text(case.to_dict(), indent=2))
     out.write("\n]\n")
 
 
 def write_csv(cases: Iterable[Case], out: TextIO) -> None:
     """UTF-8 with a byte-order mark: without it Excel, where a desk opens CSV files, reads the
-    Chinese and Russian as mojibake (Python reads it back with encoding="utf-8-sig")."""
+    Chinese and Russian as mojibake (Python reads it back with encoding="utf-8-sig"). Text cells
+    are cleaned and never start a formula (`spreadsheet_cell`)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:
-        writer.writerow([
-            case.id, case.opened_at, case.closed_at or "", _number(case.duration_s), _number(case.talk_s),
-            case.hold_count, case.hold_s, _number(case.wrap_s), case.disposition or "",
-            case.caller.name, case.caller.phone, case.caller.operator, case.category,
+        texts = (
+            case.disposition or "", case.caller.name, case.caller.phone, case.caller.operator, case.category,
             case.summary, case.notes, json.dumps(case.steps, ensure_ascii=False), ";".join(case.articles),
             ";".join(case.scripts),
+        )  # fmt: skip
+        writer.writerow([
+            *map(spreadsheet_cell, (case.id, case.opened_at, case.closed_at or "")),
+            _number(case.duration_s), _number(case.talk_s), case.hold_count, case.hold_s, _number(case.wrap_s),
+            *map(spreadsheet_cell, texts),
         ])  # fmt: skip
 
 

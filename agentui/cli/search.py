@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentui import locations
+from agentui.core.terminal_text import clean_line, json_text
 
 if TYPE_CHECKING:
     from agentui.core.search import Hit, SearchIndex
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search = commands.add_parser("search", help="search the knowledge base")
     search.add_argument("--kb", dest="kb_dir", type=Path, metavar="DIR", help="KB directory (default: bundled)")
     search.add_argument("--limit", type=int, default=10, metavar="N", help="results per query (default 10)")
@@ -34,13 +34,13 @@ def run_search(args: argparse.Namespace) -> int:
         return 2
     kb_dir = args.kb_dir or args.kb or locations.bundled_kb_dir()
     if not kb_dir.is_dir():
-        print(f"agentui search: {kb_dir}: not a directory", file=sys.stderr)
+        print(f"agentui search: {clean_line(str(kb_dir))}: not a directory", file=sys.stderr)
         return 2
     from agentui.core.search import open_search  # numpy and the pinyin tables load only when searching
 
     kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(f"warning: {clean_line(str(problem))}", file=sys.stderr)
     queries = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else iter([args.query])
     for query in queries:
         _answer(index, query, args.limit, as_json=args.json)
@@ -53,16 +53,15 @@ def _answer(index: SearchIndex, query: str, limit: int, *, as_json: bool) -> Non
     hits = index.search(query, limit=limit)
     elapsed_ms = (time.perf_counter() - started) * 1000
     if as_json:
-        print(json.dumps(
-            {"query": query, "results": [_hit_json(h) for h in hits], "elapsed_ms": round(elapsed_ms, 3)},
-            ensure_ascii=False,
+        print(json_text(
+            {"query": query, "results": [_hit_json(h) for h in hits], "elapsed_ms": round(elapsed_ms, 3)}
         ))
         return
     if not hits:
-        print(f"no results for {query!r}")
+        print(f"no results for '{clean_line(query)}'")
         return
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank:>2}. [{hit.type}] {hit.title}  ({hit.id}, {hit.score:.0f})")
+        print(f"{rank:>2}. [{clean_line(hit.type)}] {clean_line(hit.title)}  ({clean_line(hit.id)}, {hit.score:.0f})")
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:

@@ -90,20 +90,18 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="history")
     def load_cases(self, text: str, operator: str, disposition: str) -> None:
-        store = self.app.session.store  # type: ignore[attr-defined]
-        if store is None:
+        session = self.app.session  # type: ignore[attr-defined]
+        if not session.ready:
             return
-        notes = getattr(store, "recovery_notes", [])
-        seen = len(notes)
         try:
-            cases = list(store.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
+            cases = list(session.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
         except StoreError as error:
             self.app.call_from_thread(self.app.tell, str(error), "error")  # type: ignore[attr-defined]
             return
         finally:
-            # A month first read here may turn out damaged: it is moved aside and the agent is told,
-            # as for damage found at start.
-            for note in notes[seen:]:
+            # A month first read here may turn out damaged: it is moved aside or repaired and the
+            # agent is told, as for damage found at start.
+            for note in session.new_recovery_notes():
                 self.app.call_from_thread(
                     self.app.tell, self.strings.recovery.format(note=note), "warning"  # type: ignore[attr-defined]
                 )

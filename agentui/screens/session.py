@@ -7,7 +7,7 @@ final synchronous save on quit or on a signal never interleave. Nothing here tou
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
@@ -46,6 +46,8 @@ class CallSession:
     pending: CaseFields | None = None
     """Case-pane fields edited but not saved yet."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _notes_told: int = 0
+    """How many of the store's recovery notes the agent has been shown."""
 
     @property
     def ready(self) -> bool:
@@ -54,6 +56,7 @@ class CallSession:
     def attach(self, store: CaseStore) -> Case | None:
         with self._lock:
             self.store = store
+            self._notes_told = 0
             self.case = store.active()
             return self.case
 
@@ -143,6 +146,23 @@ class CallSession:
             self.case = self.store.reopen(case_id)
             self.values.clear()
             return self.case
+
+    def history(self, *, text: str = "", operator: str = "", disposition: str = "", limit: int = 50) -> Sequence[Case]:
+        """Closed cases for the history screen (empty while the store is not open yet)."""
+        with self._lock:
+            if self.store is None:
+                return []
+            return self.store.history(text=text, operator=operator, disposition=disposition, limit=limit)
+
+    def new_recovery_notes(self) -> list[str]:
+        """Notes the store added since the last call (at open, or when a damaged history month
+        is first read), each to be told to the agent once."""
+        with self._lock:
+            if self.store is None:
+                return []
+            notes = self.store.recovery_notes[self._notes_told :]
+            self._notes_told += len(notes)
+            return list(notes)
 
     def shutdown(self) -> None:
         """Save anything pending and release the store's lock (idempotent)."""

@@ -72,10 +72,23 @@ def fsync_dir(directory: Path) -> None:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) if needed and make it 0700: notes are personal data."""
-    if not directory.is_dir():
-        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        fsync_dir(directory.parent)
+    """Create `directory` and any missing parents, each 0700 whatever the umask (notes and
+    settings are personal data), and make `directory` itself 0700. Parents that already exist are
+    not ours and are left as they are."""
+    missing = []
+    probe = directory
+    while not probe.is_dir() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, DIR_MODE)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made meanwhile by someone else: not ours to change
+        os.chmod(path, DIR_MODE)  # mkdir's mode passes through the umask
+        fsync_dir(path.parent)
     if (directory.stat().st_mode & 0o777) != DIR_MODE:
         directory.chmod(DIR_MODE)
 
@@ -86,7 +99,7 @@ def is_temp_name(name: str) -> bool:
 
 def remove_leftover_temps(directory: Path) -> list[str]:
     """Delete temp files a killed writer left behind; only the lock holder may call this."""
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(directory)
     except FileNotFoundError:

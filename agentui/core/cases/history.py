@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from agentui.core.cases.errors import StoreError
 from agentui.core.cases.layout import HISTORY_TABLE, StorePaths, month_of_case, month_of_id
 from agentui.core.cases.model import Case
 from agentui.core.cases.storage import (
     AtomicJSONStorage,
     CorruptFile,
     Tables,
+    keep_copy,
     load_tables,
     move_aside,
     parse_tables,
     read_text,
 )
+from agentui.core.cases.validate import from_stored
 
 KEEP_MONTHS_IN_MEMORY = 6
 """Months kept parsed: the recent ones the console shows; a full-text search streams the rest."""
@@ -75,33 +78,34 @@ def newest_first(cases: list[Case]) -> list[Case]:
     return [cases[i] for i in order]
 
 
-def cases_in_table(tables: Tables | None, table: str, where: str) -> tuple[list[Case], list[str]]:
-    """Every readable case in a table; a record that is not a case is reported and left in place."""
-    cases, problems = [], []
+@dataclass(slots=True)
+class TableRead:
+    """The cases of one stored table, checked record by record (see `validate.from_stored`)."""
+
+    cases: list[Case] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Records that are not cases: left in the file untouched and not shown."""
+    repairs: list[str] = field(default_factory=list)
+    """Cases shown with damaged fields repaired, one line per case."""
+
+
+def cases_in_table(tables: Tables | None, table: str, where: str, *, closed: bool) -> TableRead:
+    """Every case in a table, repaired in memory where needed; nothing is written."""
+    read = TableRead()
     for doc_id, doc in ((tables or {}).get(table) or {}).items():
-        case = case_from_doc(doc)
+        stored = from_stored(doc, closed=closed)
+        case = stored.case
         if case is None:
-            problems.append(_unreadable(where, doc_id))
-        else:
-            cases.append(case)
-    return cases, problems
+            read.problems.append(_unreadable(where, doc_id, stored.reason))
+            continue
+        if stored.repairs:
+            read.repairs.append(f"{where}: case {case.id}: " + "; ".join(stored.repairs))
+        read.cases.append(case)
+    return read
 
 
-def _unreadable(where: str, doc_id: str) -> str:
-    return f"{where}: record {doc_id} is not a readable case; it was left in the file untouched."
-
-
-def case_from_doc(doc: Any) -> Case | None:
-    if not _plausible(doc):
-        return None
-    try:
-        return Case.from_dict(doc)
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def _plausible(doc: Any) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get("id"), str) and isinstance(doc.get("opened_at"), str)
+def _unreadable(where: str, doc_id: str, reason: str) -> str:
+    return f"{where}: record {doc_id} {reason}; it is not a readable case and was left in the file untouched."
 
 
 @dataclass(slots=True)
@@ -116,7 +120,8 @@ class _Month:
 class HistoryPartitions:
     """The store's view of the history files; it holds the lock, so its parsed copies stay true."""
 
-    def __init__(self, paths: StorePaths, report: Callable[[str], None]) -> None:
+    def __init__(self, paths: StorePaths, report: Callable[[str, bool], None]) -> None:
+        """`report(message, lost)`: `lost` when something could not be read at all."""
         self._paths = paths
         self._report = report
         self._open: OrderedDict[str, _Month] = OrderedDict()
@@ -190,26 +195,53 @@ class HistoryPartitions:
         part = self._month(month)
         if part.docs is None or part.built_at_version != part.storage.version:
             tables = self._read(month, part)
-            part.docs = self._plausible_newest_first(tables, part.storage.path)
+            docs, repaired = self._trusted_newest_first(tables, part.storage.path, repair=True)
+            if repaired:
+                self._save_repair(part, tables, repaired)
+            part.docs = docs
             part.built_at_version = part.storage.version
         return part.docs
 
-    def _plausible_newest_first(self, tables: Tables | None, path: Path) -> list[dict[str, Any]]:
+    def _trusted_newest_first(
+        self, tables: Tables | None, path: Path, *, repair: bool
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The records that are cases, newest first, and what was repaired in them. With `repair`,
+        damaged records are replaced in `tables` by their repaired form; without, they are left out."""
+        records = (tables or {}).get(HISTORY_TABLE) or {}
         docs = []
-        for doc_id, doc in ((tables or {}).get(HISTORY_TABLE) or {}).items():
-            if _plausible(doc):
-                docs.append(doc)
-            else:
-                self._report_once(_unreadable(self._paths.relative(path), doc_id))
+        repaired: list[str] = []
+        for doc_id, doc in records.items():
+            stored = from_stored(doc, closed=True)
+            if stored.record is None:
+                self._report_once(_unreadable(self._paths.relative(path), doc_id, stored.reason), lost=True)
+                continue
+            if stored.repairs:
+                repaired.append(f"case {stored.record['id']}: " + "; ".join(stored.repairs))
+                if not repair:
+                    continue
+                doc = records[doc_id] = stored.record
+            docs.append(doc)
         order = sorted(range(len(docs)), key=lambda i: (docs[i]["opened_at"], i), reverse=True)
-        return [docs[i] for i in order]
+        return [docs[i] for i in order], repaired
+
+    def _save_repair(self, part: _Month, tables: Tables | None, repaired: list[str]) -> None:
+        """Write the repaired records after keeping a copy of the file as it was; the agent is told
+        which file, which cases and which fields."""
+        assert tables is not None
+        where = self._paths.relative(part.storage.path)
+        shown = " | ".join(repaired[:3]) + (f" | and {len(repaired) - 3} more case(s)" if len(repaired) > 3 else "")
+        try:
+            copy = keep_copy(part.storage.path)
+            part.storage.write(tables)
+        except StoreError as exc:
+            part.storage.close()  # the cache held the repairs: drop it, so memory follows the disk again
+            self._report_once(f"{where}: damaged fields repaired for this session only ({shown}); "
+                              f"the file could not be rewritten ({exc}); it is tried again next time.")
+            return
+        self._report(f"{where}: damaged fields repaired ({shown}). The file as it was is kept as {copy.name}.", False)
 
     def _materialize(self, doc: dict[str, Any], month: str) -> Case | None:
-        case = case_from_doc(doc)
-        if case is None:
-            self._report_once(f"{self._paths.relative(self._paths.partition(month))}: record of case "
-                              f"{doc['id']} is not readable; it was left in the file untouched.")
-        return case
+        return Case.from_dict(doc)  # checked by `_trusted_newest_first`
 
     def _stream(self, month: str, wanted: CaseFilter) -> list[dict[str, Any]]:
         """Read an old month without keeping it: a search through years of history must not hold
@@ -222,7 +254,8 @@ class HistoryPartitions:
             tables = parse_tables(path, text)
         except CorruptFile:
             return self._docs(month)  # the normal load moves it aside and reports it
-        return self._plausible_newest_first(tables, path)
+        docs, repaired = self._trusted_newest_first(tables, path, repair=False)
+        return self._docs(month) if repaired else docs  # the normal load repairs it
 
     def _table(self, month: str) -> Table:
         part = self._month(month)
@@ -248,7 +281,8 @@ class HistoryPartitions:
             moved = move_aside(bad.path)
             self._report(
                 f"{self._paths.relative(bad.path)} {bad.reason}; moved aside to {moved.name} "
-                f"(nothing deleted). Cases of {month} in it are not shown; the rest of the history loaded."
+                f"(nothing deleted). Cases of {month} in it are not shown; the rest of the history loaded.",
+                True,
             )
             part.storage.close()
             return part.storage.read()
@@ -260,17 +294,19 @@ class HistoryPartitions:
                 return doc.doc_id
         return None
 
-    def _report_once(self, message: str) -> None:
+    def _report_once(self, message: str, *, lost: bool = False) -> None:
         if message not in self._reported:
             self._reported.add(message)
-            self._report(message)
+            self._report(message, lost)
 
 
-def read_month_readonly(paths: StorePaths, month: str) -> tuple[list[Case], list[str]]:
+def read_month_readonly(paths: StorePaths, month: str) -> TableRead:
     """For lock-free readers: parse one month file whole (renames make it never half-written)."""
     path = paths.partition(month)
     try:
         tables = load_tables(path)
     except CorruptFile as bad:
-        return [], [f"{paths.relative(path)} {bad.reason}; skipped (the console moves it aside when it next opens)."]
-    return cases_in_table(tables, HISTORY_TABLE, paths.relative(path))
+        return TableRead(problems=[
+            f"{paths.relative(path)} {bad.reason}; skipped (the console moves it aside when it next opens)."
+        ])
+    return cases_in_table(tables, HISTORY_TABLE, paths.relative(path), closed=True)

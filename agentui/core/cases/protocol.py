@@ -1,17 +1,52 @@
-"""The case-store interface the console and CLI program against (TinyDB today, a server later)."""
+"""The case-store interface the console and CLI program against (TinyDB today, a server later).
+
+`CaseReader` is what reading needs (the CLI, the history screen); `CaseStore` adds the writes of
+a call. Every reader and writer goes through these, so another backend is a second
+implementation, not a second code path. `validate.from_stored` checks records for any of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 
 
-class CaseStore(Protocol):
+@runtime_checkable
+class CaseReader(Protocol):
+    recovery_notes: list[str]
+    """What was recovered, repaired, set aside or could not be read, in words fit to show the
+    agent or the CLI user; it grows when a damaged history month is first read."""
+
+    @property
+    def complete(self) -> bool:
+        """False once something could not be read at all (a file moved aside or skipped, a record
+        that is not a case): what is shown or exported lacks it. Repairs keep it True."""
+
     def active(self) -> Case | None:
         """The case of the call in progress, if any (it survives restarts)."""
 
+    def get(self, case_id: str) -> Case | None:
+        """A case by id, the active one included."""
+
+    def history(
+        self,
+        *,
+        text: str = "",
+        operator: str = "",
+        disposition: str = "",
+        limit: int = 50,
+    ) -> Sequence[Case]:
+        """Closed cases, newest first, filtered by substring / operator id / disposition;
+        `limit` <= 0 means all."""
+
+    def close_store(self) -> None:
+        """Release what the reader holds (the data-dir lock for a store); unusable afterwards."""
+
+
+@runtime_checkable
+class CaseStore(CaseReader, Protocol):
     def open_case(self) -> Case:
         """Start a new active case; raises `CaseAlreadyOpen` if one is open."""
 
@@ -41,18 +76,3 @@ class CaseStore(Protocol):
 
     def reopen(self, case_id: str) -> Case:
         """Make a closed case active again (its closed_at, disposition are cleared)."""
-
-    def get(self, case_id: str) -> Case | None: ...
-
-    def history(
-        self,
-        *,
-        text: str = "",
-        operator: str = "",
-        disposition: str = "",
-        limit: int = 50,
-    ) -> Sequence[Case]:
-        """Closed cases, newest first, filtered by substring / operator id / disposition."""
-
-    def close_store(self) -> None:
-        """Release the data-dir lock; the store is unusable afterwards."""

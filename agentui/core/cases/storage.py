@@ -64,17 +64,33 @@ def dump_tables(data: Tables) -> bytes:
 
 def move_aside(path: Path, now: datetime | None = None) -> Path:
     """Rename a bad file to `<name>.corrupt-<UTC timestamp>` so a later write never overwrites it."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    target = _aside_name(path, "corrupt", now)
     try:
         os.rename(path, target)
         fsync_dir(path.parent)
     except OSError as exc:
         raise StoreError(f"{path} is damaged and could not be moved aside: {exc.strerror or exc}.") from exc
+    return target
+
+
+def keep_copy(path: Path, now: datetime | None = None) -> Path:
+    """Copy a file about to be rewritten with repaired records to `<name>.before-repair-<UTC timestamp>`,
+    so a repair never destroys what was there (it may hold what a person can still read back)."""
+    target = _aside_name(path, "before-repair", now)
+    try:
+        atomic_write(target, path.read_bytes())
+    except OSError as exc:
+        raise StoreError(f"Could not keep a copy of {path.name} before repairing it: {exc.strerror or exc}.") from exc
+    return target
+
+
+def _aside_name(path: Path, label: str, now: datetime | None) -> Path:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
     return target
 
 

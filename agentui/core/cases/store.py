@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -21,13 +21,16 @@ from agentui.core.cases.errors import (
     SaveNotConfirmed,
     StoreError,
 )
-from agentui.core.cases.history import CaseFilter, HistoryPartitions, case_from_doc
+from agentui.core.cases.history import CaseFilter, HistoryPartitions
 from agentui.core.cases.layout import ACTIVE_DOC_ID, ACTIVE_TABLE, StorePaths, new_case_id
 from agentui.core.cases.lock import DataDirLock
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
+from agentui.core.cases.phases import closing_phases, end_hold, iso, seconds_since
+from agentui.core.cases.protocol import CaseReader
 from agentui.core.cases.redact import redact_case
 from agentui.core.cases.settle import settle_duplicate
-from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, move_aside
+from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, keep_copy, move_aside
+from agentui.core.cases.validate import from_stored
 
 Clock = Callable[[], datetime]
 
@@ -36,14 +39,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyCaseStore:
+@overload
+def open_store(data_dir: Path, *, clock: Clock = ..., read_only: Literal[False] = False) -> TinyCaseStore: ...
+@overload
+def open_store(data_dir: Path, *, clock: Clock = ..., read_only: Literal[True]) -> CaseReader: ...
+def open_store(data_dir: Path, *, clock: Clock = utc_now, read_only: bool = False) -> TinyCaseStore | CaseReader:
     """Create the data dir (0700) if needed, take its lock, tidy after a crash and load the active case.
+
+    With `read_only`, nothing is locked, created or changed: a `CaseReader` over a snapshot of
+    the files, for reading while a console holds the lock (`agentui cases`). It raises
+    `StoreError` if there is no data dir.
 
     Raises `StoreLocked` if another agentui holds the dir and `StoreError` if it cannot be used;
     anything recovered or moved aside is described in `store.recovery_notes`. History is not
     parsed here (50,000 cases would take a second): a month file damaged inside, rather than at
     its ends, is moved aside when first read, and its note is appended to `recovery_notes` then.
     """
+    if read_only:
+        from agentui.core.cases.reader import open_snapshot
+
+        return open_snapshot(data_dir)
     paths = StorePaths(Path(data_dir).expanduser())
     try:
         ensure_private_dir(paths.data_dir)
@@ -88,6 +103,7 @@ class TinyCaseStore:
         """UTC now; tests pass a clock they move, to measure call phases."""
         self.data_dir = paths.data_dir
         self.recovery_notes: list[str] = []
+        self._lost = False
         self.last_redactions: tuple[str, ...] = ()
         """What redaction removed in the latest save, including `close()`'s summary."""
         self._lock = lock
@@ -96,10 +112,14 @@ class TinyCaseStore:
         self._active_db = TinyDB(storage=lambda: self._active_storage)
         self._active: Case | None = None
         self._active_synced = False
-        self._history = HistoryPartitions(paths, self.recovery_notes.append)
+        self._history = HistoryPartitions(paths, self._note)
         self._closed = False
 
     # -- protocol ---------------------------------------------------------------------------
+
+    @property
+    def complete(self) -> bool:
+        return not self._lost
 
     def active(self) -> Case | None:
         with self._mutex:
@@ -115,7 +135,7 @@ class TinyCaseStore:
             case_id = new_case_id(now)
             while self._history.get(case_id) is not None:
                 case_id = new_case_id(now)
-            case = Case(id=case_id, opened_at=_iso(now))
+            case = Case(id=case_id, opened_at=iso(now))
             return self._save_active(case).case
 
     def update(
@@ -170,9 +190,9 @@ class TinyCaseStore:
             case = self._require_active()
             now = self._clock()
             if on and case.hold_started_at is None and case.talk_ended_at is None:
-                case = replace(case, hold_started_at=_iso(now), hold_count=case.hold_count + 1)
+                case = replace(case, hold_started_at=iso(now), hold_count=case.hold_count + 1)
             elif not on and case.hold_started_at is not None:
-                case = _end_hold(case, now)
+                case = end_hold(case, now)
             return self._save_active(case)
 
     def end_talk(self) -> SaveResult:
@@ -180,7 +200,7 @@ class TinyCaseStore:
             case = self._require_active()
             if case.talk_ended_at is None:
                 now = self._clock()
-                case = replace(_end_hold(case, now), talk_ended_at=_iso(now))
+                case = replace(end_hold(case, now), talk_ended_at=iso(now))
             return self._save_active(case)
 
     def close(self, disposition: Disposition, summary: str) -> Case:
@@ -191,11 +211,11 @@ class TinyCaseStore:
             now = self._clock()
             closed, messages = redact_case(
                 replace(
-                    _closing_phases(case, now),
-                    closed_at=_iso(now),
+                    closing_phases(case, now),
+                    closed_at=iso(now),
                     disposition=Disposition(disposition).value,
                     summary=summary,
-                    duration_s=_seconds_since(case.timer_start, now),
+                    duration_s=seconds_since(case.timer_start, now),
                 )
             )
             try:
@@ -230,7 +250,7 @@ class TinyCaseStore:
             talked = timedelta(seconds=closed.duration_s or 0)
             reopened = replace(
                 closed, closed_at=None, disposition=None, duration_s=None,
-                timer_from=_iso(self._clock() - talked),
+                timer_from=iso(self._clock() - talked),
                 talk_ended_at=None, talk_s=None, wrap_s=None,
             )
             try:
@@ -316,23 +336,50 @@ class TinyCaseStore:
 
     def _load(self) -> None:
         rel = self.paths.relative(self.paths.active)
+        repairs: tuple[str, ...] = ()
         try:
             docs = (self._active_storage.read() or {}).get(ACTIVE_TABLE) or {}
-            found = case_from_doc(docs.get(str(ACTIVE_DOC_ID)))
-            if set(docs) - {str(ACTIVE_DOC_ID)} or (docs and found is None):
+            if set(docs) - {str(ACTIVE_DOC_ID)}:
                 raise CorruptFile(self.paths.active, "does not hold one readable case")
+            found = None
+            if docs:
+                stored = from_stored(docs[str(ACTIVE_DOC_ID)], closed=False)
+                found, repairs = stored.case, stored.repairs
+                if found is None:
+                    raise CorruptFile(self.paths.active, f"does not hold one readable case: the record {stored.reason}")
         except CorruptFile as bad:
             moved = move_aside(self.paths.active)
             self._active_storage.close()
-            self.recovery_notes.append(
+            self._note(
                 f"{rel} {bad.reason}; moved aside to {moved.name} (nothing deleted). "
-                "The call in progress could not be restored: its notes are in that file."
+                "The call in progress could not be restored: its notes are in that file.",
+                lost=True,
             )
             found = None
         self._active, self._active_synced = found, True
+        if found is not None and repairs:
+            self._save_repaired_active(found, repairs)
         self._history.check_ends()
         if found is not None:
             self._settle(found)
+
+    def _note(self, message: str, lost: bool = False) -> None:
+        self.recovery_notes.append(message)
+        self._lost = self._lost or lost
+
+    def _save_repaired_active(self, case: Case, repairs: tuple[str, ...]) -> None:
+        """Keep a copy of the active file as it was, then write the repaired case over it."""
+        rel = self.paths.relative(self.paths.active)
+        shown = f"{rel}: case {case.id}: " + "; ".join(repairs)
+        try:
+            copy = keep_copy(self.paths.active)
+            self._active_synced = False
+            self._write_active(case)
+        except StoreError as exc:
+            self.recovery_notes.append(f"{shown}. Repaired for this session; the file could not be rewritten "
+                                       f"({exc}); the next save tries again.")
+            return
+        self.recovery_notes.append(f"{shown}. Repaired; the file as it was is kept as {copy.name}.")
 
     def _settle(self, active: Case) -> None:
         closed = self._history.get(active.id)
@@ -379,43 +426,12 @@ def _failed(action: str, case_id: str, error: StoreError, outcome: str) -> str:
     return f"Could not {action} case {case_id} ({reason}). {outcome}; try again."
 
 
+@overload
+def _copy(case: Case) -> Case: ...
+@overload
+def _copy(case: None) -> None: ...
+@overload
+def _copy(case: Case | None) -> Case | None: ...
 def _copy(case: Case | None) -> Case | None:
+    """A copy the caller may change without touching the store's own."""
     return None if case is None else Case.from_dict(case.to_dict())
-
-
-def _end_hold(case: Case, now: datetime) -> Case:
-    if case.hold_started_at is None:
-        return case
-    held = _seconds_since(case.hold_started_at, now)
-    return replace(case, hold_started_at=None, hold_s=case.hold_s + held)
-
-
-def _closing_phases(case: Case, now: datetime) -> Case:
-    """Talk runs from the timer's start to the end of talk (or now), holds excluded; after-call
-    work from the end of talk to the close. A call wrapped up without `end_talk` had no wrap-up."""
-    talk_end = case.talk_ended_at
-    ended = _parse(talk_end) if talk_end else None
-    talk_until = ended or now
-    case = _end_hold(case, talk_until)
-    talk = max(0, _seconds_since(case.timer_start, talk_until) - case.hold_s)
-    wrap = _seconds_since(talk_end, now) if talk_end else 0
-    return replace(case, talk_s=talk, wrap_s=wrap)
-
-
-def _parse(iso: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _seconds_since(opened_at: str, now: datetime) -> int:
-    opened = _parse(opened_at)
-    if opened is None:
-        return 0
-    return max(0, int((now - opened).total_seconds()))

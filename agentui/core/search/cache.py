@@ -9,6 +9,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+from agentui.core.cases.atomic import ensure_private_dir
 from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
 from agentui.core.kb.records import knowledge_base
@@ -76,7 +77,7 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
 def _write(path: Path, value: _Payload) -> None:
     """Best effort: a read-only or full cache dir only costs a rebuild next start."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ensure_private_dir(path.parent)  # 0700, new parents too, whatever the umask
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

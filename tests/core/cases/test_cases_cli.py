@@ -98,7 +98,8 @@ def test_export_csv_and_markdown_with_mask(busy_dir, capsys) -> None:
     assert out.startswith("\ufeff"), "a BOM, or Excel shows the Chinese as mojibake"
     rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [row["id"] for row in rows] == [ids[2], ids[1], ids[0]]
-    assert rows[2]["caller_phone"] == "+* (***) ***-00-00" and rows[2]["notes"] == "护照 E******78，回电 *******4567 😀"
+    assert rows[2]["caller_phone"] == "'+* (***) ***-00-00", "a leading + is quoted (CSV injection)"
+    assert rows[2]["notes"] == "护照 E******78，回电 *******4567 😀"
     assert "89161234567" not in out and "E12345678" not in out
 
     code, out, _ = run_cli(capsys, "cases", "export", "--format", "md", "--data", str(data_dir))

@@ -94,3 +94,32 @@ def test_lock_file_is_private(data_dir: Path) -> None:
     store = open_store(data_dir)
     assert (data_dir / "agentui.lock").stat().st_mode & 0o777 == 0o600
     store.close_store()
+
+
+def test_deleting_the_lock_file_does_not_let_a_second_console_in(data_dir: Path) -> None:
+    """`rm agentui.lock` (or a clean-up script) while a console runs: the lock is held on the
+    data dir itself, which cannot be unlinked from under it."""
+    holder = start_holder(data_dir)
+    try:
+        (data_dir / "agentui.lock").unlink()
+        with pytest.raises(StoreLocked):
+            open_store(data_dir)
+        result = subprocess.run([sys.executable, "-c", CONTENDER, str(data_dir)], capture_output=True, text=True)
+        assert result.returncode == 3, result.stdout + result.stderr
+    finally:
+        holder.communicate("done\n")
+    assert holder.returncode == 0
+    open_store(data_dir).close_store()  # free again once the holder is gone
+
+
+def test_replacing_the_lock_file_does_not_let_a_second_console_in(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    try:
+        lock = data_dir / "agentui.lock"
+        lock.unlink()
+        lock.write_text("")
+        with pytest.raises(StoreLocked):
+            open_store(data_dir)
+        store.open_case()  # the holder keeps working
+    finally:
+        store.close_store()

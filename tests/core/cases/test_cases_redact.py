@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from agentui.core.cases.mask import mask_case, mask_text
 from agentui.core.cases.model import Caller, Case
-from agentui.core.cases.redact import luhn_valid, mask_case, mask_text, redact_case, redact_text
+from agentui.core.cases.redact import luhn_valid, redact_case, redact_text
 
 
 @pytest.mark.parametrize(
@@ -14,14 +15,14 @@ from agentui.core.cases.redact import luhn_valid, mask_case, mask_text, redact_c
         ("4111111111111111", "[卡号已隐藏 ****1111]"),
         ("卡号4111 1111 1111 1111，谢谢", "卡号[卡号已隐藏 ****1111]，谢谢"),
         ("5555-5555-5555-4444", "[卡号已隐藏 ****4444]"),
-        ("Mir 2200 7001 2345 6789 0", "Mir 2200 7001 2345 6789 0"),  # Luhn-invalid: kept
+        ("Mir 2200 7001 2345 6789 0", "Mir [卡号已隐藏 ****7890]"),  # Luhn-invalid, in Mir's range
         ("amex 3782 822463 10005", "amex [卡号已隐藏 ****0005]"),
         ("UnionPay 6212 3456 7890 1234 569", "UnionPay [卡号已隐藏 ****4569]"),  # 19 digits
         ("银联 8171 9999 2766 0000", "银联 [卡号已隐藏 ****0000]"),  # UnionPay's 81 range
         ("４１１１　１１１１　１１１１　１１１１", "[卡号已隐藏 ****1111]"),  # full-width, ideographic spaces
         ("4111 1111 1111 1111 12/27", "[卡号已隐藏 ****1111] 12/27"),
         ("4111 1111 1111 1111 1234", "[卡号已隐藏 ****1111] 1234"),  # a card followed by other digits
-        ("4111111111111112", "4111111111111112"),  # bad check digit
+        ("4111111111111112", "[卡号已隐藏 ****1112]"),  # a typo'd card is still a card
         ("411111111111", "411111111111"),  # 12 digits: too short
         ("41111111111111111111", "41111111111111111111"),  # 20 digits in a row: not a card
     ],
