@@ -128,7 +128,17 @@ class Strings:
     language_saved: str
     palette_open_help: str  # {id}
     error: str  # {error}
-
+    # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
+    scripts_filter: str
+    scripts_no_match: str
+    hold_no_case: str
+    hold_after_talk: str
+    hold_started: str
+    hold_ended: str  # {count}
+    header_hold: str  # {time}
+    header_holds: str  # {count} {total}
+    header_wrap: str  # {time}
+    cmd_hold: str
 
     __slots__ = tuple(__annotations__)
 

@@ -12,7 +12,7 @@ EN = Strings(
         help="Help", new_case="New", search="Search", history="History", scripts="Scripts",
         notes="Notes", wrapup="Wrap up", quit="Quit", palette="Commands", tick="Tick step",
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
-        export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search",
+        export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", choose="Choose", hold="Hold",
     ),
     help_groups=(
         ("Global (anywhere)", (
@@ -96,10 +96,10 @@ EN = Strings(
     recovery="Recovered: {note}",
     timer_idle="--:--",
     scripts_title="Scripts",
-    scripts_related="Related scripts",
-    scripts_all="All scripts",
+    scripts_related="For this moment of the call",
+    scripts_all="Other scripts",
     scripts_empty="The knowledge base has no scripts.",
-    scripts_hint="Enter copy · I insert in notes · Esc close",
+    scripts_hint="Type to filter · ↑↓ choose · Enter copy · Ctrl+N insert in notes · Esc/F5 close",
     prompt_title="Value for: {name}",
     prompt_help="Remembered for the rest of this call.",
     placeholder_names={
@@ -151,4 +151,15 @@ EN = Strings(
     language_saved="Language saved; it applies on the next start",
     palette_open_help="Open entry {id}",
     error="Error: {error}",
+    # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
+    scripts_filter="Type to filter scripts (same search as the main box)…",
+    scripts_no_match="No script matches",
+    hold_no_case="No case is open: nothing to hold",
+    hold_after_talk="The talk has ended (wrap-up began): no more holds",
+    hold_started="Caller on hold: F7 resumes the call",
+    hold_ended="Call resumed (hold {count} of this call)",
+    header_hold="⏸ On hold {time}",
+    header_holds="Held {count}× {total}",
+    header_wrap="Wrap-up {time}",
+    cmd_hold="Hold / resume the call",
 )

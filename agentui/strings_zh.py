@@ -11,7 +11,7 @@ ZH = Strings(
         help="帮助", new_case="新建", search="搜索", history="历史", scripts="话术",
         notes="备注", wrapup="结案", quit="退出", palette="命令", tick="勾选",
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
-        export="导出", confirm="确认", cancel="取消", to_search="回到搜索",
+        export="导出", confirm="确认", cancel="取消", to_search="回到搜索", choose="选择", hold="保持",
     ),
     help_groups=(
         ("全局（任何位置）", (
@@ -88,10 +88,10 @@ ZH = Strings(
     recovery="恢复：{note}",
     timer_idle="--:--",
     scripts_title="话术",
-    scripts_related="相关话术",
-    scripts_all="全部话术",
+    scripts_related="此刻适用",
+    scripts_all="其他话术",
     scripts_empty="知识库里没有话术。",
-    scripts_hint="Enter 复制 · I 插入备注 · Esc 关闭",
+    scripts_hint="输入筛选 · ↑↓ 选择 · Enter 复制 · Ctrl+N 插入备注 · Esc/F5 关闭",
     prompt_title="请填写：{name}",
     prompt_help="本次通话内会记住此值。",
     placeholder_names={
@@ -147,4 +147,15 @@ ZH = Strings(
     language_saved="语言已保存，重启后生效",
     palette_open_help="打开条目 {id}",
     error="出错：{error}",
+    # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
+    scripts_filter="输入筛选话术（与主搜索相同）…",
+    scripts_no_match="没有匹配的话术",
+    hold_no_case="没有进行中的案例，无法保持",
+    hold_after_talk="通话已结束（已开始结案），不能再保持",
+    hold_started="客户已保持，按 F7 恢复通话",
+    hold_ended="已恢复通话（本次通话第 {count} 次保持）",
+    header_hold="⏸ 保持 {time}",
+    header_holds="保持 {count}× {total}",
+    header_wrap="整理 {time}",
+    cmd_hold="保持 / 恢复通话",
 )
