@@ -49,6 +49,9 @@ class AgentApp(CaseActions, App[None]):
         Binding("f4", "history", "history", priority=True, key_display="F4"),
         Binding("f5", "scripts", "scripts", priority=True, key_display="F5"),
         Binding("f6", "focus_notes", "notes", priority=True, key_display="F6"),
+        # F7 for hold: beside the in-call keys F5/F6, and no terminal takes it (F1, F10 and F11 are
+        # often taken by terminal menus, help and full screen).
+        Binding("f7", "hold", "hold", priority=True, key_display="F7"),
         Binding("f10", "wrapup", "wrapup", priority=True, key_display="F10"),
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
     ]
@@ -214,6 +217,7 @@ class AgentApp(CaseActions, App[None]):
         if self.session.case is None:
             self.tell(self.strings.wrapup_no_case, "warning")
             return
+        self.end_talk()  # after-call work starts now (a hold in progress ends)
         summary = draft_summary(self.session.case, self.kb, self.strings)
         self.push_screen(WrapUpScreen(self.strings, summary), self._wrapup_done)
 
@@ -239,6 +243,7 @@ class AgentApp(CaseActions, App[None]):
         yield SystemCommand(s.cmd_new_case, "F2", self.action_new_case)
         yield SystemCommand(s.cmd_search, "Ctrl+F / F3", self.action_focus_search)
         yield SystemCommand(s.cmd_notes, "F6", self.action_focus_notes)
+        yield SystemCommand(s.cmd_hold, "F7", self.action_hold)
         yield SystemCommand(s.cmd_scripts, "F5", self.action_scripts)
         yield SystemCommand(s.cmd_history, "F4", self.action_history)
         yield SystemCommand(s.cmd_wrapup, "F10", self.action_wrapup)

@@ -18,7 +18,7 @@ from agentui.core.cases.model import Case
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
-from agentui.widgets.header import CallHeader
+from agentui.widgets.header import CallHeader, PhaseLabels
 from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
 
@@ -46,7 +46,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         s = self.strings
-        yield CallHeader(s.app_title, s.timer_idle, self.clock, id="header")
+        yield CallHeader(s.app_title, s.timer_idle, self.clock, PhaseLabels.of(s), id="header")
         with Grid(id="main"):
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
@@ -182,9 +182,7 @@ class MainScreen(Screen):
     # --- case -----------------------------------------------------------------------------------
     def show_case(self, case: Case | None, *, reload_fields: bool = True) -> None:
         """The active case changed: header, case pane and the open procedure's ticks."""
-        header = self.header
-        header.case_id = case.id if case is not None else ""
-        header.opened_at = case.timer_start if case is not None else ""
+        self.header.show_case(case)
         if reload_fields:
             self.case_pane.load(case)
         else:
