@@ -16,11 +16,13 @@ EN = Strings(
     ),
     help_groups=(
         ("Global (anywhere)", (
-            ("F1", "help: every key"), ("F2", "new case (starts the call timer)"),
+            ("F1", "help: every key (F1 or Esc closes it)"), ("F2", "new case (starts the call timer)"),
             ("Ctrl+F / F3", "back to the search box"), ("F4", "case history"),
-            ("F5", "scripted answers (fill placeholders, copy, insert in notes)"),
-            ("F6", "focus the case notes"), ("F10", "wrap up the case (disposition, summary)"),
-            ("Ctrl+P", "command palette (entries, scripts, commands)"),
+            ("F5", "scripted answers (F5 again closes them)"), ("F6", "focus the case notes"),
+            ("F7", "hold / resume the call (the header shows the hold timer)"),
+            ("F10", "wrap up: the talk ends, after-call work begins (disposition, summary)"),
+            ("Ctrl+P", "command palette (entries, scripts, commands, language, theme)"),
+            ("Ctrl+C", "copy the text selected with the mouse"),
             ("Ctrl+Q", "quit (everything is saved first)"),
         )),
         ("Search and results", (
@@ -35,25 +37,29 @@ EN = Strings(
         )),
         ("Case", (
             ("Tab / Shift+Tab", "move between fields"),
-            ("(automatic)", "saved within 1 s after you stop typing"),
+            ("(automatic)", "saved while you type, at most 1 s behind"),
         )),
         ("Scripts (F5)", (
-            ("↑ / ↓", "choose a script"), ("Enter", "fill and copy"), ("I", "fill and insert in notes"),
-            ("Esc", "close"),
+            ("typing", "filter the scripts (same search as the main box)"),
+            ("↑ / ↓ / PgUp / PgDn", "choose a script"), ("Enter", "fill and copy (the pane stays open)"),
+            ("Ctrl+N", "fill and insert in notes"), ("Esc / F5", "close"),
+        )),
+        ("Filling a placeholder", (
+            ("Enter", "accept (remembered for this call)"), ("Esc", "cancel"),
         )),
         ("History (F4)", (
-            ("typing", "filter by content"), ("Enter", "view the case (read-only)"),
+            ("typing", "filter by name, phone, notes, case id"), ("Enter", "view the case (read-only)"),
             ("R", "reopen (when viewing)"), ("E", "export as Markdown (when viewing)"), ("Esc", "back"),
         )),
         ("Wrap-up (F10)", (
             ("↑ / ↓ / Space", "choose the disposition (required)"), ("Ctrl+S", "close the case"),
-            ("Esc", "cancel"),
+            ("Esc", "back to the call (the timer now counts wrap-up)"),
         )),
     ),
     search_placeholder="Search the KB: replacement, buka, eSIM, MTS…",
     results_title="Results",
     results_header="「{query}」 {count} results",
-    results_default="{count} suggested entries",
+    results_default="By type · first {count}",
     kb_loading="Loading the knowledge base…",
     kb_loaded="Knowledge base loaded: {count} entries",
     kb_problems="The knowledge base has {count} problem(s) (run agentui kb check)",

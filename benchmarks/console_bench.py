@@ -171,7 +171,7 @@ def main() -> int:
             print(f"  {name:<28} {value:8.1f}   (min {low:.1f}, max {high:.1f})")
 
         keys_bare = keystrokes(bare, env, "「」".encode(), args.keys)
-        keys_agent = keystrokes(agentui(big_kb, 99), env, "常用条目".encode(), args.keys)
+        keys_agent = keystrokes(agentui(big_kb, 99), env, "按类型排列".encode(), args.keys)
         print(f"\nkeystroke -> painted, {args.keys} keys (ms):       p50      p95      max")
         for name, values in (("bare textual (echo)", keys_bare), (f"agentui ({args.entries} entries)", keys_agent)):
             print(
