@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from agentui.widgets.safe_text import clean, clean_line
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
+    from agentui.language import MainState
 
 Clock = Callable[[], datetime]
 
@@ -78,8 +80,11 @@ class AgentApp(CaseActions, App[None]):
         self._new_case_when_ready = False
         self.startup_error: str | None = None
         """Why the console refused to start (e.g. the data dir is locked); the CLI prints it."""
+        self._bindings_as_declared = self._bindings  # relabelled again when the language changes
         self._bindings = localize_bindings(self._bindings, self.strings)
         self.pauses = PauseCollector()
+        self._rebuilt_main: MainState | None = None
+        """What the main screen showed before a language switch rebuilt it."""
 
     # --- start-up ---------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -111,6 +116,10 @@ class AgentApp(CaseActions, App[None]):
 
     def main_screen_mounted(self) -> None:
         """The main screen exists: open the store and load the KB (both off the UI thread)."""
+        if self._rebuilt_main is not None:  # rebuilt in another language: store and KB are open
+            state, self._rebuilt_main = self._rebuilt_main, None
+            state.restore(self)
+            return
         if self._given_store is not None:
             self._store_ready(self._given_store, self.session.attach(self._given_store), ())
         else:
@@ -238,8 +247,12 @@ class AgentApp(CaseActions, App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from agentui.language import translated_command
+
         s = self.strings
+        for command in super().get_system_commands(screen):  # Textual's own, in our language
+            title, help_text = translated_command(command.title, command.help, s.textual_commands)
+            yield command._replace(title=title, help=help_text)
         yield SystemCommand(s.cmd_new_case, "F2", self.action_new_case)
         yield SystemCommand(s.cmd_search, "Ctrl+F / F3", self.action_focus_search)
         yield SystemCommand(s.cmd_notes, "F6", self.action_focus_notes)
@@ -284,8 +297,29 @@ class AgentApp(CaseActions, App[None]):
             self._save_choice(theme=theme.name)
 
     def _switch_language(self) -> None:
-        self._save_choice(lang="en" if self.settings.lang == "zh" else "zh")
+        lang = "en" if self.settings.lang == "zh" else "zh"
+        self.settings = replace(self.settings, lang=lang)
+        self._save_choice(lang=lang)
+        self.use_language(strings_for(lang))
         self.tell(self.strings.language_saved)
+
+    def use_language(self, strings: Strings) -> None:
+        """Relabel the console at once: the main screen is composed again in the new language,
+        keeping the query, the open entry, unsaved case fields and focus (dialogs are closed)."""
+        from agentui.language import MainState
+
+        self.sync_pending()
+        self.return_to_main()
+        self._rebuilt_main = MainState.of(self.main)
+        self.strings = strings
+        self._bindings = localize_bindings(self._bindings_as_declared, strings)
+        self.call_later(self._recompose_main)
+
+    async def _recompose_main(self) -> None:
+        main = self.main
+        main.strings = self.strings
+        await main.recompose()
+        main.on_mount()  # builds the panes again, then `main_screen_mounted` restores the state
 
     @work(thread=True, group="settings")
     def _save_choice(self, **choice: str) -> None:

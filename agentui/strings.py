@@ -139,6 +139,10 @@ class Strings:
     header_holds: str  # {count} {total}
     header_wrap: str  # {time}
     cmd_hold: str
+    textual_commands: dict[str, str]
+    """Textual's own palette commands (Theme, Quit, Keys, …): English title or help -> label."""
+    title_en_first: bool
+    """Entry titles: `title_en` first with the Chinese title beside it (the English console)."""
 
     __slots__ = tuple(__annotations__)
 

@@ -153,8 +153,8 @@ EN = Strings(
     cmd_search="Back to search",
     cmd_notes="Edit the notes",
     cmd_language="Switch language: 中文",
-    cmd_language_help="Interface language (applies on restart)",
-    language_saved="Language saved; it applies on the next start",
+    cmd_language_help="Interface language (applies now and is remembered)",
+    language_saved="Language: English (remembered for the next start)",
     palette_open_help="Open entry {id}",
     error="Error: {error}",
     # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
@@ -168,4 +168,6 @@ EN = Strings(
     header_holds="Held {count}× {total}",
     header_wrap="Wrap-up {time}",
     cmd_hold="Hold / resume the call",
+    textual_commands={"Quit the application as soon as possible": "Quit (everything is saved first)"},
+    title_en_first=True,
 )

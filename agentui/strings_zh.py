@@ -150,8 +150,8 @@ ZH = Strings(
     cmd_search="回到搜索",
     cmd_notes="编辑备注",
     cmd_language="切换语言：English",
-    cmd_language_help="界面语言（重启后生效）",
-    language_saved="语言已保存，重启后生效",
+    cmd_language_help="界面语言（立即生效，下次启动沿用）",
+    language_saved="界面语言：中文（下次启动沿用）",
     palette_open_help="打开条目 {id}",
     error="出错：{error}",
     # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
@@ -165,4 +165,15 @@ ZH = Strings(
     header_holds="保持 {count}× {total}",
     header_wrap="整理 {time}",
     cmd_hold="保持 / 恢复通话",
+    textual_commands={
+        "Theme": "主题", "Change the current theme": "更换配色主题",
+        "Quit": "退出", "Quit the application as soon as possible": "退出（先保存全部内容）",
+        "Keys": "按键面板",
+        "Show help for the focused widget and a summary of available keys": "显示当前位置可用的按键",
+        "Hide the keys and widget help panel": "隐藏按键面板",
+        "Maximize": "最大化", "Maximize the focused widget": "最大化当前窗格",
+        "Minimize": "还原", "Minimize the widget and restore to normal size": "把最大化的窗格还原",
+        "Screenshot": "截图", "Save an SVG 'screenshot' of the current screen": "把当前屏幕保存为 SVG 截图",
+    },
+    title_en_first=False,
 )

@@ -23,6 +23,7 @@ from agentui.strings import Strings, localize_bindings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.focus import focus_now
 from agentui.widgets.safe_text import clean, clean_line
+from agentui.widgets.titles import entry_title
 
 if TYPE_CHECKING:
     from agentui.app import AgentApp
@@ -149,13 +150,16 @@ class ScriptsScreen(ModalScreen[None]):
         options: list[Option | None] = []
         if suggested:
             options.append(Option(Content.styled(s.scripts_related, "bold $accent"), disabled=True))
-            options += [Option(clean_line(e.title), id=e.id) for e in suggested]
+            options += [Option(self._title(e), id=e.id) for e in suggested]
             if others:
                 options.append(Option(Content.styled(s.scripts_all, "bold $accent"), disabled=True))
-        options += [Option(clean_line(e.title), id=e.id) for e in others]
+        options += [Option(self._title(e), id=e.id) for e in others]
         self._show(options, select)
         if not (suggested or others):
             self.query_one("#script-text", Static).update(s.scripts_empty)
+
+    def _title(self, script: Entry) -> Content:
+        return entry_title(script.title, script.title_en, self.strings.title_en_first)
 
     def _show(self, options: list[Option | None], select: str | None) -> None:
         scripts = self.query_one("#script-list", OptionList)
@@ -193,7 +197,7 @@ class ScriptsScreen(ModalScreen[None]):
         if query != self.query_one("#script-filter", Input).value:
             return
         entries = [entry for entry in map(self.kb.get, found) if entry is not None]
-        options: list[Option | None] = [Option(clean_line(e.title), id=e.id) for e in entries]
+        options: list[Option | None] = [Option(self._title(e), id=e.id) for e in entries]
         if not options:
             options = [Option(Content.styled(self.strings.scripts_no_match, "dim"), disabled=True)]
         self._show(options, None)

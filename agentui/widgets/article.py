@@ -22,6 +22,7 @@ from agentui.strings import Strings, localize_bindings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
+from agentui.widgets.titles import entry_title, heading
 
 if TYPE_CHECKING:
     from agentui.core.kb.model import Entry, KnowledgeBase
@@ -247,7 +248,7 @@ class ArticleView(VerticalScroll):
     def show(self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None) -> None:
         s = self.strings
         self.entry = entry
-        self.query_one("#article-title", Static).update(safe(entry.title, "bold"))
+        self.query_one("#article-title", Static).update(heading(entry.title, entry.title_en, s.title_en_first))
         meta = [s.badges.get(entry.type.value, entry.type.value)]
         if entry.operators:
             meta.append(f"{s.operators_label}: {operator_names(entry.operators)}")
@@ -281,7 +282,8 @@ class ArticleView(VerticalScroll):
                 other = kb.get(rid)
                 if other is not None:
                     badge = s.badges.get(other.type.value, other.type.value)
-                    related.add_option(Option(Content.assemble((badge, "dim"), " ", clean_line(other.title)), id=rid))
+                    title = entry_title(other.title, other.title_en, s.title_en_first)
+                    related.add_option(Option(Content.assemble((badge, "dim"), " ", title), id=rid))
         related.display = related.option_count > 0
         self.scroll_home(animate=False)
 
