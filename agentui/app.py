@@ -24,6 +24,7 @@ from agentui.screens.case_actions import CaseActions
 from agentui.screens.session import CallSession
 from agentui.strings import Strings, localize_bindings, strings_for
 from agentui.widgets.focus import focus_now
+from agentui.widgets.line_breaking import install as install_line_breaking
 from agentui.widgets.safe_text import clean, clean_line
 
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
@@ -68,6 +69,7 @@ class AgentApp(CaseActions, App[None]):
         signals: bool = True,
     ) -> None:
         super().__init__()
+        install_line_breaking()  # Chinese rules wherever Textual wraps text
         self.settings = settings
         self.strings: Strings = strings_for(settings.lang)
         self.clock = clock

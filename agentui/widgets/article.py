@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 from agentui.core.kb.model import EntryType
 from agentui.strings import Strings, localize_bindings
 from agentui.widgets.focus import focus_now
+from agentui.widgets.line_breaking import divide_line
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
 from agentui.widgets.titles import entry_title, heading
@@ -51,40 +51,13 @@ def inline_markdown(text: str) -> Content:
     return Content.assemble(*parts)
 
 
-def break_offsets(text: str, width: int) -> list[int]:
-    """Where to break `text` so no line is wider than `width` cells: anywhere between CJK
-    characters, at spaces within Latin text (a word longer than a line is cut)."""
-    offsets: list[int] = []
-    line_start, cells, last_space = 0, 0, -1
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
-            line_start, cells, last_space = index + 1, 0, -1
-            continue
-        char_cells = cell_len(char)
-        if cells + char_cells > width and index > line_start:
-            in_word = _latin(char) and _latin(text[index - 1])
-            cut = last_space + 1 if in_word and last_space >= line_start and index - last_space < 16 else index
-            offsets.append(cut)
-            line_start, last_space = cut, -1
-            cells = cell_len(text[cut : index])
-        if char == " ":
-            last_space = index
-        cells += char_cells
-    return offsets
-
-
-def _latin(char: str) -> bool:
-    return char != " " and cell_len(char) == 1
-
-
 def hanging(prefix: Content, body: Content, width: int) -> Content:
     """`prefix` then `body` wrapped to `width` cells, continuation lines indented under it."""
     indent = prefix.cell_length
     room = width - indent
     if room < 6:
         return prefix + body
-    pieces = body.divide(break_offsets(body.plain, room))
+    pieces = body.divide(divide_line(body.plain, room))
     lines = [piece.rstrip() for piece in pieces]
     pad = Content(" " * indent)
     return Content("\n").join([prefix + lines[0], *(pad + line for line in lines[1:] if line.plain)])
