@@ -42,7 +42,7 @@ def utc_now() -> datetime:
 class AgentApp(CaseActions, App[None]):
     CSS_PATH = "agentui.tcss"
     TITLE = "agentui"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-widest")]  # agentui.tcss: the layouts
     COMMANDS = App.COMMANDS | {EntryCommands}
     NOTIFICATION_TIMEOUT = 4
     BINDINGS = [
@@ -184,8 +184,12 @@ class AgentApp(CaseActions, App[None]):
         self.main.focus_search()
 
     def action_focus_notes(self) -> None:
+        """F6: to the notes; F6 in the notes widens them to the whole screen and back (Esc too)."""
         self.return_to_main()
-        focus_now(self.main.query_one("#notes"))
+        notes = self.main.query_one("#notes")
+        if self.focused is notes:
+            self.main.minimize() if self.main.maximized is notes else self.main.maximize(notes, container=False)
+        focus_now(notes)
 
     def action_help(self) -> None:
         from agentui.screens.help import HelpScreen

@@ -142,6 +142,8 @@ class Strings:
     textual_commands: dict[str, str]
     """Textual's own palette commands (Theme, Quit, Keys, …): English title or help -> label."""
     title_en_first: bool
+    copy_kinds: dict[str, str]
+    """Copy strip: what an item is (`phone`, `app`, `website`), shown after its operator."""
     """Entry titles: `title_en` first with the Chinese title beside it (the English console)."""
 
     __slots__ = tuple(__annotations__)

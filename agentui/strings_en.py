@@ -170,4 +170,5 @@ EN = Strings(
     cmd_hold="Hold / resume the call",
     textual_commands={"Quit the application as soon as possible": "Quit (everything is saved first)"},
     title_en_first=True,
+    copy_kinds={"phone": "", "app": "app", "website": "website"},
 )

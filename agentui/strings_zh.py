@@ -176,4 +176,5 @@ ZH = Strings(
         "Screenshot": "截图", "Save an SVG 'screenshot' of the current screen": "把当前屏幕保存为 SVG 截图",
     },
     title_en_first=False,
+    copy_kinds={"phone": "", "app": "App", "website": "网站"},
 )

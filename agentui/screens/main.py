@@ -19,10 +19,13 @@ from agentui.screens.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.header import CallHeader, PhaseLabels
+from agentui.widgets.layout import CallLayout
 from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
 
 if TYPE_CHECKING:
+    from textual.widgets import Select
+
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
     from agentui.widgets.article import ArticleView, StepsList
@@ -47,7 +50,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.strings
         yield CallHeader(s.app_title, s.timer_idle, self.clock, PhaseLabels.of(s), id="header")
-        with Grid(id="main"):
+        with CallLayout(id="main"):
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
@@ -174,6 +177,11 @@ class MainScreen(Screen):
         entry = self.article.entry
         if entry is not None:
             self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The caller's operator changed: the article numbers its phones and apps first."""
+        if event.select.id == "caller-operator":
+            self.article.set_caller_operator(event.value if isinstance(event.value, str) else "")
 
     def on_article_view_copy_requested(self, event: ArticleView.CopyRequested) -> None:
         """A numbered phone or app name goes to the clipboard."""

@@ -10,9 +10,13 @@ from agentui.core.cjk_wrap import NO_LINE_END, NO_LINE_START
 from agentui.widgets import line_breaking
 
 from .conftest import settle
-from .test_flow_scripts import app, bundled_settings, store_factory  # noqa: F401 - fixtures
 
 FRAME = "│╭╮╰╯─▊▎▔▁ "
+
+
+@pytest.fixture
+def app(bundled_app):
+    return bundled_app
 
 
 def pane_lines(widget) -> list[str]:
@@ -38,7 +42,7 @@ def test_textual_wraps_content_through_the_hook():
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
 @pytest.mark.parametrize("entry_id", ["esim-replacement", "data-sim-replacement-online", "faq-replacement-duration"])
-async def test_articles_break_chinese_by_its_rules(app, size, entry_id):  # noqa: F811
+async def test_articles_break_chinese_by_its_rules(app, size, entry_id):
     from .conftest import ready
 
     async with app.run_test(size=size) as pilot:
@@ -58,7 +62,7 @@ async def test_articles_break_chinese_by_its_rules(app, size, entry_id):  # noqa
         assert sum(len(row) for row in seen) > 150  # the article was really read
 
 
-async def test_the_scripts_preview_and_notices_break_by_the_rules(app):  # noqa: F811
+async def test_the_scripts_preview_and_notices_break_by_the_rules(app):
     from .conftest import ready
 
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -6,38 +6,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, Select
 
-from agentui.app import create_app
-from agentui.config import Settings
-from agentui.locations import bundled_kb_dir
 from agentui.screens.scripts import ScriptsScreen
 
-from .conftest import fixed_clock, ready, settle, wait_until
+from .conftest import ready, settle, wait_until
 
 
 @pytest.fixture
-def bundled_settings(tmp_path) -> Settings:
-    return Settings(kb_dir=bundled_kb_dir(), data_dir=tmp_path / "data", cache_dir=None, config_file=None)
-
-
-@pytest.fixture
-def app(bundled_settings, store_factory):
-    store = store_factory(bundled_settings)
-    return create_app(bundled_settings, store=store, clock=fixed_clock, system_clipboard=False)
-
-
-@pytest.fixture
-def store_factory():
-    from agentui.core.cases.store import open_store
-
-    opened = []
-
-    def make(settings: Settings):
-        opened.append(open_store(settings.data_dir))
-        return opened[-1]
-
-    yield make
-    for store in opened:
-        store.close_store()
+def app(bundled_app):
+    return bundled_app
 
 
 def listed(screen: ScriptsScreen) -> list[str]:
@@ -73,7 +49,7 @@ async def test_a_replacement_call_offers_its_own_scripts_in_the_authors_order(ap
         assert chosen(screen) == "script-waiting-time"  # was third
 
 
-async def test_call_start_offers_the_greeting_and_wrap_up_the_closing(app, store_factory):
+async def test_call_start_offers_the_greeting_and_wrap_up_the_closing(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("f2")
