@@ -1,6 +1,6 @@
 """Where to break a line of Chinese mixed with Latin text: between Chinese characters, at spaces in
 Latin text, and by the Chinese line-breaking rules (禁则): no closing punctuation at the start of a
-line, no opening bracket at its end, no split inside `……` or `——`."""
+line, no opening bracket at its end, no split inside `……`, `——` or a phone number."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ the character before them."""
 
 NO_LINE_END = frozenset("（【「『〔〈《〖〘〚［｛“‘([{﹙﹛﹝｢£¥$￡￥＄")
 """Characters that may not end a line: opening brackets and quotes, currency signs."""
+
+NUMBER_END = frozenset("0123456789)")
+NUMBER_START = frozenset("0123456789(")
+"""A space between these (`+7 (495) 777-00-00`) is inside a phone number: no break there."""
 
 NO_SPLIT = frozenset("…‥—")
 """Doubled into one mark (`……`, `——`): the pair stays on one line."""
@@ -71,7 +75,7 @@ def break_opportunities(text: str, widths: list[int]) -> list[bool]:
         if char == '"' and index in closing or before == '"' and index - 1 not in closing:
             continue
         if before.isspace():
-            allowed[index] = True
+            allowed[index] = not _inside_number(text, index)
         elif before == char and char in NO_SPLIT:
             continue
         else:
@@ -111,6 +115,15 @@ def _fold(text: str, widths: list[int], start: int, index: int) -> int:
         if char not in NO_LINE_START and text[cut - 1] not in NO_LINE_END:
             return cut
     return index
+
+
+def _inside_number(text: str, index: int) -> bool:
+    """Whether the spaces before `index` separate groups of one phone number (`+7 (495) 777`),
+    which the agent reads out whole."""
+    start = index
+    while start > 0 and text[start - 1] == " ":
+        start -= 1
+    return start > 0 and text[start - 1] in NUMBER_END and text[index] in NUMBER_START
 
 
 def _closing_quotes(text: str) -> frozenset[int]:

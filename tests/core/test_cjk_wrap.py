@@ -63,6 +63,11 @@ def test_doubled_marks_stay_together():
     assert lines("请稍等……马上好", 7) == ["请稍", "等……马", "上好"]  # not "请稍等…" / "…马上好"
 
 
+def test_a_phone_number_stays_on_one_line():
+    step = "致电运营商报失：拨打热线 +7 (495) 777-00-00。"
+    assert lines(step, 30) == ["致电运营商报失：拨打热线 ", "+7 (495) 777-00-00。"]
+
+
 def test_latin_text_wraps_at_spaces_and_long_words_fold():
     assert lines("call the MegaFon hotline now", 12) == ["call the ", "MegaFon ", "hotline now"]
     assert lines("supercalifragilistic", 8) == ["supercal", "ifragili", "stic"]
