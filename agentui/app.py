@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,13 @@ from agentui.screens.case_actions import CaseActions
 from agentui.screens.session import CallSession
 from agentui.strings import Strings, localize_bindings, strings_for
 from agentui.widgets.focus import focus_now
+from agentui.widgets.line_breaking import install as install_line_breaking
 from agentui.widgets.safe_text import clean, clean_line
 
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
+    from agentui.language import MainState
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +42,7 @@ def utc_now() -> datetime:
 class AgentApp(CaseActions, App[None]):
     CSS_PATH = "agentui.tcss"
     TITLE = "agentui"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-widest")]  # agentui.tcss: the layouts
     COMMANDS = App.COMMANDS | {EntryCommands}
     NOTIFICATION_TIMEOUT = 4
     BINDINGS = [
@@ -49,6 +52,9 @@ class AgentApp(CaseActions, App[None]):
         Binding("f4", "history", "history", priority=True, key_display="F4"),
         Binding("f5", "scripts", "scripts", priority=True, key_display="F5"),
         Binding("f6", "focus_notes", "notes", priority=True, key_display="F6"),
+        # F7 for hold: beside the in-call keys F5/F6, and no terminal takes it (F1, F10 and F11 are
+        # often taken by terminal menus, help and full screen).
+        Binding("f7", "hold", "hold", priority=True, key_display="F7"),
         Binding("f10", "wrapup", "wrapup", priority=True, key_display="F10"),
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
     ]
@@ -63,6 +69,7 @@ class AgentApp(CaseActions, App[None]):
         signals: bool = True,
     ) -> None:
         super().__init__()
+        install_line_breaking()  # Chinese rules wherever Textual wraps text
         self.settings = settings
         self.strings: Strings = strings_for(settings.lang)
         self.clock = clock
@@ -75,8 +82,11 @@ class AgentApp(CaseActions, App[None]):
         self._new_case_when_ready = False
         self.startup_error: str | None = None
         """Why the console refused to start (e.g. the data dir is locked); the CLI prints it."""
+        self._bindings_as_declared = self._bindings  # relabelled again when the language changes
         self._bindings = localize_bindings(self._bindings, self.strings)
         self.pauses = PauseCollector()
+        self._rebuilt_main: MainState | None = None
+        """What the main screen showed before a language switch rebuilt it."""
 
     # --- start-up ---------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -108,6 +118,10 @@ class AgentApp(CaseActions, App[None]):
 
     def main_screen_mounted(self) -> None:
         """The main screen exists: open the store and load the KB (both off the UI thread)."""
+        if self._rebuilt_main is not None:  # rebuilt in another language: store and KB are open
+            state, self._rebuilt_main = self._rebuilt_main, None
+            state.restore(self)
+            return
         if self._given_store is not None:
             active = self.session.attach(self._given_store)
             self._store_ready(self._given_store, active, self.session.new_recovery_notes())
@@ -171,8 +185,12 @@ class AgentApp(CaseActions, App[None]):
         self.main.focus_search()
 
     def action_focus_notes(self) -> None:
+        """F6: to the notes; F6 in the notes widens them to the whole screen and back (Esc too)."""
         self.return_to_main()
-        focus_now(self.main.query_one("#notes"))
+        notes = self.main.query_one("#notes")
+        if self.focused is notes:
+            self.main.minimize() if self.main.maximized is notes else self.main.maximize(notes, container=False)
+        focus_now(notes)
 
     def action_help(self) -> None:
         from agentui.screens.help import HelpScreen
@@ -215,6 +233,7 @@ class AgentApp(CaseActions, App[None]):
         if self.session.case is None:
             self.tell(self.strings.wrapup_no_case, "warning")
             return
+        self.end_talk()  # after-call work starts now (a hold in progress ends)
         summary = draft_summary(self.session.case, self.kb, self.strings)
         self.push_screen(WrapUpScreen(self.strings, summary), self._wrapup_done)
 
@@ -235,11 +254,16 @@ class AgentApp(CaseActions, App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from agentui.language import translated_command
+
         s = self.strings
+        for command in super().get_system_commands(screen):  # Textual's own, in our language
+            title, help_text = translated_command(command.title, command.help, s.textual_commands)
+            yield command._replace(title=title, help=help_text)
         yield SystemCommand(s.cmd_new_case, "F2", self.action_new_case)
         yield SystemCommand(s.cmd_search, "Ctrl+F / F3", self.action_focus_search)
         yield SystemCommand(s.cmd_notes, "F6", self.action_focus_notes)
+        yield SystemCommand(s.cmd_hold, "F7", self.action_hold)
         yield SystemCommand(s.cmd_scripts, "F5", self.action_scripts)
         yield SystemCommand(s.cmd_history, "F4", self.action_history)
         yield SystemCommand(s.cmd_wrapup, "F10", self.action_wrapup)
@@ -280,8 +304,29 @@ class AgentApp(CaseActions, App[None]):
             self._save_choice(theme=theme.name)
 
     def _switch_language(self) -> None:
-        self._save_choice(lang="en" if self.settings.lang == "zh" else "zh")
+        lang = "en" if self.settings.lang == "zh" else "zh"
+        self.settings = replace(self.settings, lang=lang)
+        self._save_choice(lang=lang)
+        self.use_language(strings_for(lang))
         self.tell(self.strings.language_saved)
+
+    def use_language(self, strings: Strings) -> None:
+        """Relabel the console at once: the main screen is composed again in the new language,
+        keeping the query, the open entry, unsaved case fields and focus (dialogs are closed)."""
+        from agentui.language import MainState
+
+        self.sync_pending()
+        self.return_to_main()
+        self._rebuilt_main = MainState.of(self.main)
+        self.strings = strings
+        self._bindings = localize_bindings(self._bindings_as_declared, strings)
+        self.call_later(self._recompose_main)
+
+    async def _recompose_main(self) -> None:
+        main = self.main
+        main.strings = self.strings
+        await main.recompose()
+        main.on_mount()  # builds the panes again, then `main_screen_mounted` restores the state
 
     def _save_choice(self, **choice: str) -> None:
         """A choice applies at once, on the UI thread that owns `settings`; a worker writes it."""

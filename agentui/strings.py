@@ -128,7 +128,23 @@ class Strings:
     language_saved: str
     palette_open_help: str  # {id}
     error: str  # {error}
-
+    # --- the call's flow (issue 14: scripts filter, hold, language, help) ---------------------------
+    scripts_filter: str
+    scripts_no_match: str
+    hold_no_case: str
+    hold_after_talk: str
+    hold_started: str
+    hold_ended: str  # {count}
+    header_hold: str  # {time}
+    header_holds: str  # {count} {total}
+    header_wrap: str  # {time}
+    cmd_hold: str
+    textual_commands: dict[str, str]
+    """Textual's own palette commands (Theme, Quit, Keys, …): English title or help -> label."""
+    title_en_first: bool
+    copy_kinds: dict[str, str]
+    """Copy strip: what an item is (`phone`, `app`, `website`), shown after its operator."""
+    """Entry titles: `title_en` first with the Chinese title beside it (the English console)."""
 
     __slots__ = tuple(__annotations__)
 

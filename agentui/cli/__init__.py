@@ -20,7 +20,7 @@ def _console_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"agentui {__version__}")
     parser.add_argument("--kb", type=Path, metavar="DIR", help="knowledge base directory (default: bundled)")
     parser.add_argument("--data", type=Path, metavar="DIR", help="data directory for cases")
-    parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: zh)")
+    parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: zh; remembered)")
     return parser
 
 

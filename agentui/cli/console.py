@@ -11,6 +11,8 @@ def run_console(args: argparse.Namespace) -> int:
     from agentui.config import load_settings
 
     settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
+    if args.lang:  # a language chosen on the command line is remembered, as one chosen in the palette
+        settings = settings.with_choice(lang=settings.lang)
     if not settings.kb_dir.is_dir():
         print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
         return 2

@@ -103,6 +103,43 @@ class CaseActions:
         else:
             self.main.show_case(result.case, reload_fields=False)
 
+    # --- call phases: hold (F7) and the end of talk (F10) -------------------------------------------
+    def action_hold(self) -> None:
+        """Hold or resume the caller: only during the talk of an open case."""
+        if not self._store_usable():
+            return
+        case = self.session.case
+        if case is None:
+            self.tell(self.strings.hold_no_case, "warning")
+        elif case.talk_ended_at is not None:
+            self.tell(self.strings.hold_after_talk, "warning")
+        else:
+            self._toggle_hold()
+
+    @work(thread=True, group="store")
+    def _toggle_hold(self) -> None:
+        try:
+            result = self.session.toggle_hold()
+        except StoreError as error:
+            self.call_from_thread(self.tell, str(error), "error")
+            return
+        self.call_from_thread(self._hold_changed, result.case)
+
+    def _hold_changed(self, case: Case) -> None:
+        self.main.header.show_case(case)
+        s = self.strings
+        self.tell(s.hold_started if case.on_hold else s.hold_ended.format(count=case.hold_count))
+
+    @work(thread=True, group="store")
+    def end_talk(self) -> None:
+        try:
+            result = self.session.end_talk()
+        except StoreError as error:
+            self.call_from_thread(self.tell, str(error), "error")
+            return
+        if result is not None:
+            self.call_from_thread(self.main.header.show_case, result.case)
+
     @work(thread=True, group="store")
     def record_article(self, entry_id: str) -> None:
         try:

@@ -18,11 +18,14 @@ from agentui.core.cases.model import Case
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
-from agentui.widgets.header import CallHeader
+from agentui.widgets.header import CallHeader, PhaseLabels
+from agentui.widgets.layout import CallLayout
 from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
 
 if TYPE_CHECKING:
+    from textual.widgets import Select
+
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
     from agentui.widgets.article import ArticleView, StepsList
@@ -46,8 +49,8 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         s = self.strings
-        yield CallHeader(s.app_title, s.timer_idle, self.clock, id="header")
-        with Grid(id="main"):
+        yield CallHeader(s.app_title, s.timer_idle, self.clock, PhaseLabels.of(s), id="header")
+        with CallLayout(id="main"):
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
@@ -175,6 +178,11 @@ class MainScreen(Screen):
         if entry is not None:
             self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The caller's operator changed: the article numbers its phones and apps first."""
+        if event.select.id == "caller-operator":
+            self.article.set_caller_operator(event.value if isinstance(event.value, str) else "")
+
     def on_article_view_copy_requested(self, event: ArticleView.CopyRequested) -> None:
         """A numbered phone or app name goes to the clipboard."""
         self.app.copy_text(event.text)  # type: ignore[attr-defined]
@@ -182,9 +190,7 @@ class MainScreen(Screen):
     # --- case -----------------------------------------------------------------------------------
     def show_case(self, case: Case | None, *, reload_fields: bool = True) -> None:
         """The active case changed: header, case pane and the open procedure's ticks."""
-        header = self.header
-        header.case_id = case.id if case is not None else ""
-        header.opened_at = case.timer_start if case is not None else ""
+        self.header.show_case(case)
         if reload_fields:
             self.case_pane.load(case)
         else:

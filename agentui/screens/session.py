@@ -129,6 +129,20 @@ class CallSession:
                 return None
             return self._run(lambda s: s.record_script(entry_id))
 
+    def toggle_hold(self) -> SaveResult:
+        """Put the caller on hold, or take them off it (decided under the lock, so two quick
+        presses are two toggles)."""
+        with self._lock:
+            on = self.case is not None and not self.case.on_hold
+            return self._run(lambda s: s.set_hold(on))
+
+    def end_talk(self) -> SaveResult | None:
+        """The wrap-up begins (ends a hold); None when no case is open."""
+        with self._lock:
+            if self.case is None:
+                return None
+            return self._run(lambda s: s.end_talk())
+
     def close(self, disposition: Disposition, summary: str) -> Case:
         with self._lock:
             assert self.store is not None

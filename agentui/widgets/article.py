@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,20 +16,24 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from agentui.core.copyables import MAX_COPYABLE, Copyable, copyables
 from agentui.core.kb.model import EntryType
+from agentui.core.operators import OPERATORS
 from agentui.strings import Strings, localize_bindings
 from agentui.widgets.focus import focus_now
+from agentui.widgets.line_breaking import divide_line
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
+from agentui.widgets.titles import entry_title, heading
 
 if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
     from agentui.core.kb.model import Entry, KnowledgeBase
 
 _STEPS_HEADING = re.compile(r"^##\s*(步骤|steps)\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,2}\s")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ()\-]{6,}\d(?!\w)")
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
-MAX_COPYABLE = 9
 
 
 def inline_markdown(text: str) -> Content:
@@ -50,40 +53,13 @@ def inline_markdown(text: str) -> Content:
     return Content.assemble(*parts)
 
 
-def break_offsets(text: str, width: int) -> list[int]:
-    """Where to break `text` so no line is wider than `width` cells: anywhere between CJK
-    characters, at spaces within Latin text (a word longer than a line is cut)."""
-    offsets: list[int] = []
-    line_start, cells, last_space = 0, 0, -1
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
-            line_start, cells, last_space = index + 1, 0, -1
-            continue
-        char_cells = cell_len(char)
-        if cells + char_cells > width and index > line_start:
-            in_word = _latin(char) and _latin(text[index - 1])
-            cut = last_space + 1 if in_word and last_space >= line_start and index - last_space < 16 else index
-            offsets.append(cut)
-            line_start, last_space = cut, -1
-            cells = cell_len(text[cut : index])
-        if char == " ":
-            last_space = index
-        cells += char_cells
-    return offsets
-
-
-def _latin(char: str) -> bool:
-    return char != " " and cell_len(char) == 1
-
-
 def hanging(prefix: Content, body: Content, width: int) -> Content:
     """`prefix` then `body` wrapped to `width` cells, continuation lines indented under it."""
     indent = prefix.cell_length
     room = width - indent
     if room < 6:
         return prefix + body
-    pieces = body.divide(break_offsets(body.plain, room))
+    pieces = body.divide(divide_line(body.plain, room))
     lines = [piece.rstrip() for piece in pieces]
     pad = Content(" " * indent)
     return Content("\n").join([prefix + lines[0], *(pad + line for line in lines[1:] if line.plain)])
@@ -102,53 +78,17 @@ def body_without_steps(entry: Entry) -> str:
     return ("\n".join(lines[:start]).rstrip() + "\n\n" + "\n".join(lines[end:]).strip()).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Copyable:
-    kind: str  # "phone" | "app" | "website"
-    text: str
-
-
-def copyables(entry: Entry, kb: KnowledgeBase | None) -> list[Copyable]:
-    """Phones, apps and websites of the entry (contacts) or mentioned in it, at most nine."""
-    items: list[Copyable] = []
-    seen: set[str] = set()
-
-    def add(kind: str, text: str) -> None:
-        text = clean_line(text).strip()
-        key = re.sub(r"\D", "", text) if kind == "phone" else text.casefold()
-        if text and key not in seen and len(items) < MAX_COPYABLE:
-            seen.add(key)
-            items.append(Copyable(kind, text))
-
-    for phone in entry.phones:
-        add("phone", phone)
-    for app in entry.apps:
-        add("app", app)
-    if entry.website:
-        add("website", entry.website)
-    body = entry.body
-    for match in _PHONE.finditer(body):
-        if sum(ch.isdigit() for ch in match.group(0)) >= 7:
-            add("phone", match.group(0))
-    if kb is not None:
-        for contact in kb.of_type(EntryType.CONTACT):
-            for app in contact.apps:
-                if app and app in body:
-                    add("app", app)
-    return items
-
-
 class StepsList(OptionList):
     """A procedure's steps; Space ticks or unticks the highlighted one."""
 
-    BINDINGS = [Binding("space", "toggle", "tick")]
+    BINDINGS = [Binding("space", "tick", "tick")]
 
     @dataclass
     class Toggled(Message):
         step: int
         done: bool
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._steps: list[tuple[int, str]] = []
         self.ticked: set[int] = set()
@@ -186,6 +126,8 @@ class StepsList(OptionList):
     def _render_steps(self) -> None:
         highlighted = self.highlighted
         self._wrap_width = self._content_width()
+        if not self._wrap_width:  # shown before its first layout: wrap again once it has a width
+            self.call_after_refresh(self.on_resize)
         self.clear_options()
         self.add_options([Option(self._prompt(n, text), id=f"step-{n}") for n, text in self._steps])
         if highlighted is not None and self._steps:
@@ -196,7 +138,7 @@ class StepsList(OptionList):
         numbers = {n for n, _ in self._steps}
         return len(self.ticked & numbers), len(numbers)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.highlighted is None or not self._steps:
             return
         number = self._steps[self.highlighted][0]
@@ -208,6 +150,50 @@ class StepsList(OptionList):
 
 class RelatedList(OptionList):
     pass
+
+
+def copy_label(number: int, item: Copyable, kinds: dict[str, str]) -> Content:
+    """`[1] MTS +7 (495) 777-00-00`, `[4] MTS App MTS Connect`: the key, whose it is, what it is."""
+    parts: list[str | tuple[str, str]] = [(f"[{number}]", "bold $accent")]
+    if item.operator:
+        name = OPERATORS[item.operator].name if item.operator in OPERATORS else clean_line(item.operator)
+        parts += [" ", (name, "bold")]
+    kind = kinds.get(item.kind, "")
+    if kind:
+        parts += [" ", (kind, "dim")]
+    parts += [" ", item.text]
+    return Content.assemble(*parts)
+
+
+class CopyStrip(Static):
+    """The numbered items, as many to a line as fit (an item is never split across lines)."""
+
+    GAP = "   "
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self._labels: list[Content] = []
+        self._packed_for = -1
+
+    def show_items(self, labels: list[Content]) -> None:
+        self._labels = labels
+        self._pack()
+
+    def on_resize(self) -> None:
+        if self._labels and self.content_region.width != self._packed_for:
+            self._pack()
+
+    def _pack(self) -> None:
+        width = self._packed_for = self.content_region.width
+        lines: list[Content] = []
+        for label in self._labels:
+            if lines and width and lines[-1].cell_length + len(self.GAP) + label.cell_length <= width:
+                lines[-1] = lines[-1] + self.GAP + label
+            else:
+                lines.append(label)
+        self.update(Content("\n").join(lines))
+        if not width:  # shown before its first layout
+            self.call_after_refresh(self.on_resize)
 
 
 class ArticleView(VerticalScroll):
@@ -222,11 +208,14 @@ class ArticleView(VerticalScroll):
     class CopyRequested(Message):
         text: str
 
-    def __init__(self, strings: Strings, **kwargs) -> None:
+    def __init__(self, strings: Strings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.strings = strings
         self.entry: Entry | None = None
         self.items: list[Copyable] = []
+        self.caller_operator = ""
+        """The open case's operator: its phones and apps are numbered first."""
+        self._kb: KnowledgeBase | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.article_empty, id="article-title", markup=False)
@@ -238,8 +227,9 @@ class ArticleView(VerticalScroll):
         """Mount the rest of the pane after the first frame (the Markdown widget is slow to load)."""
         from textual.widgets import Markdown
 
-        hidden = [Static(id="article-meta", markup=False), StepsList(id="steps")]
-        later = [Static(id="copyables", markup=False), RelatedList(id="related")]
+        # The copy strip right under the title: a phone number is what the agent needs first.
+        hidden = [Static(id="article-meta", markup=False), CopyStrip(id="copyables"), StepsList(id="steps")]
+        later = [RelatedList(id="related")]
         for widget in (*hidden, *later):
             widget.display = False
         await self.mount_all([*hidden, Markdown(id="article-body", open_links=False), *later])
@@ -247,7 +237,7 @@ class ArticleView(VerticalScroll):
     def show(self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None) -> None:
         s = self.strings
         self.entry = entry
-        self.query_one("#article-title", Static).update(safe(entry.title, "bold"))
+        self.query_one("#article-title", Static).update(heading(entry.title, entry.title_en, s.title_en_first))
         meta = [s.badges.get(entry.type.value, entry.type.value)]
         if entry.operators:
             meta.append(f"{s.operators_label}: {operator_names(entry.operators)}")
@@ -263,16 +253,8 @@ class ArticleView(VerticalScroll):
         steps.display = bool(entry.steps)
         steps.load(entry, ticked)
         self._update_progress()
-        self.items = copyables(entry, kb)
-        copy_widget = self.query_one("#copyables", Static)
-        copy_widget.border_title = s.copy_title
-        copy_widget.update(
-            Content("\n").join(
-                Content.assemble((f"[{i}]", "bold $accent"), " ", (item.text, ""))
-                for i, item in enumerate(self.items, 1)
-            )
-        )
-        copy_widget.display = bool(self.items)
+        self._kb = kb
+        self._show_copyables()
         related = self.query_one(RelatedList)
         related.border_title = s.related_title
         related.clear_options()
@@ -281,9 +263,28 @@ class ArticleView(VerticalScroll):
                 other = kb.get(rid)
                 if other is not None:
                     badge = s.badges.get(other.type.value, other.type.value)
-                    related.add_option(Option(Content.assemble((badge, "dim"), " ", clean_line(other.title)), id=rid))
+                    title = entry_title(other.title, other.title_en, s.title_en_first)
+                    related.add_option(Option(Content.assemble((badge, "dim"), " ", title), id=rid))
         related.display = related.option_count > 0
         self.scroll_home(animate=False)
+
+    def set_caller_operator(self, operator: str) -> None:
+        """The case's operator changed: its items are numbered first."""
+        if operator != self.caller_operator:
+            self.caller_operator = operator
+            if self.entry is not None:
+                self._show_copyables()
+
+    def _show_copyables(self) -> None:
+        entry, kb = self.entry, self._kb
+        if entry is None:
+            return
+        contacts = kb.of_type(EntryType.CONTACT) if kb is not None else []
+        self.items = copyables(entry, contacts, self.caller_operator)
+        strip = self.query_one(CopyStrip)
+        strip.border_title = self.strings.copy_title
+        strip.show_items([copy_label(i, item, self.strings.copy_kinds) for i, item in enumerate(self.items, 1)])
+        strip.display = bool(self.items)
 
     def clear(self) -> None:
         self.entry = None
@@ -311,7 +312,7 @@ class ArticleView(VerticalScroll):
         self._update_progress()
 
     # Named handler rather than @on(Markdown.LinkClicked): Markdown is imported only in build().
-    def on_markdown_link_clicked(self, event) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """Links in KB text never open anything (nor run actions); the agent is told instead."""
         event.stop()
         event.prevent_default()

@@ -13,7 +13,8 @@ from textual.widgets.option_list import Option
 from agentui.core.operators import OPERATORS
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.focus import focus_now
-from agentui.widgets.safe_text import clean_line, highlighted
+from agentui.widgets.safe_text import clean_line
+from agentui.widgets.titles import entry_title
 
 if TYPE_CHECKING:
     from agentui.core.kb.model import KnowledgeBase
@@ -24,11 +25,11 @@ def operator_names(ids: Sequence[str]) -> str:
     return "·".join(OPERATORS[i].name if i in OPERATORS else clean_line(i) for i in ids)
 
 
-def hit_prompt(hit: Hit, badges: dict[str, str], kb: KnowledgeBase | None) -> Content:
+def hit_prompt(hit: Hit, badges: dict[str, str], kb: KnowledgeBase | None, english: bool = False) -> Content:
     """One result row as literal `Content` (titles are data: never markup)."""
     badge = badges.get(hit.type, hit.type)
-    title = highlighted(hit.title, hit.spans.get("title", ()), "bold $accent underline")
     entry = kb.get(hit.id) if kb is not None else None
+    title = entry_title(hit.title, entry.title_en if entry is not None else "", english, hit.spans)
     ops = operator_names(entry.operators) if entry is not None else ""
     badge_style = f"bold $text-{_badge_colour(hit.type)}"
     parts: list[Content | tuple[str, str] | str] = [(f"{badge:<2}", badge_style), " ", title]
@@ -49,8 +50,9 @@ class ResultsList(OptionList):
     BINDINGS = [Binding("up", "cursor_up_or_leave", "to_search", show=False)]
 
     def show_hits(self, hits: Sequence[Hit], badges: dict[str, str], kb: KnowledgeBase | None) -> None:
+        english = getattr(self.app, "strings").title_en_first  # noqa: B009 - the console's labels
         self.clear_options()
-        self.add_options([Option(hit_prompt(hit, badges, kb), id=hit.id) for hit in hits])
+        self.add_options([Option(hit_prompt(hit, badges, kb, english), id=hit.id) for hit in hits])
         if hits:
             self.highlighted = 0
 

@@ -81,3 +81,23 @@ async def wait_until(pilot, predicate, timeout: float = 5.0) -> float:
         await _wait_workers(pilot.app)
         await pilot.pause(0.02)
     return time.monotonic() - started
+
+
+@pytest.fixture
+def bundled_settings(tmp_path: Path) -> Settings:
+    """The bundled KB: the flow tests use the real entries an agent searches."""
+    from agentui.locations import bundled_kb_dir
+
+    return Settings(kb_dir=bundled_kb_dir(), data_dir=tmp_path / "data", cache_dir=None, config_file=None)
+
+
+@pytest.fixture
+def bundled_store(bundled_settings: Settings) -> Iterator:
+    store = open_store(bundled_settings.data_dir)
+    yield store
+    store.close_store()
+
+
+@pytest.fixture
+def bundled_app(bundled_settings: Settings, bundled_store) -> AgentApp:
+    return create_app(bundled_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False)

@@ -30,7 +30,7 @@ def test_signal_saves_the_notes_and_exits_zero(tmp_path: Path, sig: int) -> None
     env = isolated_env(tmp_path)
     app = PtyProcess(console(tmp_path), cols=100, rows=30, env=env)
     try:
-        app.wait_for("常用条目".encode())  # first frame painted and the KB loaded
+        app.wait_for("按类型排列".encode())  # first frame painted and the KB loaded
         app.send(F2)
         app.wait_for("已新建案例".encode())
         app.send(F6)

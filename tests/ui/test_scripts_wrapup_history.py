@@ -67,7 +67,7 @@ async def test_asked_case_field_fills_the_case_pane(app, store):
         await pilot.press("f5")
         await settle(pilot)
         highlight_script(app.screen, "script-fee-disclosure")
-        await pilot.press("i")
+        await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, ValuePrompt)
         await pilot.press(*"Anna", "enter")  # 客户姓名
