@@ -8,11 +8,15 @@ import sys
 
 def run_console(args: argparse.Namespace) -> int:
     from agentui.app import create_app
-    from agentui.config import load_settings
+    from agentui.config import SettingsNotSaved, load_settings, save_choices
 
     settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
     if args.lang:  # a language chosen on the command line is remembered, as one chosen in the palette
         settings = settings.with_choice(lang=settings.lang)
+        try:
+            save_choices(settings)
+        except SettingsNotSaved as error:
+            print(f"agentui: {error}", file=sys.stderr)
     if not settings.kb_dir.is_dir():
         print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
         return 2
