@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
+
 from agentui.screens.session import CaseFields
 from agentui.widgets.focus import focus_now
 
@@ -37,6 +39,12 @@ class MainState:
 
     def restore(self, app: AgentApp) -> None:
         """Put the state back on the rebuilt main screen (its panes are built by now)."""
+        try:
+            self._restore(app)
+        except NoMatches:
+            pass  # the console closed while the screen was rebuilt: its widgets are gone
+
+    def _restore(self, app: AgentApp) -> None:
         main = app.main
         main.search_bar.value = self.query
         if app.session.ready:
