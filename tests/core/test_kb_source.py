@@ -12,7 +12,6 @@ import pytest
 
 from agentui.core.kb import load_kb, readahead, source
 from agentui.core.kb.loader import parse_kb
-from agentui.core.kb.model import R_ID, R_OPERATORS, R_PATH, R_RELATED, R_TAGS, R_VERIFIED
 from agentui.core.kb.source import FORMAT_VERSION, MAX_FILE_BYTES, entry_paths, read_kb_files
 from agentui.locations import bundled_kb_dir
 
@@ -132,13 +131,13 @@ def test_load_restores_the_garbage_collector_state():
 def test_equal_values_are_shared_between_entries(bundled_kb):
     """One object per distinct operators tuple, tag and date, and `related` holds the ids themselves."""
     shared: dict[object, object] = {}
-    ids = {record[R_ID]: record[R_ID] for record in bundled_kb.records}
+    ids = {record.id: record.id for record in bundled_kb.records}
     for record in bundled_kb.records:
-        for value in (record[R_OPERATORS], *record[R_TAGS], record[R_VERIFIED]):
+        for value in (record.operators, *record.tags, record.verified):
             assert shared.setdefault(value, value) is value
-        for target in record[R_RELATED]:
+        for target in record.related:
             assert ids[target] is target
-    assert any(record[R_RELATED] for record in bundled_kb.records)
+    assert any(record.related for record in bundled_kb.records)
 
 
 @pytest.mark.parametrize("size", [
@@ -184,7 +183,7 @@ def test_paths_are_written_as_pathlib_writes_them_whatever_the_root(tmp_path: Pa
     monkeypatch.chdir(tmp_path / "kb" if root.startswith(".") else tmp_path)
     kb = load_kb(Path(root))
     deep, top = entry_paths(Path(root))  # sorted by their paths below the root
-    assert [record[R_PATH] for record in kb.records] == [str(deep), str(top)]
+    assert [record.path for record in kb.records] == [str(deep), str(top)]
     assert kb.entries["top"].path == top
     assert [str(problem.path) for problem in kb.problems] == [str(deep)]
     assert kb.problems[0].message == "the entry has no body text after the front matter"

@@ -9,7 +9,7 @@ from pathlib import Path
 from agentui.core.kb import body as body_rules
 from agentui.core.kb.fields import convert_fields, convert_simple
 from agentui.core.kb.frontmatter import split, split_bytes
-from agentui.core.kb.model import R_ID, R_PATH, R_RELATED, EntryType, KnowledgeBase, Problem, Record
+from agentui.core.kb.model import EntryType, KnowledgeBase, Problem, Record, new_record
 from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import KbFiles, decode_bytes, iter_kb_bytes
 from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
@@ -55,13 +55,13 @@ def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
             problems.extend(entry_problems)
         if record is None:
             continue
-        entry_id = record[R_ID]
+        entry_id = record.id
         existing = positions.get(entry_id)
         if existing is not None:
             problems.append(Problem(
                 Path(path), lines["id"],
                 f"duplicate id '{entry_id}': already used by "
-                f"{records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
+                f"{records[existing].path}:{id_lines[entry_id]}; not loaded",
             ))
             continue
         positions[entry_id] = len(records)
@@ -182,11 +182,11 @@ class _Parser:
         website = _shared_value(get("website"), pool)
         source = ", ".join(get("source", ()))  # type: ignore[arg-type]
         verified_text = verified.isoformat() if verified else ""  # type: ignore[attr-defined]
-        return (
+        return new_record(Record, (
             entry_id, entry_type.value, values["title"], path, body, body_line, get("title_en", ""),
             aliases, tags, operators, channel, related, share(source, source),
             share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders,
-        )
+        ))
 
 
 def _shared_tuple(value: tuple[str, ...] | None, pool: dict[object, object]) -> tuple[str, ...]:
@@ -209,13 +209,13 @@ def _check_related(
 ) -> None:
     """Report links to missing entries and drop them, so the UI never offers a dead link."""
     for position, record in enumerate(records):
-        entry_id, related = record[R_ID], record[R_RELATED]
+        entry_id, related = record.id, record.related
         missing = [r for r in related if r not in positions or r == entry_id]
         if not missing:
             continue
-        path = Path(record[R_PATH])
+        path = Path(record.path)
         for target in missing:
             reason = "links to itself" if target == entry_id else "does not exist"
             problems.append(Problem(path, related_lines[entry_id], f"related id '{target}' {reason}"))
         kept = tuple(r for r in related if r not in missing)
-        records[position] = (*record[:R_RELATED], kept, *record[R_RELATED + 1:])
+        records[position] = record._replace(related=kept)
