@@ -76,7 +76,32 @@ def test_discovery_matches_rglob(tricky_tree: Path):
 def test_discovery_and_fingerprint_as_before(tricky_tree: Path, root: str):
     path = {"bundled": bundled_kb_dir(), "broken": BROKEN, "tricky": tricky_tree, "missing": tricky_tree / "nope"}[root]
     assert entry_paths(path) == entry_paths_before(path)
-    assert load_kb(path).fingerprint == fingerprint_before(path)
+    if root == "tricky":  # what is not read is now reported, and in the fingerprint (next test)
+        assert load_kb(path).fingerprint != fingerprint_before(path)
+    else:
+        assert load_kb(path).fingerprint == fingerprint_before(path)
+
+
+def test_what_discovery_does_not_read_is_reported_and_fingerprinted(tricky_tree: Path):
+    """Once skipped in silence: now each is a problem, and part of the fingerprint, so a cached
+    index (keyed by it) never serves the problems of a tree that changed."""
+    kb = load_kb(tricky_tree)
+    odd = [p for p in kb.problems if "duplicate id" not in p.message]  # link.md is b.md again
+    assert [(p.path.name, p.line, p.message.split(" (")[0].split(":")[0]) for p in odd] == [
+        ("dangling.md", 1, "symbolic link to nothing"),
+        ("dir-link.md", 1, "symbolic link to a folder"),
+        ("linked-dir", 1, "symbolic link to a folder"),
+        ("loop.md", 1, "symbolic link loop"),
+    ]
+    before = kb.fingerprint
+    (tricky_tree / "missing.md").write_text("---\nid: now\ntype: faq\ntitle: t\n---\nx\n", encoding="utf-8")
+    after = load_kb(tricky_tree)
+    assert not [p for p in after.problems if "symbolic link to nothing" in p.message]
+    assert after.fingerprint != before
+    warm_key = source.stat_fingerprint(tricky_tree)
+    os.mkfifo(tricky_tree / "pipe.md")
+    assert source.stat_fingerprint(tricky_tree) != warm_key
+    assert "not a regular file (a FIFO)" in str(load_kb(tricky_tree).problems)
 
 
 def test_discovery_accepts_a_relative_root(monkeypatch: pytest.MonkeyPatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE, quoted
 from agentui.core.kb.model import Problem, Step
 from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
 
@@ -146,14 +147,25 @@ def _no_items(path: Path, body_line: int, start: int) -> Problem:
 
 
 def check_placeholders(path: Path, body: str, body_line: int) -> tuple[tuple[str, ...], list[Problem]]:
-    """Placeholders a script uses; unknown names are problems, since no case field would fill them."""
+    """Placeholders a script uses; unknown names are problems, since no case field would fill them.
+    Names come in order of first use, so each is looked for after the one before: one pass over
+    the body however many names it holds."""
     names = placeholders_in(body)
     problems = []
     known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    for name in names:
-        if name not in PLACEHOLDERS:
-            offset = body.find("{" + name + "}")
-            line = body_line + body[:offset].count("\n")
-            message = f"placeholder {{{name}}} is not filled by any case field (known: {known})"
-            problems.append(Problem(path, line, message))
+    offset, line = 0, body_line  # a place in the body and its file line
+    unknown = [name for name in names if name not in PLACEHOLDERS]
+    for name in unknown[:MAX_PROBLEMS_PER_FILE]:
+        token = "{" + name + "}"
+        found = body.find(token, offset)
+        if found < 0:  # seen before only inside `{{…}}`: looked for from the start
+            offset, line = 0, body_line
+            found = body.find(token)
+        line += body.count("\n", offset, found)
+        offset = found
+        message = f"placeholder {{{quoted(name)}}} is not filled by any case field (known: {known})"
+        problems.append(Problem(path, line, message))
+    if len(unknown) > MAX_PROBLEMS_PER_FILE:
+        rest = len(unknown) - MAX_PROBLEMS_PER_FILE
+        problems.append(Problem(path, line, f"… and {rest:,} more placeholders no case field fills"))
     return tuple(names), problems

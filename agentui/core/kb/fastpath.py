@@ -14,8 +14,11 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
 
 # Characters outside this set (tabs, controls, NEL, the Unicode line and paragraph separators, a
-# BOM, non-characters) either mean something to YAML or make it fail: such files go to PyYAML.
-_USUAL_ABOVE_ASCII = "\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+# BOM, non-characters) either mean something to YAML or make it fail, and bidirectional controls
+# are a problem the slow path reports: such files go to PyYAML.
+_USUAL_ABOVE_ASCII = (
+    "\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+)
 _UNUSUAL = re.compile(f"[^\n\x20-\x7e{_USUAL_ABOVE_ASCII}]")
 # `key: value`, with a double-quoted value without escapes (the common case) read straight away.
 # (Greedy runs that end on a non-space, rather than lazy ones, keep the regexes linear and fast.)

@@ -9,6 +9,7 @@ from pathlib import Path
 from agentui.core.kb import body as body_rules
 from agentui.core.kb.fields import convert_fields, convert_simple
 from agentui.core.kb.frontmatter import split, split_bytes
+from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE
 from agentui.core.kb.model import EntryType, KnowledgeBase, Problem, Record, new_record
 from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import KbFiles, decode_bytes, iter_kb_bytes
@@ -50,30 +51,80 @@ def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
     positions: dict[str, int] = {}
     related_lines: dict[str, int] = {}
     id_lines: dict[str, int] = {}
-    for path, record, entry_problems, lines in parsed:
+    claims: dict[str, list[_Claim]] = {}
+    for _, record, entry_problems, lines in parsed:
         if entry_problems:
             problems.extend(entry_problems)
         if record is None:
             continue
         entry_id = record.id
         existing = positions.get(entry_id)
-        if existing is not None:
-            problems.append(Problem(
-                Path(path), lines["id"],
-                f"duplicate id '{entry_id}': already used by "
-                f"{records[existing].path}:{id_lines[entry_id]}; not loaded",
-            ))
+        if existing is not None:  # settled once every file is read
+            rivals = claims.get(entry_id)
+            if rivals is None:
+                first = records[existing]
+                rivals = claims[entry_id] = [(first, id_lines[entry_id], related_lines[entry_id])]
+            rivals.append((record, lines["id"], lines.get("related", 1)))
             continue
         positions[entry_id] = len(records)
         records.append(record)
         id_lines[entry_id] = lines["id"]
         related_lines[entry_id] = lines.get("related", 1)
+    if claims:
+        records = _settle_duplicates(records, positions, claims, related_lines, problems)
     # Reading problems come first, as when every file was read before parsing; no path has both
     # kinds, so the stable sort below orders them the same either way.
     all_problems = [*files.problems, *problems]
     _check_related(records, positions, related_lines, all_problems)
     all_problems.sort(key=lambda p: (str(p.path), p.line))
     return knowledge_base(files.root, records, all_problems, files.fingerprint)
+
+
+_Claim = tuple[Record, int, int]
+"""(record, file line of its `id`, of its `related`) of one file using an id that another uses too."""
+
+
+def _settle_duplicates(
+    records: list[Record], positions: dict[str, int], claims: dict[str, list[_Claim]],
+    related_lines: dict[str, int], problems: list[Problem],
+) -> list[Record]:
+    """Of files sharing an id, the one named after it (`<id>.md`) is loaded; when none or several
+    are, none is: which one holds the right facts cannot be known, and load order (a sort of file
+    names) must not decide it in silence. Every file not loaded gets a problem naming the others."""
+    dropped: set[int] = set()
+    for entry_id, rivals in claims.items():
+        named = [claim for claim in rivals if _file_stem(claim[0].path) == entry_id]
+        winner = named[0] if len(named) == 1 else None
+        for claim in rivals:
+            if claim is winner:
+                continue
+            record, line, _ = claim
+            if winner is not None:
+                message = (f"duplicate id '{entry_id}': loaded from {winner[0].path}:{winner[1]}, the file "
+                           "named after the id; this file is not loaded")
+            else:
+                others = ", ".join(f"{other[0].path}:{other[1]}" for other in rivals if other is not claim)
+                message = (f"duplicate id '{entry_id}' is also used by {others}: none of them is loaded, as "
+                           f"none alone is named {entry_id}.md; give each entry its own id")
+            problems.append(Problem(Path(record.path), line, message))
+        position = positions[entry_id]
+        if winner is None:
+            dropped.add(position)
+            del positions[entry_id]
+        else:
+            records[position] = winner[0]
+            related_lines[entry_id] = winner[2]
+    if not dropped:
+        return records
+    kept = [record for position, record in enumerate(records) if position not in dropped]
+    positions.clear()
+    positions.update((record.id, position) for position, record in enumerate(kept))
+    return kept
+
+
+def _file_stem(path: str) -> str:
+    name = path.rpartition("/")[2]
+    return name[:-3] if name.endswith(".md") else name
 
 
 class _Parser:
@@ -139,7 +190,7 @@ class _Parser:
         problems += field_problems
         lines = {key: field.line for key, field in document.fields.items()}
         if any(key not in values for key in _FATAL_FIELDS):
-            return path, None, problems, lines
+            return path, None, _capped(problems) if len(problems) > MAX_PROBLEMS_PER_FILE else problems, lines
         entry_type: EntryType = values["type"]  # type: ignore[assignment]
         body = document.body
         text_body = body.strip("\n")
@@ -155,6 +206,8 @@ class _Parser:
             placeholders, placeholder_problems = body_rules.check_placeholders(file, text_body, body_line)
             placeholders = self.pool.setdefault(placeholders, placeholders)  # type: ignore[assignment]
             problems += placeholder_problems
+        if len(problems) > MAX_PROBLEMS_PER_FILE:
+            problems = _capped(problems)
         return path, self.record(path, entry_type, values, text_body, body_line, placeholders), problems, lines
 
     def record(
@@ -187,6 +240,14 @@ class _Parser:
             aliases, tags, operators, channel, related, share(source, source),
             share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders,
         ))
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """The first MAX_PROBLEMS_PER_FILE problems by line, then one that counts the rest."""
+    problems = sorted(problems, key=lambda problem: problem.line)
+    rest = problems[MAX_PROBLEMS_PER_FILE:]
+    summary = Problem(rest[0].path, rest[0].line, f"… and {len(rest):,} more problems in this file (fix these first)")
+    return [*problems[:MAX_PROBLEMS_PER_FILE], summary]
 
 
 def _shared_tuple(value: tuple[str, ...] | None, pool: dict[object, object]) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from agentui.core.kb.limits import shown
+
 
 class EntryType(StrEnum):
     PROCEDURE = "procedure"
@@ -54,11 +56,14 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class Problem:
     path: Path
+    """As the file system names it: bytes of a name that is not UTF-8 are lone surrogates here."""
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """`path:line: message` on one line: control characters and undecodable name bytes escaped
+        (`\\x1b`, `\\xb2`), so a file name can neither break the line nor reach the terminal raw."""
+        return shown(f"{self.path}:{self.line}: {self.message}")
 
 
 class Record(NamedTuple):
