@@ -224,3 +224,16 @@ def test_the_fast_route_and_pyyaml_agree_on_limits_and_controls(tmp_path: Path, 
     assert dict(fast.entries) == dict(slow.entries) and fast.problems == slow.problems
     assert sorted(p.path.stem for p in fast.problems) == ["alias-201", "bidi", "tags-65", "title-301"]
     assert len(fast.entries["title-301"].title) == 300 and len(fast.entries["tags-65"].tags) == 64
+
+
+def test_a_kb_inside_a_folder_whose_name_is_not_utf8_loads_and_prints(tmp_path: Path):
+    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "知识库".encode("gbk")))
+    root.mkdir()
+    (root / "ok.md").write_text("---\nid: ok\ntype: faq\ntitle: ok\ncolour: red\n---\nok\n", encoding="utf-8")
+    kb = load_kb(root)
+    assert list(kb.entries) == ["ok"]
+    shown_name = "知识库".encode("gbk").decode("utf-8", "backslashreplace")  # undecodable bytes as \\xNN
+    assert str(kb.problems[0]).endswith(f"/{shown_name}/ok.md:5: unknown field 'colour'")
+    from agentui.core.kb.source import stat_fingerprint
+
+    assert stat_fingerprint(root)

@@ -15,7 +15,7 @@ from agentui.core.kb.model import Problem
 from agentui.core.kb.readahead import ReadAhead
 
 MAX_FILE_BYTES = 1024 * 1024
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 """Bumped when parsing changes, so cached indexes built by an older loader are not reused."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -44,7 +44,7 @@ def stat_fingerprint(root: Path) -> str:
 
     Any write to a file changes its ctime (which no tool can set back), so a changed file always
     changes this key; reading and hashing 100k files would cost more than a whole warm start."""
-    digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode())
+    digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
     rows: list[str] = []
     found, odd = _entry_files(root)
     for relative, _, name, base in found:  # the files `load_kb` would read, in its order
