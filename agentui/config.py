@@ -24,6 +24,8 @@ class Settings:
     lang: str = "zh"
     theme: str = "textual-dark"
     agent_name: str = ""
+    stale_after_days: int = 180
+    """KB entries and dated facts checked longer ago than this are stale (settings file key)."""
 
     def with_choice(self, **changes: str) -> Settings:
         """A copy with user choices changed, persisted to the config file when there is one."""
@@ -54,7 +56,13 @@ def load_settings(
         lang=chosen_lang,
         theme=str(stored.get("theme") or "textual-dark"),
         agent_name=str(stored.get("agent_name") or ""),
+        stale_after_days=_days(stored.get("stale_after_days"), default=180),
     )
+
+
+def _days(value: object, default: int) -> int:
+    """A whole number of days from the settings file; anything else (text, 0, true) is the default."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 36500 else default
 
 
 def _read_choices(path: Path) -> dict[str, object]:
@@ -70,7 +78,8 @@ def save_choices(settings: Settings) -> None:
     path = settings.config_file
     if path is None:
         return
-    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name}
+    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name,
+               "stale_after_days": settings.stale_after_days}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")

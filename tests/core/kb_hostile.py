@@ -161,6 +161,11 @@ def build(root: Path) -> Expected:
     _write(root, "body/many-steps.md", f"---\nid: many-steps\ntype: procedure\ntitle: 多步骤\n---\n## 步骤\n{steps}")
     loaded.add("many-steps")
 
+    _write(root, "body/bad-fact-date.md",
+           "---\nid: bad-fact-date\ntype: faq\ntitle: 事实\n---\n热线 [8 800]{verified=2026-13-01} 可用。\n")
+    problems["body/bad-fact-date.md"] = "fact marker"
+    loaded.add("bad-fact-date")
+
     # Duplicate ids: the file named after the id wins; with no such file, neither loads.
     _write(root, "dups/dup-id.md", GOOD_FAQ.format(id="dup-id", title="原件", body="正文"))
     _write(root, "dups/a-copy.md", GOOD_FAQ.format(id="dup-id", title="副本", body="正文"))

@@ -74,7 +74,7 @@ def _records(count: int, seed: int) -> list[Record]:
         tags = tuple(_junk(rng, 3) for _ in range(rng.randint(0, 3)))
         phones = tuple(_junk(rng, 4) for _ in range(rng.randint(0, 2)))
         records.append(Record(f"e{index}", kind, _junk(rng, 6), f"e{index}.md", _junk(rng, 30), 1, _junk(rng, 5),
-                              aliases, tags, operators, "", (), "", "", phones, (), "", ()))
+                              aliases, tags, operators, "", (), "", "", phones, (), "", (), ()))
     return records
 
 

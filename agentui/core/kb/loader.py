@@ -7,14 +7,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from agentui.core.kb import body as body_rules
+from agentui.core.kb.facts import MARKER_START, strip_markers
 from agentui.core.kb.fields import convert_fields, convert_simple
 from agentui.core.kb.frontmatter import split, split_bytes
 from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE
-from agentui.core.kb.model import EntryType, KnowledgeBase, Problem, Record, new_record
+from agentui.core.kb.model import EntryType, FactSpan, KnowledgeBase, Problem, Record, new_record
 from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import KbFiles, decode_bytes, iter_kb_bytes
 from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
 
+_MARKER_START = MARKER_START.encode()
 # A file with one of these problems is not loaded; other problems load the entry without the bad field.
 _FATAL_FIELDS = ("id", "type", "title")
 
@@ -166,6 +168,8 @@ class _Parser:
             body = str(view[begin:end], "utf-8")
         except UnicodeDecodeError:
             return None
+        if data.find(_MARKER_START, begin, end) >= 0:  # a dated fact: `parse_text` reads the markers
+            return None
         if not body or body.isspace():
             return None
         values, lines = converted
@@ -179,7 +183,7 @@ class _Parser:
             if any(name not in PLACEHOLDERS for name in names):
                 return None
             placeholders = self.pool.setdefault(names, names)  # type: ignore[assignment]
-        return path, self.record(path, entry_type, values, body, body_line, placeholders), [], lines
+        return path, self.record(path, entry_type, values, body, body_line, placeholders, ()), [], lines
 
     def parse_text(self, path: str, text: str) -> _Parsed:
         file = Path(path)
@@ -199,6 +203,10 @@ class _Parser:
         if not has_text:
             problems.append(Problem(file, document.body_line, "the entry has no body text after the front matter"))
         placeholders: tuple[str, ...] = ()
+        facts: tuple[FactSpan, ...] = ()
+        if MARKER_START in text_body:  # before the checks below, which must see the text the agent sees
+            text_body, facts, fact_problems = strip_markers(file, text_body, body_line)
+            problems += fact_problems
         if entry_type is EntryType.PROCEDURE and has_text:
             # Checked now for the problems; the steps themselves are read again when the entry is shown.
             problems += body_rules.steps_problems(file, text_body, body_line)
@@ -208,11 +216,12 @@ class _Parser:
             problems += placeholder_problems
         if len(problems) > MAX_PROBLEMS_PER_FILE:
             problems = _capped(problems)
-        return path, self.record(path, entry_type, values, text_body, body_line, placeholders), problems, lines
+        record = self.record(path, entry_type, values, text_body, body_line, placeholders, facts)
+        return path, record, problems, lines
 
     def record(
         self, path: str, entry_type: EntryType, values: dict[str, object], body: str, body_line: int,
-        placeholders: tuple[str, ...],
+        placeholders: tuple[str, ...], facts: tuple[FactSpan, ...],
     ) -> Record:
         """The entry's record. Equal short values of many entries (ids in `related`, tags,
         operators, dates) are pointed at one object each, so 100k entries do not hold 100k copies
@@ -238,7 +247,7 @@ class _Parser:
         return new_record(Record, (
             entry_id, entry_type.value, values["title"], path, body, body_line, get("title_en", ""),
             aliases, tags, operators, channel, related, share(source, source),
-            share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders,
+            share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders, facts,
         ))
 
 

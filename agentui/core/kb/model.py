@@ -30,6 +30,23 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact an author dated in the body with `[the fact]{verified=YYYY-MM-DD}` (see `facts`):
+    `entry.body[start:end] == text`, the marker itself being gone from the body."""
+
+    start: int
+    end: int
+    verified: date
+    line: int
+    """File line of the fact."""
+    text: str
+
+
+FactSpan = tuple[int, int, str]
+"""(start, end, ISO date) of a fact in the body: the form a record holds."""
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     id: str
     type: EntryType
@@ -51,6 +68,8 @@ class Entry:
     website: str = ""
     placeholders: tuple[str, ...] = ()
     """Placeholder names a script uses, in order of first use."""
+    facts: tuple[Fact, ...] = ()
+    """Facts dated in the body, in order (`agentui.core.kb.freshness` says which are stale)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +111,8 @@ class Record(NamedTuple):
     apps: tuple[str, ...]
     website: str
     placeholders: tuple[str, ...]
+    facts: tuple[FactSpan, ...]
+    """Facts dated in the body, as spans of `body`; () for nearly every entry."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Unpickled by tuple.__new__ (C), not by the generated Python `__new__`: a warm start

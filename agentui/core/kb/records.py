@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from agentui.core.kb.body import parse_steps
+from agentui.core.kb.facts import facts_of
 from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record
 
 
@@ -18,6 +19,7 @@ def to_record(entry: Entry) -> Record:
         operators=entry.operators, channel=entry.channel, related=entry.related, source=entry.source,
         verified=entry.verified.isoformat() if entry.verified else "", phones=entry.phones, apps=entry.apps,
         website=entry.website, placeholders=entry.placeholders,
+        facts=tuple((fact.start, fact.end, fact.verified.isoformat()) for fact in entry.facts),
     )
 
 
@@ -33,7 +35,7 @@ def from_record(record: Record) -> Entry:
         operators=record.operators, channel=record.channel, related=record.related, source=record.source,
         verified=date.fromisoformat(record.verified) if record.verified else None,
         steps=steps, phones=record.phones, apps=record.apps, website=record.website,
-        placeholders=record.placeholders,
+        placeholders=record.placeholders, facts=facts_of(body, record.body_line, record.facts) if record.facts else (),
     )
 
 
