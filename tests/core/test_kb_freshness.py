@@ -42,7 +42,8 @@ ENTRY = "---\nid: {id}\ntype: faq\ntitle: t\nverified: {verified}\n---\n{body}\n
 def dated_kb(tmp_path: Path):
     entries = {
         "old-entry-fresh-fact": ("2024-01-01", "热线 [8 800 250-08-90]{verified=2026-11-22}。"),
-        "fresh-entry-old-fact": ("2026-11-01", "热线 [0890]{verified=2025-01-02}，App [Мой МТС]{verified=2026-10-01}。"),
+        "fresh-entry-old-fact": ("2026-11-01",
+                                 "热线 [0890]{verified=2025-01-02}，App [Мой МТС]{verified=2026-10-01}。"),
         "fresh": ("2026-11-22", "正文。"),
         "ancient": ("2020-01-01", "正文。"),
     }
