@@ -7,6 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from agentui import locations
 
@@ -27,7 +28,7 @@ class Settings:
     stale_after_days: int = 180
     """KB entries and dated facts checked longer ago than this are stale (settings file key)."""
 
-    def with_choice(self, **changes: str) -> Settings:
+    def with_choice(self, **changes: Any) -> Settings:
         """A copy with user choices changed, persisted to the config file when there is one."""
         updated = replace(self, **changes)
         if updated.config_file is not None:

@@ -17,7 +17,7 @@ _STEPS_TITLES = (STEPS_HEADING, "Steps", "steps")
 
 
 def parse_steps(
-    path: Path, body: str, body_line: int, shared: dict[object, object] | None = None
+    path: Path, body: str, body_line: int, shared: dict[str, str] | None = None
 ) -> tuple[tuple[Step, ...], list[Problem]]:
     """Top-level numbered items of the `## 步骤` section; indented lines continue the item above.
     `shared` lets many procedures with the same step hold one copy of its text."""
@@ -38,14 +38,14 @@ def parse_steps(
         if current:
             text = "\n".join(current).strip()
             if shared is not None:
-                text = shared.setdefault(text, text)  # type: ignore[assignment]
+                text = shared.setdefault(text, text)
             steps.append(Step(number=len(steps) + 1, text=text, line=current_line))
 
     for offset, line in enumerate(lines[start:]):
         if fences and _FENCE.match(line):
             in_fence = not in_fence
-        heading = None if in_fence or not line.startswith("#") else _HEADING.match(line)
-        if heading and len(heading.group(1)) <= level:
+        ends = None if in_fence or not line.startswith("#") else _HEADING.match(line)
+        if ends and len(ends.group(1)) <= level:
             break
         item = None if in_fence or not line[:1].isdigit() else _ITEM.match(line)
         if item:
@@ -107,7 +107,8 @@ def has_steps(body: str) -> bool:
         elif first and (first in "`~" or first.isspace()):
             if _FENCE.match(body[start:] if end < 0 else body[start:end]):
                 lines = body.split("\n")
-                return _has_item(lines, *_steps_heading(lines), True)  # type: ignore[misc]
+                section = _steps_heading(lines)
+                return section is not None and _has_item(lines, *section, True)
     return False
 
 

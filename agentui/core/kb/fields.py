@@ -165,13 +165,13 @@ class _NotSimple(Exception):
 def _simple_text(value: object) -> str:
     if value.__class__ is not str:
         raise _NotSimple
-    return normalize("NFC", value).strip()  # type: ignore[arg-type]
+    return normalize("NFC", value).strip()
 
 
 def _simple_text_list(value: object) -> tuple[str, ...]:
     if value.__class__ is not list:
         raise _NotSimple
-    items = [normalize("NFC", item).strip() for item in value]  # type: ignore[attr-defined]
+    items = [normalize("NFC", item).strip() for item in value]
     if "" in items:
         raise _NotSimple
     return tuple(dict.fromkeys(items))
@@ -230,7 +230,7 @@ def _simple_date(value: object) -> date:
         return value
     if value.__class__ is str:
         try:
-            return date.fromisoformat(value.strip())  # type: ignore[attr-defined]
+            return date.fromisoformat(value.strip())
         except ValueError:
             pass
     raise _NotSimple
@@ -278,7 +278,9 @@ def convert_simple(
         known = memo.get(line)
         if known is None:
             read = fastpath.read_key_line(line, resolvers, seen)
-            convert = None if read is None else _SIMPLE_CONVERTERS.get(read[0])
+            if read is None:
+                return None
+            convert = _SIMPLE_CONVERTERS.get(read[0])
             if convert is None:
                 return None
             try:

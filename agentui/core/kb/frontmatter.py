@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import starmap
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from agentui.core.kb import fastpath
+from agentui.core.kb.fastpath import Resolvers
 from agentui.core.kb.model import Problem
 
 _FENCE = "---"
@@ -22,7 +23,7 @@ _CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 
 
 @cache
-def _yaml() -> tuple[Any, type]:
+def _yaml() -> tuple[Any, Any]:
     """PyYAML and its fastest safe loader, imported on first use: a warm start never parses."""
     import yaml
 
@@ -72,7 +73,7 @@ class Field:
     def items(self) -> Iterator[tuple[object, str | None]]:
         """(value, text as written) of each item of a list field, constructed one at a time."""
         if self.node is None:
-            for text in self.value:  # type: ignore[attr-defined]
+            for text in cast("list[str]", self.value):
                 yield text, text
             return
         scalar = _yaml()[0].ScalarNode
@@ -164,9 +165,10 @@ def split_bytes(data: bytes | bytearray, size: int) -> tuple[int, int, int, int]
     return close, begin, end, data.count(b"\n", 4, close) + 4 + begin - (close + 5)
 
 
-def implicit_resolvers() -> dict:
+def implicit_resolvers() -> Resolvers:
     """The YAML loader's implicit-resolver table, which the fast path types plain scalars by."""
-    return _yaml()[1].yaml_implicit_resolvers
+    resolvers: Resolvers = _yaml()[1].yaml_implicit_resolvers
+    return resolvers
 
 
 def _document(path: Path, parsed: Iterable[Field], body: str, body_line: int) -> tuple[Document, list[Problem]]:

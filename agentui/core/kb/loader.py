@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 from agentui.core.kb import body as body_rules
 from agentui.core.kb.facts import MARKER_START, strip_markers
@@ -135,7 +136,7 @@ class _Parser:
     __slots__ = ("pool", "seen", "memo")
 
     def __init__(self) -> None:
-        self.pool: dict[object, object] = {}
+        self.pool: dict[Any, Any] = {}
         """Equal short values of all entries, one object each (see `record`)."""
         self.seen: dict[str, object] = {}
         """The front-matter fast path's memory."""
@@ -173,7 +174,7 @@ class _Parser:
         if not body or body.isspace():
             return None
         values, lines = converted
-        entry_type = values["type"]
+        entry_type = cast(EntryType, values["type"])
         placeholders: tuple[str, ...] = ()
         if entry_type is EntryType.PROCEDURE:
             if not body_rules.has_steps(body):
@@ -182,7 +183,7 @@ class _Parser:
             names = tuple(placeholders_in(body))
             if any(name not in PLACEHOLDERS for name in names):
                 return None
-            placeholders = self.pool.setdefault(names, names)  # type: ignore[assignment]
+            placeholders = self.pool.setdefault(names, names)
         return path, self.record(path, entry_type, values, body, body_line, placeholders, ()), [], lines
 
     def parse_text(self, path: str, text: str) -> _Parsed:
@@ -195,7 +196,7 @@ class _Parser:
         lines = {key: field.line for key, field in document.fields.items()}
         if any(key not in values for key in _FATAL_FIELDS):
             return path, None, _capped(problems) if len(problems) > MAX_PROBLEMS_PER_FILE else problems, lines
-        entry_type: EntryType = values["type"]  # type: ignore[assignment]
+        entry_type = cast(EntryType, values["type"])
         body = document.body
         text_body = body.strip("\n")
         body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
@@ -212,7 +213,7 @@ class _Parser:
             problems += body_rules.steps_problems(file, text_body, body_line)
         if entry_type is EntryType.SCRIPT:
             placeholders, placeholder_problems = body_rules.check_placeholders(file, text_body, body_line)
-            placeholders = self.pool.setdefault(placeholders, placeholders)  # type: ignore[assignment]
+            placeholders = self.pool.setdefault(placeholders, placeholders)
             problems += placeholder_problems
         if len(problems) > MAX_PROBLEMS_PER_FILE:
             problems = _capped(problems)
@@ -220,7 +221,7 @@ class _Parser:
         return path, record, problems, lines
 
     def record(
-        self, path: str, entry_type: EntryType, values: dict[str, object], body: str, body_line: int,
+        self, path: str, entry_type: EntryType, values: Mapping[str, Any], body: str, body_line: int,
         placeholders: tuple[str, ...], facts: tuple[FactSpan, ...],
     ) -> Record:
         """The entry's record. Equal short values of many entries (ids in `related`, tags,
@@ -242,8 +243,8 @@ class _Parser:
         phones = _shared_tuple(get("phones"), pool)
         apps = _shared_tuple(get("apps"), pool)
         website = _shared_value(get("website"), pool)
-        source = ", ".join(get("source", ()))  # type: ignore[arg-type]
-        verified_text = verified.isoformat() if verified else ""  # type: ignore[attr-defined]
+        source = ", ".join(get("source", ()))
+        verified_text = verified.isoformat() if verified else ""
         return new_record(Record, (
             entry_id, entry_type.value, values["title"], path, body, body_line, get("title_en", ""),
             aliases, tags, operators, channel, related, share(source, source),
@@ -259,18 +260,19 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     return [*problems[:MAX_PROBLEMS_PER_FILE], summary]
 
 
-def _shared_tuple(value: tuple[str, ...] | None, pool: dict[object, object]) -> tuple[str, ...]:
+def _shared_tuple(value: tuple[str, ...] | None, pool: dict[Any, Any]) -> tuple[str, ...]:
     if value is None:
         return ()
-    known = pool.get(value)
+    known: tuple[str, ...] | None = pool.get(value)
     if known is not None:  # the equal tuple to share; its items need no pooling of their own
-        return known  # type: ignore[return-value]
+        return known
     share = pool.setdefault
     value = tuple([share(item, item) for item in value])
-    return share(value, value)  # type: ignore[return-value]
+    shared: tuple[str, ...] = share(value, value)
+    return shared
 
 
-def _shared_value(value: object, pool: dict[object, object]) -> object:
+def _shared_value(value: object, pool: dict[Any, Any]) -> object:
     return "" if value is None else pool.setdefault(value, value)
 
 
