@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agentui.core.kb.body import parse_steps
 from agentui.core.kb.facts import facts_of
-from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record
+from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record, RecordList
 
 
 def to_record(entry: Entry) -> Record:
@@ -68,6 +68,10 @@ class RecordEntries(Mapping[str, Entry]):
 def knowledge_base(
     root: Path, records: Sequence[Record], problems: list[Problem], fingerprint: str = ""
 ) -> KnowledgeBase:
+    """The KB over `records`, held as a `RecordList` (the same object when it is one already, so a
+    KB and its search index share one list)."""
+    if not isinstance(records, RecordList):
+        records = RecordList(records)
     return KnowledgeBase(
         root=root, records=records, entries=RecordEntries(records), problems=problems, fingerprint=fingerprint
     )
