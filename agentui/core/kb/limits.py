@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from agentui.core.terminal_text import clean_line
+
 MAX_LENGTHS: dict[str, int] = {
     "id": 100, "title": 300, "title_en": 300, "aliases": 200, "tags": 100, "related": 100,
     "source": 200, "phones": 100, "apps": 100, "website": 300,
@@ -121,6 +123,8 @@ def _tidy_text(key: str, value: str, limit: int | None, messages: list[str]) -> 
 
 
 def _without_controls(text: str) -> str:
+    """The console's own cleaning rule (whole escape sequences, so no OSC 52 payload is left as
+    litter), on one line: tabs and newlines become spaces."""
     if CONTROLS.search(text) is None:
         return text
-    return CONTROLS.sub("", _SPACE_LIKE.sub(" ", text)).strip()
+    return CONTROLS.sub("", clean_line(_SPACE_LIKE.sub(" ", text))).strip()
