@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from agentui import locations
 from agentui.core.cases.atomic import atomic_write, ensure_private_dir
@@ -30,8 +31,10 @@ class Settings:
     lang: str = "zh"
     theme: str = "textual-dark"
     agent_name: str = ""
+    stale_after_days: int = 180
+    """KB entries and dated facts checked longer ago than this are stale (settings file key)."""
 
-    def with_choice(self, **changes: str) -> Settings:
+    def with_choice(self, **changes: Any) -> Settings:
         """A copy with user choices (`theme`, `lang`, `agent_name`) changed; `save_choices` keeps them."""
         unknown = set(changes) - {"theme", "lang", "agent_name"}
         if unknown:
@@ -65,7 +68,13 @@ def load_settings(
         lang=chosen_lang,
         theme=str(stored.get("theme") or "textual-dark"),
         agent_name=str(stored.get("agent_name") or ""),
+        stale_after_days=_days(stored.get("stale_after_days"), default=180),
     )
+
+
+def _days(value: object, default: int) -> int:
+    """A whole number of days from the settings file; anything else (text, 0, true) is the default."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 36500 else default
 
 
 def _read_choices(path: Path) -> dict[str, object]:
@@ -83,7 +92,8 @@ def save_choices(settings: Settings) -> None:
     path = settings.config_file
     if path is None:
         return
-    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name}
+    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name,
+               "stale_after_days": settings.stale_after_days}
     try:
         ensure_private_dir(path.parent)
         atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))

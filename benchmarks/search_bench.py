@@ -172,10 +172,9 @@ def exhaustive_scan(records: list, queries: list, top10: list[list[str]], subset
     """
     from rapidfuzz import fuzz, process
 
-    from agentui.core.kb.model import R_ALIASES, R_BODY, R_ID, R_TITLE
 
-    texts = [f"{r[R_TITLE]} {' '.join(r[R_ALIASES])} {r[R_BODY]}".casefold() for r in records]
-    ids = [r[R_ID] for r in records]
+    texts = [f"{r.title} {' '.join(r.aliases)} {r.body}".casefold() for r in records]
+    ids = [r.id for r in records]
     row_of = {eid: row for row, eid in enumerate(ids)}
     times, strict, tie_aware = [], [], []
     for i in subset:

@@ -3,35 +3,92 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentui import locations
-from agentui.core.terminal_text import clean_line
+
+if TYPE_CHECKING:
+    from agentui.core.kb import KnowledgeBase
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    check = kb_commands.add_parser("check", help="validate every entry; exit 1 on problems")
+    check = kb_commands.add_parser(
+        "check", help="validate every entry; exit 1 on problems",
+        description="Print every problem as path:line: message. Entries missing what this KB requires "
+                    "(title_en, source, verified, id = file name, steps) are warnings, errors with --strict.",
+    )
     check.add_argument("--kb", dest="kb_dir", type=Path, metavar="DIR", help="KB directory (default: bundled)")
+    check.add_argument("--strict", action="store_true",
+                       help="also require what kb/README.md asks of this KB; its warnings become errors")
+    check.add_argument("--stale", action="store_true",
+                       help="also list entries and dated facts older than stale_after_days (a report: "
+                            "staleness never fails the check)")
     check.set_defaults(handler=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
     kb_dir = args.kb_dir or args.kb or locations.bundled_kb_dir()
     if not kb_dir.is_dir():
-        print(f"{clean_line(str(kb_dir))}: not a directory")
+        print(f"{_printable(str(kb_dir))}: not a directory")
         return 1
-    from agentui.core.kb import load_kb  # PyYAML loads only for this command
+    # PyYAML loads only for this command
+    from agentui.core.kb import load_kb
+    from agentui.core.kb.completeness import completeness_problems
+    from agentui.core.kb.revision import kb_revision
 
     kb = load_kb(kb_dir)
     if not kb.entries and not kb.problems:
-        print(f"{clean_line(str(kb_dir))}: no entries (*.md files) found")
+        print(f"{_printable(str(kb_dir))}: no entries (*.md files) found")
         return 1
-    for problem in kb.problems:
-        print(clean_line(str(problem)))  # a crafted file name must not act on the terminal
+    revision = kb_revision(kb_dir)
+    if revision is not None:
+        print(_printable(f"revision: {revision}"))
+    incomplete = completeness_problems(kb, strict=args.strict)
+    errors = [*kb.problems, *incomplete] if args.strict else kb.problems
+    warnings = [] if args.strict else incomplete
+    lines = [(problem, str(problem)) for problem in errors]
+    lines += [(problem, f"{problem.path}:{problem.line}: warning: {problem.message}") for problem in warnings]
+    for _, line in sorted(lines, key=lambda pair: (str(pair[0].path), pair[0].line)):
+        print(_printable(line))
+    stale_note = _print_stale(kb) if args.stale else ""
     counts = kb.counts()
     per_type = ", ".join(f"{counts.get(t, 0)} {t}" for t in ("procedure", "faq", "script", "contact"))
-    status = "clean" if not kb.problems else f"{len(kb.problems)} problem(s)"
-    print(f"{len(kb)} entries ({per_type}); {status}")
-    return 0 if not kb.problems else 1
+    parts = [f"{len(errors)} problem(s)" if errors else "", f"{len(warnings)} warning(s)" if warnings else ""]
+    status = ", ".join(part for part in parts if part) or "clean"
+    print(f"{len(kb)} entries ({per_type}); {status}{stale_note}")
+    return 0 if not errors else 1
+
+
+def _print_stale(kb: KnowledgeBase) -> str:
+    """Print the stale entries and facts, oldest first; the summary's note about them."""
+    from agentui.config import load_settings
+    from agentui.core.kb.completeness import field_line
+    from agentui.core.kb.freshness import stale_entries
+    from agentui.core.kb.limits import quoted
+
+    after_days = load_settings().stale_after_days
+    today = date.today()
+    found = stale_entries(kb, today, after_days)
+    facts = 0
+    for staleness in found:
+        if staleness.stale and staleness.verified is not None:
+            line = field_line(staleness.path, "verified")
+            print(_printable(f"{staleness.path}:{line}: stale: verified {staleness.verified.isoformat()}, "
+                             f"{staleness.age_days} days ago"))
+        for fact in staleness.facts:
+            facts += 1
+            print(_printable(f"{staleness.path}:{fact.line}: stale fact '{quoted(fact.text)}': verified "
+                             f"{fact.verified.isoformat()}, {(today - fact.verified).days} days ago"))
+    entries = sum(1 for staleness in found if staleness.stale)
+    return f"; stale (over {after_days} days): {entries} entries, {facts} facts"
+
+
+def _printable(line: str) -> str:
+    """One output line with control characters and undecodable file-name bytes escaped."""
+    from agentui.core.kb.limits import shown
+
+    return shown(line)

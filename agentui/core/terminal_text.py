@@ -50,6 +50,30 @@ def clean_line(text: str) -> str:
     return clean(text).replace("\n", " ").replace("\t", " ")
 
 
+def escaped(text: str) -> str:
+    """One line for a message (a KB problem, a file name): every character `clean` would remove is
+    shown as an escape instead (`\\x1b`, `\\n`, `\\u202e`), and undecodable file-name bytes as
+    `\\xNN`, so the reader sees what is really in the file and the terminal acts on none of it."""
+    if _ESCAPABLE.search(text) is None:
+        return text
+    return _ESCAPABLE.sub(_escape, text)
+
+
+_ESCAPABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    named = _NAMED_ESCAPES.get(char)
+    if named is not None:
+        return named
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def is_clean(text: str) -> bool:
     return "\r" not in text and _UNSAFE.search(text) is None
 

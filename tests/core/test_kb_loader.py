@@ -198,3 +198,18 @@ def test_a_file_with_bad_bytes_after_good_lines_is_reported_and_not_half_loaded(
     kb = load_kb(tmp_path)
     assert [(p.path.name, p.line, p.message) for p in kb.problems] == [("damaged.md", line, message)]
     assert list(kb.entries) == ["fine"]
+
+
+def test_records_are_named_tuples_as_small_as_plain_ones_and_survive_the_cache(broken_kb):
+    import pickle
+
+    from agentui.core.kb.model import Record, RecordList
+
+    record = broken_kb.records[0]
+    assert isinstance(record, Record)
+    assert record.id == broken_kb.entries[record.id].id and record.path.endswith(".md")
+    assert record.__sizeof__() == tuple(record).__sizeof__()
+    for records in (broken_kb.records, list(broken_kb.records), RecordList()):  # column-wise, one by one, empty
+        copied = pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copied == records and all(type(r) is Record for r in copied)
+    assert type(broken_kb.records) is RecordList and type(copied) is RecordList

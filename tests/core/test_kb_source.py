@@ -12,7 +12,6 @@ import pytest
 
 from agentui.core.kb import load_kb, readahead, source
 from agentui.core.kb.loader import parse_kb
-from agentui.core.kb.model import R_ID, R_OPERATORS, R_PATH, R_RELATED, R_TAGS, R_VERIFIED
 from agentui.core.kb.source import FORMAT_VERSION, MAX_FILE_BYTES, entry_paths, read_kb_files
 from agentui.locations import bundled_kb_dir
 
@@ -77,7 +76,32 @@ def test_discovery_matches_rglob(tricky_tree: Path):
 def test_discovery_and_fingerprint_as_before(tricky_tree: Path, root: str):
     path = {"bundled": bundled_kb_dir(), "broken": BROKEN, "tricky": tricky_tree, "missing": tricky_tree / "nope"}[root]
     assert entry_paths(path) == entry_paths_before(path)
-    assert load_kb(path).fingerprint == fingerprint_before(path)
+    if root == "tricky":  # what is not read is now reported, and in the fingerprint (next test)
+        assert load_kb(path).fingerprint != fingerprint_before(path)
+    else:
+        assert load_kb(path).fingerprint == fingerprint_before(path)
+
+
+def test_what_discovery_does_not_read_is_reported_and_fingerprinted(tricky_tree: Path):
+    """Once skipped in silence: now each is a problem, and part of the fingerprint, so a cached
+    index (keyed by it) never serves the problems of a tree that changed."""
+    kb = load_kb(tricky_tree)
+    odd = [p for p in kb.problems if "duplicate id" not in p.message]  # link.md is b.md again
+    assert [(p.path.name, p.line, p.message.split(" (")[0].split(":")[0]) for p in odd] == [
+        ("dangling.md", 1, "symbolic link to nothing"),
+        ("dir-link.md", 1, "symbolic link to a folder"),
+        ("linked-dir", 1, "symbolic link to a folder"),
+        ("loop.md", 1, "symbolic link loop"),
+    ]
+    before = kb.fingerprint
+    (tricky_tree / "missing.md").write_text("---\nid: now\ntype: faq\ntitle: t\n---\nx\n", encoding="utf-8")
+    after = load_kb(tricky_tree)
+    assert not [p for p in after.problems if "symbolic link to nothing" in p.message]
+    assert after.fingerprint != before
+    warm_key = source.stat_fingerprint(tricky_tree)
+    os.mkfifo(tricky_tree / "pipe.md")
+    assert source.stat_fingerprint(tricky_tree) != warm_key
+    assert "not a regular file (a FIFO)" in str(load_kb(tricky_tree).problems)
 
 
 def test_discovery_accepts_a_relative_root(monkeypatch: pytest.MonkeyPatch):
@@ -132,13 +156,13 @@ def test_load_restores_the_garbage_collector_state():
 def test_equal_values_are_shared_between_entries(bundled_kb):
     """One object per distinct operators tuple, tag and date, and `related` holds the ids themselves."""
     shared: dict[object, object] = {}
-    ids = {record[R_ID]: record[R_ID] for record in bundled_kb.records}
+    ids = {record.id: record.id for record in bundled_kb.records}
     for record in bundled_kb.records:
-        for value in (record[R_OPERATORS], *record[R_TAGS], record[R_VERIFIED]):
+        for value in (record.operators, *record.tags, record.verified):
             assert shared.setdefault(value, value) is value
-        for target in record[R_RELATED]:
+        for target in record.related:
             assert ids[target] is target
-    assert any(record[R_RELATED] for record in bundled_kb.records)
+    assert any(record.related for record in bundled_kb.records)
 
 
 @pytest.mark.parametrize("size", [
@@ -184,7 +208,7 @@ def test_paths_are_written_as_pathlib_writes_them_whatever_the_root(tmp_path: Pa
     monkeypatch.chdir(tmp_path / "kb" if root.startswith(".") else tmp_path)
     kb = load_kb(Path(root))
     deep, top = entry_paths(Path(root))  # sorted by their paths below the root
-    assert [record[R_PATH] for record in kb.records] == [str(deep), str(top)]
+    assert [record.path for record in kb.records] == [str(deep), str(top)]
     assert kb.entries["top"].path == top
     assert [str(problem.path) for problem in kb.problems] == [str(deep)]
     assert kb.problems[0].message == "the entry has no body text after the front matter"

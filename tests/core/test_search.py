@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from agentui.core.kb import load_kb
-from agentui.core.kb.model import R_BODY
 from agentui.core.kb.records import to_record
 from agentui.core.search import SearchIndex, hanzi, open_search
 from agentui.core.search.document import BodyText, build_doc
@@ -202,7 +201,7 @@ def test_the_body_is_folded_only_when_the_head_cannot_settle_the_score(bundled_k
     assert score_doc(doc, parse_query("补卡")).score > 90
     assert body._text is None  # settled by the title
     head = " ".join(field.text for field in doc.fields[:-1])
-    word = next(w for w in fold(record[R_BODY]).split() if w.isascii() and w.isalpha() and len(w) > 4
+    word = next(w for w in fold(record.body).split() if w.isascii() and w.isalpha() and len(w) > 4
                 and w[:2] not in head)
     fresh = build_doc(record, names)
     assert score_doc(fresh, parse_query(word)) is not None  # a word only the body has still counts

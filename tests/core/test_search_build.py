@@ -6,7 +6,7 @@ import random
 import unicodedata
 from collections import Counter
 
-from agentui.core.kb.model import R_ALIASES, R_BODY, R_TITLE, R_TITLE_EN
+from agentui.core.kb.model import Record
 from agentui.core.search import postings
 from agentui.core.search.document import (
     ALIASES,
@@ -64,7 +64,7 @@ def _junk(rng: random.Random, most: int) -> str:
     return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, most)))
 
 
-def _records(count: int, seed: int) -> list[tuple]:
+def _records(count: int, seed: int) -> list[Record]:
     rng = random.Random(seed)
     records = []
     for index in range(count):
@@ -73,8 +73,8 @@ def _records(count: int, seed: int) -> list[tuple]:
         aliases = tuple(_junk(rng, 4) for _ in range(rng.randint(0, 3)))
         tags = tuple(_junk(rng, 3) for _ in range(rng.randint(0, 3)))
         phones = tuple(_junk(rng, 4) for _ in range(rng.randint(0, 2)))
-        records.append((f"e{index}", kind, _junk(rng, 6), f"e{index}.md", _junk(rng, 30), 1, _junk(rng, 5),
-                        aliases, tags, operators, "", (), "", "", phones, (), "", ()))
+        records.append(Record(f"e{index}", kind, _junk(rng, 6), f"e{index}.md", _junk(rng, 30), 1, _junk(rng, 5),
+                              aliases, tags, operators, "", (), "", "", phones, (), "", (), ()))
     return records
 
 
@@ -108,7 +108,7 @@ def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, in
         for key in keys:
             best[key] = max(best.get(key, 0), level)
 
-    head = {TITLE: record[R_TITLE], ALIASES: SEPARATOR.join(record[R_ALIASES]), TITLE_EN: record[R_TITLE_EN],
+    head = {TITLE: record.title, ALIASES: SEPARATOR.join(record.aliases), TITLE_EN: record.title_en,
             TAGS: _tags_text(record, names)}
     for name, text in head.items():
         add(_text_keys(text, head=True, prefixes=True), FIELD_LEVEL[name])
@@ -127,9 +127,9 @@ def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, in
                     last = min(len(initials) - 1, MAX_TAILS + 1)
                     add({key | INITIALS for key in _whole_words(initials[i:] for i in range(1, last))},
                         FIELD_LEVEL[name])
-    add(_text_keys(record[R_BODY], head=False), FIELD_LEVEL[BODY])
+    add(_text_keys(record.body, head=False), FIELD_LEVEL[BODY])
     for digits, level in ((_phone_digits(record), FIELD_LEVEL[TITLE]),
-                          (_body_digits(record[R_BODY]), FIELD_LEVEL[BODY])):
+                          (_body_digits(record.body), FIELD_LEVEL[BODY])):
         add(digit_keys(digits) if digits else set(), level)
     return best
 

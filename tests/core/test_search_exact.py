@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from agentui.core.kb.model import R_ALIASES, R_BODY, R_PHONES, R_TITLE, R_TITLE_EN
 from agentui.core.search import SearchIndex
 from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.index import EXACT_LIMIT
@@ -48,7 +47,7 @@ def _fragments(records, count: int, seed: int) -> list[str]:
     found: list[str] = []
     while len(found) < count:
         record = rng.choice(records)
-        text = rng.choice([record[R_TITLE], record[R_TITLE_EN], record[R_BODY], *record[R_ALIASES]]) or record[R_TITLE]
+        text = rng.choice([record.title, record.title_en, record.body, *record.aliases]) or record.title
         words = WORDS.findall(fold(text))
         runs = CJK_RUN.findall(fold(text))
         kind = rng.randrange(6)
@@ -62,8 +61,8 @@ def _fragments(records, count: int, seed: int) -> list[str]:
             pinyin = run_pinyin(rng.choice(runs))
             said = rng.choice([pinyin.joined, pinyin.initials, " ".join(pinyin.syllables), " ".join(pinyin.initials)])
             found.append(said[: rng.randint(1, len(said))])
-        elif kind == 3 and record[R_PHONES]:
-            digits = "".join(c for c in rng.choice(record[R_PHONES]) if c.isdigit())
+        elif kind == 3 and record.phones:
+            digits = "".join(c for c in rng.choice(record.phones) if c.isdigit())
             start = rng.randrange(len(digits))
             found.append(digits[start:start + rng.randint(2, 7)])
         elif kind == 4 and runs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE, quoted
 from agentui.core.kb.model import Problem, Step
 from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
 
@@ -16,7 +17,7 @@ _STEPS_TITLES = (STEPS_HEADING, "Steps", "steps")
 
 
 def parse_steps(
-    path: Path, body: str, body_line: int, shared: dict[object, object] | None = None
+    path: Path, body: str, body_line: int, shared: dict[str, str] | None = None
 ) -> tuple[tuple[Step, ...], list[Problem]]:
     """Top-level numbered items of the `## 步骤` section; indented lines continue the item above.
     `shared` lets many procedures with the same step hold one copy of its text."""
@@ -37,14 +38,14 @@ def parse_steps(
         if current:
             text = "\n".join(current).strip()
             if shared is not None:
-                text = shared.setdefault(text, text)  # type: ignore[assignment]
+                text = shared.setdefault(text, text)
             steps.append(Step(number=len(steps) + 1, text=text, line=current_line))
 
     for offset, line in enumerate(lines[start:]):
         if fences and _FENCE.match(line):
             in_fence = not in_fence
-        heading = None if in_fence or not line.startswith("#") else _HEADING.match(line)
-        if heading and len(heading.group(1)) <= level:
+        ends = None if in_fence or not line.startswith("#") else _HEADING.match(line)
+        if ends and len(ends.group(1)) <= level:
             break
         item = None if in_fence or not line[:1].isdigit() else _ITEM.match(line)
         if item:
@@ -106,7 +107,8 @@ def has_steps(body: str) -> bool:
         elif first and (first in "`~" or first.isspace()):
             if _FENCE.match(body[start:] if end < 0 else body[start:end]):
                 lines = body.split("\n")
-                return _has_item(lines, *_steps_heading(lines), True)  # type: ignore[misc]
+                section = _steps_heading(lines)
+                return section is not None and _has_item(lines, *section, True)
     return False
 
 
@@ -146,14 +148,25 @@ def _no_items(path: Path, body_line: int, start: int) -> Problem:
 
 
 def check_placeholders(path: Path, body: str, body_line: int) -> tuple[tuple[str, ...], list[Problem]]:
-    """Placeholders a script uses; unknown names are problems, since no case field would fill them."""
+    """Placeholders a script uses; unknown names are problems, since no case field would fill them.
+    Names come in order of first use, so each is looked for after the one before: one pass over
+    the body however many names it holds."""
     names = placeholders_in(body)
     problems = []
     known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    for name in names:
-        if name not in PLACEHOLDERS:
-            offset = body.find("{" + name + "}")
-            line = body_line + body[:offset].count("\n")
-            message = f"placeholder {{{name}}} is not filled by any case field (known: {known})"
-            problems.append(Problem(path, line, message))
+    offset, line = 0, body_line  # a place in the body and its file line
+    unknown = [name for name in names if name not in PLACEHOLDERS]
+    for name in unknown[:MAX_PROBLEMS_PER_FILE]:
+        token = "{" + name + "}"
+        found = body.find(token, offset)
+        if found < 0:  # seen before only inside `{{…}}`: looked for from the start
+            offset, line = 0, body_line
+            found = body.find(token)
+        line += body.count("\n", offset, found)
+        offset = found
+        message = f"placeholder {{{quoted(name)}}} is not filled by any case field (known: {known})"
+        problems.append(Problem(path, line, message))
+    if len(unknown) > MAX_PROBLEMS_PER_FILE:
+        rest = len(unknown) - MAX_PROBLEMS_PER_FILE
+        problems.append(Problem(path, line, f"… and {rest:,} more placeholders no case field fills"))
     return tuple(names), problems

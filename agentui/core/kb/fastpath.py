@@ -14,8 +14,11 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
 
 # Characters outside this set (tabs, controls, NEL, the Unicode line and paragraph separators, a
-# BOM, non-characters) either mean something to YAML or make it fail: such files go to PyYAML.
-_USUAL_ABOVE_ASCII = "\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+# BOM, non-characters) either mean something to YAML or make it fail, and bidirectional controls
+# are a problem the slow path reports: such files go to PyYAML.
+_USUAL_ABOVE_ASCII = (
+    "\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+)
 _UNUSUAL = re.compile(f"[^\n\x20-\x7e{_USUAL_ABOVE_ASCII}]")
 # `key: value`, with a double-quoted value without escapes (the common case) read straight away.
 # (Greedy runs that end on a non-space, rather than lazy ones, keep the regexes linear and fast.)
@@ -44,6 +47,8 @@ _EMPTY_FLOW = re.compile(r"\[ *\]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+Resolvers = dict[str | None, list[tuple[str, re.Pattern[str]]]]
+"""PyYAML's implicit-resolver table: first character (None: any) -> (tag, regex) in order."""
 ParsedField = tuple[str, int, object, "str | None"]
 """(key, file line, value, the scalar as written); the value is a str, a date, None for an empty
 value, or a list of str."""
@@ -56,7 +61,7 @@ class _Declined(Exception):
     """Something outside the simple shapes: the file goes to PyYAML."""
 
 
-def parse(yaml_text: str, first_line: int, resolvers: dict, seen: dict[str, object]) -> list[ParsedField] | None:
+def parse(yaml_text: str, first_line: int, resolvers: Resolvers, seen: dict[str, object]) -> list[ParsedField] | None:
     """The fields of simple front matter starting on file line `first_line`, or None to let PyYAML
     read it. `resolvers` is the loader's implicit-resolver table, so a plain scalar is typed by
     YAML's own regexes; `seen` remembers typed plain scalars across a load, which also gives every
@@ -72,7 +77,7 @@ def parse(yaml_text: str, first_line: int, resolvers: dict, seen: dict[str, obje
         return None
 
 
-def read_key_line(line: str, resolvers: dict, seen: dict[str, object]) -> tuple[str, object] | None:
+def read_key_line(line: str, resolvers: Resolvers, seen: dict[str, object]) -> tuple[str, object] | None:
     """(key, value) of one `key: value` line as `parse` reads it in front matter of such lines
     only; None for any other line, or a value `parse` would leave to PyYAML."""
     match = _USUAL_KEY_LINE.fullmatch(line)
@@ -89,7 +94,7 @@ def read_key_line(line: str, resolvers: dict, seen: dict[str, object]) -> tuple[
         return None
 
 
-def _key_lines(found: list[tuple[str, str, str]], first_line: int, resolvers: dict,
+def _key_lines(found: list[tuple[str, str, str]], first_line: int, resolvers: Resolvers,
                seen: dict[str, object]) -> list[ParsedField]:
     """`_parse` for front matter whose every line matched _KEY_LINES (so no lists below a key)."""
     fields: list[ParsedField] = []
@@ -107,7 +112,9 @@ def _key_lines(found: list[tuple[str, str, str]], first_line: int, resolvers: di
     return fields
 
 
-def _parse(lines: list[str], first_line: int, resolvers: dict, seen: dict[str, object]) -> list[ParsedField] | None:
+def _parse(
+    lines: list[str], first_line: int, resolvers: Resolvers, seen: dict[str, object]
+) -> list[ParsedField] | None:
     fields: list[ParsedField] = []
     open_key = ""  # a `key:` with nothing after it yet
     open_line = 0
@@ -148,7 +155,7 @@ def _parse(lines: list[str], first_line: int, resolvers: dict, seen: dict[str, o
     return fields or None
 
 
-def _scalar(text: str, resolvers: dict, seen: dict[str, object]) -> object:
+def _scalar(text: str, resolvers: Resolvers, seen: dict[str, object]) -> object:
     """A one-line scalar in block context, if it is text or a plain date."""
     first = text[0]
     if first == '"':
@@ -167,7 +174,7 @@ def _scalar(text: str, resolvers: dict, seen: dict[str, object]) -> object:
     return _plain(text, resolvers, seen)
 
 
-def _flow_list(text: str, resolvers: dict, seen: dict[str, object]) -> list[str]:
+def _flow_list(text: str, resolvers: Resolvers, seen: dict[str, object]) -> list[str]:
     """The text items of a one-line `[a, "b", 'c']`."""
     if _DOUBLE_LIST.fullmatch(text):
         return _DOUBLE_ITEM.findall(text)
@@ -197,7 +204,7 @@ def _flow_list(text: str, resolvers: dict, seen: dict[str, object]) -> list[str]
             return values
 
 
-def _plain(text: str, resolvers: dict, seen: dict[str, object]) -> object:
+def _plain(text: str, resolvers: Resolvers, seen: dict[str, object]) -> object:
     """A plain scalar's value if YAML reads it as text or as a date; other types are declined."""
     if text[0] not in resolvers and None not in resolvers:
         return text  # no implicit type starts with this character
@@ -209,7 +216,7 @@ def _plain(text: str, resolvers: dict, seen: dict[str, object]) -> object:
     return value
 
 
-def _resolve(text: str, resolvers: dict) -> object:
+def _resolve(text: str, resolvers: Resolvers) -> object:
     """The text itself, a date, or _OTHER, as BaseResolver.resolve and the safe constructor give."""
     for tag, regexp in [*resolvers.get(text[0], ()), *resolvers.get(None, ())]:  # noqa: B007 - read after the loop
         if regexp.match(text):

@@ -11,6 +11,7 @@ from unicodedata import normalize
 
 from agentui.core.kb import fastpath
 from agentui.core.kb.frontmatter import Field, UnreadableValue, implicit_resolvers
+from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE, SHORTEST_LIMIT, quoted, tidy, within_limits
 from agentui.core.kb.model import EntryType, Problem
 from agentui.core.operators import OPERATORS
 
@@ -46,7 +47,7 @@ def as_text(field: Field) -> str:
     value = field.python()
     if not isinstance(value, str):
         raw = field.text()
-        hint = f'; if you meant the text, quote it: {field.key}: "{raw}"' if raw else ""
+        hint = f'; if you meant the text, quote it: {field.key}: "{quoted(raw)}"' if raw else ""
         raise FieldError(f"'{field.key}' must be text, but YAML read {_describe(value)}{hint}")
     return clean_text(value)
 
@@ -65,7 +66,7 @@ def as_text_list(field: Field) -> tuple[str, ...]:
     items = []
     for value, raw in field.items():
         if not isinstance(value, str):
-            hint = f'; quote it: "{raw}"' if raw else ""
+            hint = f'; quote it: "{quoted(raw)}"' if raw else ""
             raise FieldError(f"'{field.key}' items must be text, but YAML read {_describe(value)}{hint}")
         text = clean_text(value)
         if not text:
@@ -95,7 +96,7 @@ def as_sources(field: Field) -> tuple[str, ...]:
 def _identifier(field: Field) -> str:
     value = as_text(field)
     if not ID_PATTERN.match(value):
-        raise FieldError(f"id '{value}' must be lowercase letters, digits and single hyphens ([a-z0-9-]+)")
+        raise FieldError(f"id '{quoted(value)}' must be lowercase letters, digits and single hyphens ([a-z0-9-]+)")
     return value
 
 
@@ -105,13 +106,13 @@ def _entry_type(field: Field) -> EntryType:
         return EntryType(value)
     except ValueError:
         allowed = " | ".join(t.value for t in EntryType)
-        raise FieldError(f"unknown type '{value}': use one of {allowed}") from None
+        raise FieldError(f"unknown type '{quoted(value)}': use one of {allowed}") from None
 
 
 def _channel(field: Field) -> str:
     value = as_text(field)
     if value not in CHANNELS:
-        raise FieldError(f"unknown channel '{value}': use one of {' | '.join(CHANNELS)}")
+        raise FieldError(f"unknown channel '{quoted(value)}': use one of {' | '.join(CHANNELS)}")
     return value
 
 
@@ -119,7 +120,7 @@ def _operators(field: Field) -> tuple[str, ...]:
     values = tuple([v.casefold() for v in as_text_list(field)])
     for value in values:
         if value not in OPERATORS:
-            raise FieldError(f"unknown operator '{value}': use ids from {', '.join(OPERATORS)}")
+            raise FieldError(f"unknown operator '{quoted(value)}': use ids from {', '.join(OPERATORS)}")
     return values
 
 
@@ -127,7 +128,7 @@ def _related(field: Field) -> tuple[str, ...]:
     values = as_text_list(field)
     for value in values:
         if not ID_PATTERN.match(value):
-            raise FieldError(f"related id '{value}' is not a valid id")
+            raise FieldError(f"related id '{quoted(value)}' is not a valid id")
     return values
 
 
@@ -164,13 +165,13 @@ class _NotSimple(Exception):
 def _simple_text(value: object) -> str:
     if value.__class__ is not str:
         raise _NotSimple
-    return normalize("NFC", value).strip()  # type: ignore[arg-type]
+    return normalize("NFC", value).strip()
 
 
 def _simple_text_list(value: object) -> tuple[str, ...]:
     if value.__class__ is not list:
         raise _NotSimple
-    items = [normalize("NFC", item).strip() for item in value]  # type: ignore[attr-defined]
+    items = [normalize("NFC", item).strip() for item in value]
     if "" in items:
         raise _NotSimple
     return tuple(dict.fromkeys(items))
@@ -229,7 +230,7 @@ def _simple_date(value: object) -> date:
         return value
     if value.__class__ is str:
         try:
-            return date.fromisoformat(value.strip())  # type: ignore[attr-defined]
+            return date.fromisoformat(value.strip())
         except ValueError:
             pass
     raise _NotSimple
@@ -260,6 +261,7 @@ _SIMPLE_CONVERTERS: dict[str, Callable[[object], object]] = {
 # distinct line. Titles, ids, aliases and the like are nearly all distinct, and not remembered.
 _REMEMBERED = frozenset({"type", "channel", "operators", "tags", "source", "verified", "apps", "website"})
 _REMEMBER_AT_MOST = 1 << 14  # lines, so a KB whose lines are all distinct costs no more
+_REMEMBER_LINES_UP_TO = 256  # characters, so 16k remembered lines are at most a few MB
 
 
 def convert_simple(
@@ -276,14 +278,18 @@ def convert_simple(
         known = memo.get(line)
         if known is None:
             read = fastpath.read_key_line(line, resolvers, seen)
-            convert = None if read is None else _SIMPLE_CONVERTERS.get(read[0])
+            if read is None:
+                return None
+            convert = _SIMPLE_CONVERTERS.get(read[0])
             if convert is None:
                 return None
             try:
-                known = read[0], convert(read[1])  # type: ignore[index]
+                known = read[0], convert(read[1])
             except _NotSimple:
                 return None
-            if known[0] in _REMEMBERED and len(memo) < _REMEMBER_AT_MOST:
+            if len(line) > SHORTEST_LIMIT and not within_limits(*known):
+                return None  # `convert_fields` cuts the value and says so
+            if known[0] in _REMEMBERED and len(memo) < _REMEMBER_AT_MOST and len(line) <= _REMEMBER_LINES_UP_TO:
                 memo[line] = known
         key, value = known
         if key in values:  # given twice
@@ -304,22 +310,31 @@ def convert_simple(
 
 
 def convert_fields(path: Path, fields: dict[str, Field]) -> tuple[dict[str, object], list[Problem]]:
-    """Typed values of every valid field, and a problem for each invalid or unknown one."""
+    """Typed values of every valid field, and a problem for each invalid or unknown one. Values
+    are cleaned of control characters and held to `limits` (each change is a problem too)."""
     values: dict[str, object] = {}
     problems: list[Problem] = []
     for key, field in fields.items():
         converter = CONVERTERS.get(key)
         if converter is None:
-            close = difflib.get_close_matches(key, list(CONVERTERS), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(path, field.line, f"unknown field '{key}'{hint}"))
+            hint = ""
+            if len(problems) < MAX_PROBLEMS_PER_FILE and len(key) <= 64:  # past the cap nobody reads it
+                close = difflib.get_close_matches(key, list(CONVERTERS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(path, field.line, f"unknown field '{quoted(key)}'{hint}"))
             continue
         try:
-            values[key] = converter(field)
+            value = converter(field)
         except FieldError as error:
             problems.append(Problem(path, field.line, str(error)))
+            continue
         except UnreadableValue as error:
-            problems.append(Problem(path, field.line, f"'{key}' has a value YAML cannot read: {error}"))
+            problems.append(Problem(path, field.line, f"'{key}' has a value YAML cannot read: {quoted(error, 200)}"))
+            continue
+        value, messages = tidy(key, value)
+        problems.extend(Problem(path, field.line, message) for message in messages)
+        if value is not None:
+            values[key] = value
     for key in REQUIRED:
         if key not in fields:
             problems.append(Problem(path, 1, f"required field '{key}' is missing"))

@@ -8,19 +8,22 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import starmap
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from agentui.core.kb import fastpath
+from agentui.core.kb.fastpath import Resolvers
 from agentui.core.kb.model import Problem
 
 _FENCE = "---"
+MAX_FRONT_MATTER_LINES = 1000
+"""Fourteen keys and seven lists of at most 64 items fit in well under this; more is no entry."""
 # The closing fence: the first later line that is `---` or `...` once trailing whitespace is
 # stripped (`\s` and `str.rstrip` agree on what whitespace is).
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 
 
 @cache
-def _yaml() -> tuple[Any, type]:
+def _yaml() -> tuple[Any, Any]:
     """PyYAML and its fastest safe loader, imported on first use: a warm start never parses."""
     import yaml
 
@@ -70,7 +73,7 @@ class Field:
     def items(self) -> Iterator[tuple[object, str | None]]:
         """(value, text as written) of each item of a list field, constructed one at a time."""
         if self.node is None:
-            for text in self.value:  # type: ignore[attr-defined]
+            for text in cast("list[str]", self.value):
                 yield text, text
             return
         scalar = _yaml()[0].ScalarNode
@@ -100,6 +103,10 @@ def split(path: Path, text: str, seen: dict[str, object] | None = None) -> tuple
     yaml_text = text[start:stop - 1] if stop > start else ""
     body = text[closing.end() + 1:]
     closing_line = 2 + text.count("\n", start, stop)
+    if closing_line - 2 > MAX_FRONT_MATTER_LINES:
+        message = (f"front matter has {closing_line - 2:,} lines, over the limit of {MAX_FRONT_MATTER_LINES:,}: "
+                   "not loaded")
+        return None, [Problem(path, 1, message)]
     yaml, loader = _yaml()
     parsed = fastpath.parse(yaml_text, 2, loader.yaml_implicit_resolvers, {} if seen is None else seen)
     if parsed is not None:
@@ -113,16 +120,26 @@ def split(path: Path, text: str, seen: dict[str, object] | None = None) -> tuple
         return None, [Problem(path, min(line, closing_line - 1), f"YAML error in front matter: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, f"YAML error in front matter: {error}")]
+    except RecursionError:  # PyYAML without libyaml, which caps the nesting itself
+        return None, [Problem(path, 2, "YAML error in front matter: values nested too deeply")]
     if node is None:
         return None, [Problem(path, 2, "front matter is empty: id, type and title are required")]
     if not isinstance(node, yaml.MappingNode):
         return None, [Problem(path, 2, "front matter must be 'key: value' lines")]
-    fields = (
-        Field(key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value),
-              2 + key_node.start_mark.line, node=value_node)
-        for key_node, value_node in node.value
-    )
-    return _document(path, fields, body, closing_line + 1)
+    if "*" in yaml_text or "<<" in yaml_text:  # an alias or a merge key may repeat what it names
+        problem = _alias_problem(path, node.value)
+        if problem is not None:
+            return None, [problem]
+    fields: list[Field] = []
+    problems: list[Problem] = []
+    for key_node, value_node in node.value:
+        line = 2 + key_node.start_mark.line
+        if isinstance(key_node, yaml.ScalarNode):
+            fields.append(Field(key_node.value, line, node=value_node))
+        else:
+            problems.append(Problem(path, line, "front-matter keys must be plain text, not a list or mapping"))
+    document, field_problems = _document(path, fields, body, closing_line + 1)
+    return document, problems + field_problems
 
 
 def split_bytes(data: bytes | bytearray, size: int) -> tuple[int, int, int, int] | None:
@@ -148,9 +165,10 @@ def split_bytes(data: bytes | bytearray, size: int) -> tuple[int, int, int, int]
     return close, begin, end, data.count(b"\n", 4, close) + 4 + begin - (close + 5)
 
 
-def implicit_resolvers() -> dict:
+def implicit_resolvers() -> Resolvers:
     """The YAML loader's implicit-resolver table, which the fast path types plain scalars by."""
-    return _yaml()[1].yaml_implicit_resolvers
+    resolvers: Resolvers = _yaml()[1].yaml_implicit_resolvers
+    return resolvers
 
 
 def _document(path: Path, parsed: Iterable[Field], body: str, body_line: int) -> tuple[Document, list[Problem]]:
@@ -166,6 +184,62 @@ def _document(path: Path, parsed: Iterable[Field], body: str, body_line: int) ->
     return Document(fields, body, body_line), problems
 
 
+ALIAS_BUDGET = 10_000
+"""How many values YAML aliases (`*name`) and merge keys may add to front matter, written out."""
+
+
+def _alias_problem(path: Path, pairs: list[tuple[Any, Any]]) -> Problem | None:
+    """A problem when aliases would expand the front matter by more than ALIAS_BUDGET values, or
+    refer to themselves, blamed on the first key at which that happens; None when they are fine.
+
+    Why: an alias is one node in PyYAML's graph, but building, printing or even comparing the value
+    writes it out; nine levels of nine aliases (a "billion laughs") are 387 million values. Sizes
+    are counted once per distinct node, so this costs time linear in the front matter."""
+    sizes: dict[int, int] = {}
+    expanded = 0
+    for key_node, value_node in pairs:
+        for node in (key_node, value_node):
+            size = _expanded_size(node, sizes)
+            if size is None:
+                message = "front matter has a YAML alias inside the value it names (a recursive alias): not loaded"
+                return Problem(path, 2 + key_node.start_mark.line, message)
+            expanded += size
+        if expanded - len(sizes) > ALIAS_BUDGET:
+            return Problem(path, 2 + key_node.start_mark.line,
+                           f"front matter uses YAML aliases (*name) that repeat more than {ALIAS_BUDGET:,} values: "
+                           "not loaded; write the values out")
+    return None
+
+
+def _expanded_size(root: Any, sizes: dict[int, int]) -> int | None:
+    """Values under `root` (itself included) with every alias written out; None for a cycle.
+    Iterative, so deep nesting cannot exhaust the stack; `sizes` memoises by node across calls."""
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:  # reached again inside itself
+            return None
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: Any) -> list[Any]:
+    yaml = _yaml()[0]
+    if isinstance(node, yaml.MappingNode):  # (key, value) pairs
+        return [part for pair in node.value for part in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
 class UnreadableValue(Exception):
     """A value YAML parses but cannot build (`2025-13-01`, a broken `!!binary`)."""
 
@@ -178,5 +252,7 @@ def construct(node: Any) -> object:
         return loader.construct_document(node)
     except (ValueError, OverflowError, yaml.YAMLError) as error:
         raise UnreadableValue(str(getattr(error, "problem", None) or error)) from error
+    except RecursionError as error:
+        raise UnreadableValue("values nested too deeply") from error
     finally:
         loader.dispose()

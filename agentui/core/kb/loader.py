@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 from agentui.core.kb import body as body_rules
+from agentui.core.kb.facts import MARKER_START, strip_markers
 from agentui.core.kb.fields import convert_fields, convert_simple
 from agentui.core.kb.frontmatter import split, split_bytes
-from agentui.core.kb.model import R_ID, R_PATH, R_RELATED, EntryType, KnowledgeBase, Problem, Record
+from agentui.core.kb.limits import MAX_PROBLEMS_PER_FILE
+from agentui.core.kb.model import EntryType, FactSpan, KnowledgeBase, Problem, Record, new_record
 from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import KbFiles, decode_bytes, iter_kb_bytes
 from agentui.core.placeholders import PLACEHOLDERS, placeholders_in
 
+_MARKER_START = MARKER_START.encode()
 # A file with one of these problems is not loaded; other problems load the entry without the bad field.
 _FATAL_FIELDS = ("id", "type", "title")
 
@@ -50,24 +54,27 @@ def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
     positions: dict[str, int] = {}
     related_lines: dict[str, int] = {}
     id_lines: dict[str, int] = {}
-    for path, record, entry_problems, lines in parsed:
+    claims: dict[str, list[_Claim]] = {}
+    for _, record, entry_problems, lines in parsed:
         if entry_problems:
             problems.extend(entry_problems)
         if record is None:
             continue
-        entry_id = record[R_ID]
+        entry_id = record.id
         existing = positions.get(entry_id)
-        if existing is not None:
-            problems.append(Problem(
-                Path(path), lines["id"],
-                f"duplicate id '{entry_id}': already used by "
-                f"{records[existing][R_PATH]}:{id_lines[entry_id]}; not loaded",
-            ))
+        if existing is not None:  # settled once every file is read
+            rivals = claims.get(entry_id)
+            if rivals is None:
+                first = records[existing]
+                rivals = claims[entry_id] = [(first, id_lines[entry_id], related_lines[entry_id])]
+            rivals.append((record, lines["id"], lines.get("related", 1)))
             continue
         positions[entry_id] = len(records)
         records.append(record)
         id_lines[entry_id] = lines["id"]
         related_lines[entry_id] = lines.get("related", 1)
+    if claims:
+        records = _settle_duplicates(records, positions, claims, related_lines, problems)
     # Reading problems come first, as when every file was read before parsing; no path has both
     # kinds, so the stable sort below orders them the same either way.
     all_problems = [*files.problems, *problems]
@@ -76,13 +83,60 @@ def _collect(files: KbFiles, parsed: Iterable[_Parsed]) -> KnowledgeBase:
     return knowledge_base(files.root, records, all_problems, files.fingerprint)
 
 
+_Claim = tuple[Record, int, int]
+"""(record, file line of its `id`, of its `related`) of one file using an id that another uses too."""
+
+
+def _settle_duplicates(
+    records: list[Record], positions: dict[str, int], claims: dict[str, list[_Claim]],
+    related_lines: dict[str, int], problems: list[Problem],
+) -> list[Record]:
+    """Of files sharing an id, the one named after it (`<id>.md`) is loaded; when none or several
+    are, none is: which one holds the right facts cannot be known, and load order (a sort of file
+    names) must not decide it in silence. Every file not loaded gets a problem naming the others."""
+    dropped: set[int] = set()
+    for entry_id, rivals in claims.items():
+        named = [claim for claim in rivals if _file_stem(claim[0].path) == entry_id]
+        winner = named[0] if len(named) == 1 else None
+        for claim in rivals:
+            if claim is winner:
+                continue
+            record, line, _ = claim
+            if winner is not None:
+                message = (f"duplicate id '{entry_id}': loaded from {winner[0].path}:{winner[1]}, the file "
+                           "named after the id; this file is not loaded")
+            else:
+                others = ", ".join(f"{other[0].path}:{other[1]}" for other in rivals if other is not claim)
+                message = (f"duplicate id '{entry_id}' is also used by {others}: none of them is loaded, as "
+                           f"none alone is named {entry_id}.md; give each entry its own id")
+            problems.append(Problem(Path(record.path), line, message))
+        position = positions[entry_id]
+        if winner is None:
+            dropped.add(position)
+            del positions[entry_id]
+        else:
+            records[position] = winner[0]
+            related_lines[entry_id] = winner[2]
+    if not dropped:
+        return records
+    kept = [record for position, record in enumerate(records) if position not in dropped]
+    positions.clear()
+    positions.update((record.id, position) for position, record in enumerate(kept))
+    return kept
+
+
+def _file_stem(path: str) -> str:
+    name = path.rpartition("/")[2]
+    return name[:-3] if name.endswith(".md") else name
+
+
 class _Parser:
     """Parsing the files of one load, with what is remembered from file to file."""
 
     __slots__ = ("pool", "seen", "memo")
 
     def __init__(self) -> None:
-        self.pool: dict[object, object] = {}
+        self.pool: dict[Any, Any] = {}
         """Equal short values of all entries, one object each (see `record`)."""
         self.seen: dict[str, object] = {}
         """The front-matter fast path's memory."""
@@ -115,10 +169,12 @@ class _Parser:
             body = str(view[begin:end], "utf-8")
         except UnicodeDecodeError:
             return None
+        if data.find(_MARKER_START, begin, end) >= 0:  # a dated fact: `parse_text` reads the markers
+            return None
         if not body or body.isspace():
             return None
         values, lines = converted
-        entry_type = values["type"]
+        entry_type = cast(EntryType, values["type"])
         placeholders: tuple[str, ...] = ()
         if entry_type is EntryType.PROCEDURE:
             if not body_rules.has_steps(body):
@@ -127,8 +183,8 @@ class _Parser:
             names = tuple(placeholders_in(body))
             if any(name not in PLACEHOLDERS for name in names):
                 return None
-            placeholders = self.pool.setdefault(names, names)  # type: ignore[assignment]
-        return path, self.record(path, entry_type, values, body, body_line, placeholders), [], lines
+            placeholders = self.pool.setdefault(names, names)
+        return path, self.record(path, entry_type, values, body, body_line, placeholders, ()), [], lines
 
     def parse_text(self, path: str, text: str) -> _Parsed:
         file = Path(path)
@@ -139,8 +195,8 @@ class _Parser:
         problems += field_problems
         lines = {key: field.line for key, field in document.fields.items()}
         if any(key not in values for key in _FATAL_FIELDS):
-            return path, None, problems, lines
-        entry_type: EntryType = values["type"]  # type: ignore[assignment]
+            return path, None, _capped(problems) if len(problems) > MAX_PROBLEMS_PER_FILE else problems, lines
+        entry_type = cast(EntryType, values["type"])
         body = document.body
         text_body = body.strip("\n")
         body_line = document.body_line + (len(body) - len(body.lstrip("\n")) if body[:1] == "\n" else 0)
@@ -148,18 +204,25 @@ class _Parser:
         if not has_text:
             problems.append(Problem(file, document.body_line, "the entry has no body text after the front matter"))
         placeholders: tuple[str, ...] = ()
+        facts: tuple[FactSpan, ...] = ()
+        if MARKER_START in text_body:  # before the checks below, which must see the text the agent sees
+            text_body, facts, fact_problems = strip_markers(file, text_body, body_line)
+            problems += fact_problems
         if entry_type is EntryType.PROCEDURE and has_text:
             # Checked now for the problems; the steps themselves are read again when the entry is shown.
             problems += body_rules.steps_problems(file, text_body, body_line)
         if entry_type is EntryType.SCRIPT:
             placeholders, placeholder_problems = body_rules.check_placeholders(file, text_body, body_line)
-            placeholders = self.pool.setdefault(placeholders, placeholders)  # type: ignore[assignment]
+            placeholders = self.pool.setdefault(placeholders, placeholders)
             problems += placeholder_problems
-        return path, self.record(path, entry_type, values, text_body, body_line, placeholders), problems, lines
+        if len(problems) > MAX_PROBLEMS_PER_FILE:
+            problems = _capped(problems)
+        record = self.record(path, entry_type, values, text_body, body_line, placeholders, facts)
+        return path, record, problems, lines
 
     def record(
-        self, path: str, entry_type: EntryType, values: dict[str, object], body: str, body_line: int,
-        placeholders: tuple[str, ...],
+        self, path: str, entry_type: EntryType, values: Mapping[str, Any], body: str, body_line: int,
+        placeholders: tuple[str, ...], facts: tuple[FactSpan, ...],
     ) -> Record:
         """The entry's record. Equal short values of many entries (ids in `related`, tags,
         operators, dates) are pointed at one object each, so 100k entries do not hold 100k copies
@@ -180,27 +243,36 @@ class _Parser:
         phones = _shared_tuple(get("phones"), pool)
         apps = _shared_tuple(get("apps"), pool)
         website = _shared_value(get("website"), pool)
-        source = ", ".join(get("source", ()))  # type: ignore[arg-type]
-        verified_text = verified.isoformat() if verified else ""  # type: ignore[attr-defined]
-        return (
+        source = ", ".join(get("source", ()))
+        verified_text = verified.isoformat() if verified else ""
+        return new_record(Record, (
             entry_id, entry_type.value, values["title"], path, body, body_line, get("title_en", ""),
             aliases, tags, operators, channel, related, share(source, source),
-            share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders,
-        )
+            share(verified_text, verified_text) if verified else "", phones, apps, website, placeholders, facts,
+        ))
 
 
-def _shared_tuple(value: tuple[str, ...] | None, pool: dict[object, object]) -> tuple[str, ...]:
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """The first MAX_PROBLEMS_PER_FILE problems by line, then one that counts the rest."""
+    problems = sorted(problems, key=lambda problem: problem.line)
+    rest = problems[MAX_PROBLEMS_PER_FILE:]
+    summary = Problem(rest[0].path, rest[0].line, f"… and {len(rest):,} more problems in this file (fix these first)")
+    return [*problems[:MAX_PROBLEMS_PER_FILE], summary]
+
+
+def _shared_tuple(value: tuple[str, ...] | None, pool: dict[Any, Any]) -> tuple[str, ...]:
     if value is None:
         return ()
-    known = pool.get(value)
+    known: tuple[str, ...] | None = pool.get(value)
     if known is not None:  # the equal tuple to share; its items need no pooling of their own
-        return known  # type: ignore[return-value]
+        return known
     share = pool.setdefault
     value = tuple([share(item, item) for item in value])
-    return share(value, value)  # type: ignore[return-value]
+    shared: tuple[str, ...] = share(value, value)
+    return shared
 
 
-def _shared_value(value: object, pool: dict[object, object]) -> object:
+def _shared_value(value: object, pool: dict[Any, Any]) -> object:
     return "" if value is None else pool.setdefault(value, value)
 
 
@@ -209,13 +281,13 @@ def _check_related(
 ) -> None:
     """Report links to missing entries and drop them, so the UI never offers a dead link."""
     for position, record in enumerate(records):
-        entry_id, related = record[R_ID], record[R_RELATED]
+        entry_id, related = record.id, record.related
         missing = [r for r in related if r not in positions or r == entry_id]
         if not missing:
             continue
-        path = Path(record[R_PATH])
+        path = Path(record.path)
         for target in missing:
             reason = "links to itself" if target == entry_id else "does not exist"
             problems.append(Problem(path, related_lines[entry_id], f"related id '{target}' {reason}"))
         kept = tuple(r for r in related if r not in missing)
-        records[position] = (*record[:R_RELATED], kept, *record[R_RELATED + 1:])
+        records[position] = record._replace(related=kept)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MIN_FILES = 2000
 """Below this, a load takes well under a second even from a cold disk, and a thread is not worth it."""
 
-_ADVISE = getattr(os, "posix_fadvise", None)
+_ADVISE: Callable[[int, int, int, int], None] | None = getattr(os, "posix_fadvise", None)
 _WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", 0)
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in for a file cannot hang it
 
@@ -48,6 +48,9 @@ class ReadAhead:
     def advise_all(self) -> None:
         """The thread's work: every path in order, until stopped."""
         stopped = self._stop.is_set
+        advise = _ADVISE
+        if advise is None:  # `worth_it` says no such system gets a thread
+            return
         for path in self._paths:
             if stopped():
                 return
@@ -56,7 +59,7 @@ class ReadAhead:
             except OSError:
                 continue  # the loader reports it when it gets there
             try:
-                _ADVISE(descriptor, 0, 0, _WILLNEED)
+                advise(descriptor, 0, 0, _WILLNEED)
             except OSError:
                 pass  # only advice: the loader reads the file either way
             finally:

@@ -8,31 +8,34 @@ from datetime import date
 from pathlib import Path
 
 from agentui.core.kb.body import parse_steps
-from agentui.core.kb.model import R_ID, Entry, EntryType, KnowledgeBase, Problem, Record
+from agentui.core.kb.facts import facts_of
+from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record, RecordList
 
 
 def to_record(entry: Entry) -> Record:
-    return (
-        entry.id, entry.type.value, entry.title, str(entry.path), entry.body, entry.body_line,
-        entry.title_en, entry.aliases, entry.tags, entry.operators, entry.channel, entry.related,
-        entry.source, entry.verified.isoformat() if entry.verified else "",
-        entry.phones, entry.apps, entry.website, entry.placeholders,
+    return Record(
+        id=entry.id, type=entry.type.value, title=entry.title, path=str(entry.path), body=entry.body,
+        body_line=entry.body_line, title_en=entry.title_en, aliases=entry.aliases, tags=entry.tags,
+        operators=entry.operators, channel=entry.channel, related=entry.related, source=entry.source,
+        verified=entry.verified.isoformat() if entry.verified else "", phones=entry.phones, apps=entry.apps,
+        website=entry.website, placeholders=entry.placeholders,
+        facts=tuple((fact.start, fact.end, fact.verified.isoformat()) for fact in entry.facts),
     )
 
 
 def from_record(record: Record) -> Entry:
-    (entry_id, entry_type, title, path, body, body_line, title_en, aliases, tags, operators, channel,
-     related, source, verified, phones, apps, website, placeholders) = record
-    kind = EntryType(entry_type)
-    file = Path(path)
+    kind = EntryType(record.type)
+    file = Path(record.path)
+    body = record.body
     # The loader reported the steps' problems already; the same body gives the same steps.
-    steps = parse_steps(file, body, body_line)[0] if kind is EntryType.PROCEDURE and body.strip() else ()
+    steps = parse_steps(file, body, record.body_line)[0] if kind is EntryType.PROCEDURE and body.strip() else ()
     return Entry(
-        id=entry_id, type=kind, title=title, path=file, body=body,
-        body_line=body_line, title_en=title_en, aliases=aliases, tags=tags, operators=operators,
-        channel=channel, related=related, source=source,
-        verified=date.fromisoformat(verified) if verified else None,
-        steps=steps, phones=phones, apps=apps, website=website, placeholders=placeholders,
+        id=record.id, type=kind, title=record.title, path=file, body=body,
+        body_line=record.body_line, title_en=record.title_en, aliases=record.aliases, tags=record.tags,
+        operators=record.operators, channel=record.channel, related=record.related, source=record.source,
+        verified=date.fromisoformat(record.verified) if record.verified else None,
+        steps=steps, phones=record.phones, apps=record.apps, website=record.website,
+        placeholders=record.placeholders, facts=facts_of(body, record.body_line, record.facts) if record.facts else (),
     )
 
 
@@ -42,7 +45,7 @@ class RecordEntries(Mapping[str, Entry]):
 
     def __init__(self, records: Sequence[Record]) -> None:
         self._records = records
-        self._positions = {record[R_ID]: i for i, record in enumerate(records)}
+        self._positions = {record.id: i for i, record in enumerate(records)}
         self._built: dict[str, Entry] = {}
 
     def __getitem__(self, entry_id: str) -> Entry:
@@ -65,6 +68,10 @@ class RecordEntries(Mapping[str, Entry]):
 def knowledge_base(
     root: Path, records: Sequence[Record], problems: list[Problem], fingerprint: str = ""
 ) -> KnowledgeBase:
+    """The KB over `records`, held as a `RecordList` (the same object when it is one already, so a
+    KB and its search index share one list)."""
+    if not isinstance(records, RecordList):
+        records = RecordList(records)
     return KnowledgeBase(
         root=root, records=records, entries=RecordEntries(records), problems=problems, fingerprint=fingerprint
     )

@@ -8,18 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agentui.core.kb.model import (
-    R_ALIASES,
-    R_BODY,
-    R_ID,
-    R_OPERATORS,
-    R_PHONES,
-    R_TAGS,
-    R_TITLE,
-    R_TITLE_EN,
-    R_TYPE,
-    Record,
-)
+from agentui.core.kb.model import Record
 from agentui.core.search.keys import codes_text, fold_codes, han_runs, text_codes
 from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
@@ -135,14 +124,14 @@ def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
 
 def _tags_text(record: Record, operator_names: Mapping[str, Sequence[str]]) -> str:
     """Operators are expanded to every spelling (MTS, МТС, …) so any script finds them."""
-    tag_words = [*record[R_TAGS]]
-    for operator in record[R_OPERATORS]:
+    tag_words = [*record.tags]
+    for operator in record.operators:
         tag_words.extend(operator_names.get(operator, (operator,)))
     return SEPARATOR.join(dict.fromkeys(tag_words))
 
 
 def _phone_digits(record: Record) -> str:
-    return "|".join(d for d in (digits_only(p) for p in record[R_PHONES]) if d)
+    return "|".join(d for d in (digits_only(p) for p in record.phones) if d)
 
 
 def _body_digits(body: str) -> str:
@@ -151,16 +140,16 @@ def _body_digits(body: str) -> str:
 
 def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
     head = [
-        field_text(TITLE, record[R_TITLE], with_pinyin=True),
-        field_text(ALIASES, SEPARATOR.join(record[R_ALIASES]), with_pinyin=True),
-        field_text(TITLE_EN, record[R_TITLE_EN], with_pinyin=False),
+        field_text(TITLE, record.title, with_pinyin=True),
+        field_text(ALIASES, SEPARATOR.join(record.aliases), with_pinyin=True),
+        field_text(TITLE_EN, record.title_en, with_pinyin=False),
         field_text(TAGS, _tags_text(record, operator_names), with_pinyin=True),
     ]
     fields: list[FieldText | BodyText] = [f for f in head if f.text.strip()]
-    if record[R_BODY].strip():  # a body of punctuation only folds to blanks: read, it matches nothing
-        fields.append(BodyText(record[R_BODY]))
+    if record.body.strip():  # a body of punctuation only folds to blanks: read, it matches nothing
+        fields.append(BodyText(record.body))
     return SearchDoc(
-        id=record[R_ID], type=record[R_TYPE], title=record[R_TITLE], fields=tuple(fields),
+        id=record.id, type=record.type, title=record.title, fields=tuple(fields),
         phone_digits=_phone_digits(record),
     )
 
@@ -227,17 +216,17 @@ def _tags_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence
     set's spellings joined once per batch instead of once per entry."""
     spelled = {
         operators: SEPARATOR.join(name for operator in operators for name in operator_names.get(operator, (operator,)))
-        for operators in {record[R_OPERATORS] for record in records}
+        for operators in {record.operators for record in records}
     }
-    return [f"{SEPARATOR.join(record[R_TAGS])}{SEPARATOR}{spelled[record[R_OPERATORS]]}" for record in records]
+    return [f"{SEPARATOR.join(record.tags)}{SEPARATOR}{spelled[record.operators]}" for record in records]
 
 
 def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> BatchKeyTexts:
     size = len(records)
     head_texts = join_texts([
-        *(record[R_TITLE] for record in records),
-        *(SEPARATOR.join(record[R_ALIASES]) for record in records),
-        *(record[R_TITLE_EN] for record in records),
+        *(record.title for record in records),
+        *(SEPARATOR.join(record.aliases) for record in records),
+        *(record.title_en for record in records),
         *_tags_texts(records, operator_names),
     ], UNKEYED)
     head = fold_codes(text_codes(head_texts), head_texts)
@@ -250,7 +239,7 @@ def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequ
               for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist(), strict=False)]
     columns = list(zip(*(_spoken(run) for run in runs), strict=False)) or [()] * 4
     spoken, initials, spoken_tails, initials_tails = (text_codes(TEXT_BREAK.join(texts)) for texts in columns)
-    bodies = join_texts([record[R_BODY] for record in records], UNKEYED)
+    bodies = join_texts([record.body for record in records], UNKEYED)
     written = text_codes(bodies)
     return BatchKeyTexts(
         size=size,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agentui.core.heap import give_back_freed_memory
-from agentui.core.kb.model import R_ALIASES, R_OPERATORS, R_TITLE, R_TYPE, Entry, EntryType, Record
+from agentui.core.kb.model import Entry, EntryType, Record
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search import hanzi
@@ -72,10 +72,10 @@ def operator_names(records: Sequence[Record]) -> dict[str, tuple[str, ...]]:
     """Every spelling of each operator: the built-in table plus its contact entries' spellings."""
     names = {op.id: [op.name, *op.names] for op in OPERATORS.values()}
     for record in records:
-        if record[R_TYPE] == EntryType.CONTACT.value:
-            for operator in record[R_OPERATORS]:
+        if record.type == EntryType.CONTACT.value:
+            for operator in record.operators:
                 known = names.setdefault(operator, [])
-                known.extend([a for a in record[R_ALIASES] if is_spelling(a, known)])
+                known.extend([a for a in record.aliases if is_spelling(a, known)])
     return {op: tuple(dict.fromkeys(spellings)) for op, spellings in names.items()}
 
 
@@ -223,7 +223,7 @@ class SearchIndex:
         if self._default_order is None:
             records = self.records
             self._default_order = sorted(
-                range(len(records)), key=lambda i: (TYPE_ORDER.get(records[i][R_TYPE], 9), records[i][R_TITLE])
+                range(len(records)), key=lambda i: (TYPE_ORDER.get(records[i].type, 9), records[i].title)
             )
         return self._default_order[:limit]
 
