@@ -1,4 +1,5 @@
-"""The case pane: caller, operator, category, notes and the save state; autosaves (debounced)."""
+"""The case pane: caller, operator, category, notes and the save state; autosaves (debounced,
+at most `MAX_WAIT` after the first unsaved keystroke)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,10 @@ from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
+from agentui.widgets.autosave import Debounce
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.notes import NotesArea
 from agentui.widgets.safe_text import clean, clean_line
-
-SAVE_DELAY = 0.5
-"""Seconds after the last keystroke before the case is saved."""
-
 
 NARROW_LABELS = 6
 """Label cells the field rows have by default (agentui.tcss); longer labels get the wide column."""
@@ -31,7 +29,7 @@ NARROW_LABELS = 6
 class CasePane(Vertical):
     @dataclass
     class SaveDue(Message):
-        """The agent stopped typing: these fields should be saved."""
+        """The agent paused typing, or typed for `MAX_WAIT` without a pause: save these fields."""
 
         fields: CaseFields
 
@@ -47,7 +45,7 @@ class CasePane(Vertical):
         self.built = False
         self.baseline = CaseFields()
         """The fields as last loaded or saved; edits are compared to it."""
-        self._timer = None
+        self._autosave = Debounce(self, self._save_due)
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.case_none, id="case-id", markup=False)
@@ -176,21 +174,16 @@ class CasePane(Vertical):
         if fields == self.baseline:
             return
         self.post_message(self.Edited(fields))
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SAVE_DELAY, self._save_due)
+        self._autosave.changed()
         self.set_status(self.strings.unsaved)
 
     def _save_due(self) -> None:
-        self._timer = None
         fields = self.fields()
         if fields != self.baseline:
             self.post_message(self.SaveDue(fields))
 
     def cancel_pending(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._autosave.cancel()
 
     @on(NotesArea.Capped)
     def tell_notes_capped(self, event: NotesArea.Capped) -> None:
