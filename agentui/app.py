@@ -214,7 +214,10 @@ class AgentApp(CaseActions, App[None]):
         if self.session.case is None:
             self.tell(self.strings.wrapup_no_case, "warning")
             return
-        summary = draft_summary(self.session.case, self.kb, self.strings)
+        summary = self.session.pending_summary
+        if summary is None:  # a draft typed before (and kept through a restart) wins over a new one
+            case = self.session.case
+            summary = case.summary if case.summary.strip() else draft_summary(case, self.kb, self.strings)
         self.push_screen(WrapUpScreen(self.strings, summary), self._wrapup_done)
 
     def _wrapup_done(self, result) -> None:

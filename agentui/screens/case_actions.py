@@ -7,7 +7,7 @@ from textual import work
 
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case, SaveResult
-from agentui.screens.session import CaseFields
+from agentui.screens.session import CaseFields, Flushed
 from agentui.widgets.focus import focus_now
 
 
@@ -62,17 +62,26 @@ class CaseActions:
             self.call_from_thread(self._save_failed, error)
             return
         if outcome is not None:
-            self.call_from_thread(self._case_saved, before, *outcome)
+            self.call_from_thread(self._case_saved, before, outcome)
 
-    def _case_saved(self, before: Case | None, fields: CaseFields, result: SaveResult | None) -> None:
+    def _case_saved(self, before: Case | None, flushed: Flushed) -> None:
         case = self.session.case
         if before is None and case is not None:
             self.main.show_case(case, reload_fields=False)
             self.tell(self.strings.case_auto_opened.format(case_id=case.id))
-        if result is not None:
-            self._tell_redactions(result)
+        for what in flushed.redactions:
+            self.tell(self.strings.redacted.format(what=what), "warning")
         stamp = self.clock().astimezone().strftime("%H:%M:%S")
-        self.main.case_pane.saved(fields, CaseFields.of(case), self.strings.saved_at.format(time=stamp))
+        status = self.strings.saved_at.format(time=stamp)
+        pane = self.main.case_pane
+        if flushed.fields is not None:
+            pane.saved(flushed.fields, CaseFields.of(case), status)
+        else:
+            pane.set_status(status)
+        from agentui.screens.wrapup import WrapUpScreen
+
+        if case is not None and flushed.summary is not None and isinstance(self.screen, WrapUpScreen):
+            self.screen.draft_saved(flushed.summary, case.summary)
 
     def _save_failed(self, error: Exception) -> None:
         message = self.strings.save_failed.format(error=error)

@@ -32,6 +32,20 @@ class CaseFields:
         return cls(c.name, c.phone, c.operator, case.category, case.notes)
 
 
+@dataclass(frozen=True, slots=True)
+class Flushed:
+    """What one flush saved: the case-pane fields (if they were pending) and the store's answers."""
+
+    fields: CaseFields | None
+    summary: str | None
+    """The wrap-up summary's draft as typed (if it was pending)."""
+    results: tuple[SaveResult, ...]
+
+    @property
+    def redactions(self) -> tuple[str, ...]:
+        return tuple(what for result in self.results for what in result.redactions)
+
+
 @dataclass(slots=True)
 class CallSession:
     store: CaseStore | None = None
@@ -45,6 +59,8 @@ class CallSession:
     """Entries opened while no case was open; recorded into the case when one opens."""
     pending: CaseFields | None = None
     """Case-pane fields edited but not saved yet."""
+    pending_summary: str | None = None
+    """The wrap-up summary as typed, not saved yet (saved to the open case as its draft)."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -97,13 +113,34 @@ class CallSession:
                 self.pending = None
             return result
 
-    def flush(self) -> tuple[CaseFields, SaveResult | None] | None:
-        """Save the latest unsaved case-pane fields (autosave, quit, signals); None if none."""
+    def save_summary(self, summary: str) -> SaveResult | None:
+        """Save the wrap-up summary's draft to the open case if it changed."""
         with self._lock:
-            pending = self.pending
-            if pending is None or self.store is None:
+            if self.case is None or self.case.summary == summary:
+                result = None
+            else:
+                result = self._run(lambda s: s.update(summary=summary))
+            if self.pending_summary == summary:
+                self.pending_summary = None
+            return result
+
+    @property
+    def unsaved(self) -> bool:
+        return self.pending is not None or self.pending_summary is not None
+
+    def flush(self) -> Flushed | None:
+        """Save whatever the agent typed and is not saved yet (autosave, quit, signals); None if
+        nothing was pending."""
+        with self._lock:
+            fields, summary = self.pending, self.pending_summary
+            if (fields is None and summary is None) or self.store is None:
                 return None
-            return pending, self.save_fields(pending)
+            results = []
+            if fields is not None:
+                results.append(self.save_fields(fields))
+            if summary is not None:
+                results.append(self.save_summary(summary))
+            return Flushed(fields, summary, tuple(r for r in results if r is not None))
 
     def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult:
         with self._lock:
@@ -135,6 +172,7 @@ class CallSession:
             self.values.clear()
             self.viewed_before_case.clear()
             self.pending = None
+            self.pending_summary = None
             return closed
 
     def reopen(self, case_id: str) -> Case:

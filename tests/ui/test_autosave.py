@@ -44,6 +44,35 @@ async def test_a_caller_field_typed_without_a_pause_reaches_the_store_every_seco
         assert store.active().caller.name, "nothing saved while the agent kept typing"
 
 
+async def test_the_summary_draft_is_autosaved_and_offered_again(settings, store):
+    from agentui.app import create_app
+    from agentui.screens.wrapup import WrapUpScreen
+
+    from .conftest import fixed_clock
+
+    first = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f10", "tab")
+        await type_steadily(pilot, MAX_WAIT + 0.5)
+        typed = first.screen.query_one("#summary").text
+        assert store.active().summary, "the summary was not saved while the agent typed"
+        assert typed.startswith(store.active().summary)
+        await pilot.press("escape")  # cancelling the wrap-up keeps the draft
+        await settle(pilot)
+        assert store.active().summary == typed
+    # A new console (as after a crash) offers the typed draft, not a freshly drafted summary.
+    second = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(second.screen, WrapUpScreen)
+        assert second.screen.query_one("#summary").text == typed
+
+
 async def test_a_debounce_fires_by_its_deadline_when_calls_never_pause():
     """Calls every 0.1 s, and now and then the event loop is busy past the deadline: a save still
     comes every time. (A zero-length timer, made once the deadline had passed, never fired:
