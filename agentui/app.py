@@ -51,6 +51,10 @@ class AgentApp(CaseActions, App[None]):
         Binding("f6", "focus_notes", "notes", priority=True, key_display="F6"),
         Binding("f10", "wrapup", "wrapup", priority=True, key_display="F10"),
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
+        # Tab moves focus before the next key is delivered: as a screen binding it ran after the
+        # keys typed right behind it had already gone to the field it left.
+        Binding("tab", "focus_next", "focus_next", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "focus_previous", priority=True, show=False),
     ]
 
     def __init__(

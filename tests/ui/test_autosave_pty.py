@@ -60,3 +60,15 @@ def test_a_caller_field_typed_without_a_pause_survives_kill_9(tmp_path: Path) ->
 
     # The name field holds 100 characters: ~90 are typed.
     kill_while_typing(tmp_path, open_case, lambda case: case.caller.name, interval=0.12, seconds=(10, 11))
+
+
+def test_the_summary_typed_without_a_pause_survives_kill_9(tmp_path: Path) -> None:
+    def open_wrapup(app):
+        app.send(F2)
+        app.wait_for(CASE_OPENED)
+        mark = len(app.output)
+        app.send(F10)
+        app.wait_for(b"Ctrl+S", since=mark)
+        app.send(TAB)  # from the dispositions to the summary (the draft of an empty case is empty)
+
+    kill_while_typing(tmp_path, open_wrapup, lambda case: case.summary, interval=0.1, seconds=(10, 13))
