@@ -128,6 +128,19 @@ class Strings:
     language_saved: str
     palette_open_help: str  # {id}
     error: str  # {error}
+    # --- saving under faults, rescue files (kept together at the end to ease merging) ---
+    save_retrying: str  # {error} {seconds}
+    save_recovered: str  # {time}
+    quit_unsaved_title: str
+    quit_unsaved_body: str  # {what} {error}
+    quit_unsaved_hint: str
+    rescued: str  # {error} {path}
+    rescue_failed: str  # {error} {where}
+    restore_title: str
+    restore_body: str  # {time} {case_id} {reason}
+    restore_hint: str
+    restored: str
+    restore_discarded: str
 
 
     __slots__ = tuple(__annotations__)

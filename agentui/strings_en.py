@@ -13,6 +13,7 @@ EN = Strings(
         notes="Notes", wrapup="Wrap up", quit="Quit", palette="Commands", tick="Tick step",
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search",
+        retry="Retry", rescue_quit="Rescue and quit", restore="Restore", discard="Delete", later="Later",
     ),
     help_groups=(
         ("Global (anywhere)", (
@@ -151,4 +152,17 @@ EN = Strings(
     language_saved="Language saved; it applies on the next start",
     palette_open_help="Open entry {id}",
     error="Error: {error}",
+    # --- saving under faults, rescue files ---
+    save_retrying="Save failed: {error} (retrying by itself in {seconds} s)",
+    save_recovered="Saving works again: everything saved at {time}",
+    quit_unsaved_title="Some typing is not saved",
+    quit_unsaved_body="Not saved: {what}\nWhy: {error}",
+    quit_unsaved_hint="R retry saving · Q write a rescue file and quit · Esc back",
+    rescued="Could not save ({error}). The unsaved text is in the rescue file {path} (offered at the next start)",
+    rescue_failed="Could not save ({error}), nor write a rescue file: {where}",
+    restore_title="Unsaved text from last time",
+    restore_body="Written {time} · case {case_id}\nWhy: {reason}",
+    restore_hint="Enter restore · D delete · Esc later (asked again at the next start)",
+    restored="The rescued text is restored and saved",
+    restore_discarded="Rescue file deleted",
 )

@@ -12,6 +12,7 @@ ZH = Strings(
         notes="备注", wrapup="结案", quit="退出", palette="命令", tick="勾选",
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
         export="导出", confirm="确认", cancel="取消", to_search="回到搜索",
+        retry="重试", rescue_quit="救援后退出", restore="恢复", discard="删除", later="稍后",
     ),
     help_groups=(
         ("全局（任何位置）", (
@@ -147,4 +148,17 @@ ZH = Strings(
     language_saved="语言已保存，重启后生效",
     palette_open_help="打开条目 {id}",
     error="出错：{error}",
+    # --- saving under faults, rescue files ---
+    save_retrying="保存失败：{error}（{seconds} 秒后自动重试）",
+    save_recovered="保存已恢复：{time} 已保存全部内容",
+    quit_unsaved_title="有内容尚未保存",
+    quit_unsaved_body="尚未保存：{what}\n原因：{error}",
+    quit_unsaved_hint="R 重试保存 · Q 写入救援文件后退出 · Esc 返回",
+    rescued="无法保存（{error}）。未保存的内容已写入救援文件：{path}（下次启动时可恢复）",
+    rescue_failed="无法保存（{error}），救援文件也无法写入：{where}",
+    restore_title="发现上次未保存的内容",
+    restore_body="写入时间 {time} · 案例 {case_id}\n原因：{reason}",
+    restore_hint="Enter 恢复 · D 删除 · Esc 稍后（下次启动再问）",
+    restored="已恢复救援文件中的内容并保存",
+    restore_discarded="已删除救援文件",
 )

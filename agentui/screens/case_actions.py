@@ -10,6 +10,10 @@ from agentui.core.cases.model import Case, SaveResult
 from agentui.screens.session import CaseFields, Flushed
 from agentui.widgets.focus import focus_now
 
+RETRY_FIRST = 1.0
+"""Seconds before the first retry of a failed save; each failure doubles it, up to `RETRY_MAX`."""
+RETRY_MAX = 30.0
+
 
 class CaseActions:
     """Needs from the app: `session`, `main`, `strings`, `clock`, `tell`, `return_to_main`."""
@@ -61,18 +65,27 @@ class CaseActions:
         except (StoreError, OSError) as error:
             self.call_from_thread(self._save_failed, error)
             return
-        if outcome is not None:
-            self.call_from_thread(self._case_saved, before, outcome)
+        self.call_from_thread(self._case_saved, before, outcome)
 
-    def _case_saved(self, before: Case | None, flushed: Flushed) -> None:
+    def _case_saved(self, before: Case | None, flushed: Flushed | None) -> None:
+        stamp = self.clock().astimezone().strftime("%H:%M:%S")
+        status = self.strings.saved_at.format(time=stamp)
+        recovered = self.save_failure is not None and not self.session.unsaved
+        if recovered:
+            self._stop_retrying()
+            self.tell(self.strings.save_recovered.format(time=stamp))
+        if flushed is None:
+            if recovered:
+                self.main.case_pane.set_status(status)
+            if not self.session.unsaved:
+                self.rescue_restored()
+            return
         case = self.session.case
         if before is None and case is not None:
             self.main.show_case(case, reload_fields=False)
             self.tell(self.strings.case_auto_opened.format(case_id=case.id))
         for what in flushed.redactions:
             self.tell(self.strings.redacted.format(what=what), "warning")
-        stamp = self.clock().astimezone().strftime("%H:%M:%S")
-        status = self.strings.saved_at.format(time=stamp)
         pane = self.main.case_pane
         if flushed.fields is not None:
             pane.saved(flushed.fields, CaseFields.of(case), status)
@@ -82,11 +95,29 @@ class CaseActions:
 
         if case is not None and flushed.summary is not None and isinstance(self.screen, WrapUpScreen):
             self.screen.draft_saved(flushed.summary, case.summary)
+        if not self.session.unsaved:
+            self.rescue_restored()
 
     def _save_failed(self, error: Exception) -> None:
-        message = self.strings.save_failed.format(error=error)
-        self.main.case_pane.set_status(message, error=True)
-        self.tell(message, "error")
+        """Tell the agent once, then retry by itself with a growing pause (no keystroke needed)."""
+        first = self.save_failure is None
+        self.save_failure = str(error)
+        delay = self._retry_delay
+        self._retry_delay = min(RETRY_MAX, delay * 2)
+        if first:
+            self.tell(self.strings.save_failed.format(error=error), "error")
+        retrying = self.strings.save_retrying.format(error=error, seconds=f"{delay:g}")
+        self.main.case_pane.set_status(retrying, error=True)
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+        self._retry_timer = self.set_timer(delay, self.save_case, name="save retry")
+
+    def _stop_retrying(self) -> None:
+        self.save_failure = None
+        self._retry_delay = RETRY_FIRST
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
 
     def _tell_redactions(self, result: SaveResult) -> None:
         for what in result.redactions:

@@ -182,6 +182,13 @@ class CallSession:
             self.values.clear()
             return self.case
 
+    def release(self) -> None:
+        """Release the store's lock without saving (what could not be saved went to a rescue file)."""
+        with self._lock:
+            store, self.store = self.store, None
+            if store is not None:
+                store.close_store()
+
     def shutdown(self) -> None:
         """Save anything pending and release the store's lock (idempotent)."""
         with self._lock:

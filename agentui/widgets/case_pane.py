@@ -46,6 +46,7 @@ class CasePane(Vertical):
         self.baseline = CaseFields()
         """The fields as last loaded or saved; edits are compared to it."""
         self._autosave = Debounce(self, self._save_due)
+        self._status = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.case_none, id="case-id", markup=False)
@@ -155,14 +156,31 @@ class CasePane(Vertical):
             notes.load_text(fields.notes)
             notes.move_cursor(notes.document.end)
 
+    def restore(self, rescued: dict[str, str], *, same_case: bool) -> None:
+        """Put a rescue file's text back as unsaved edits (the autosave then saves it). For the same
+        case its fields are newer than what is stored and replace it; for another case its notes are
+        added below the notes, and its caller fields fill only empty ones."""
+        current = self.fields()
+        notes = rescued.get("notes")
+        if notes is not None and not same_case and current.notes:
+            notes = current.notes.rstrip("\n") + "\n\n" + notes
+        for name in ("name", "phone", "operator", "category"):
+            if name in rescued and (same_case or not getattr(current, name)):
+                self.set_field(name, rescued[name])
+        if notes is not None:
+            area = self.query_one("#notes", NotesArea)
+            area.load_text(notes)
+            area.move_cursor(area.document.end)
+
     @property
     def status(self) -> str:
-        subtitle = self.border_subtitle
-        return subtitle.plain if isinstance(subtitle, Content) else str(subtitle or "")
+        """The save state as shown (the border keeps it as markup)."""
+        return self._status
 
     def set_status(self, text: str, error: bool = False) -> None:
         """Save state in the pane's bottom border ("已保存 12:03:05", errors in red)."""
-        self.border_subtitle = Content.styled(clean_line(text), "bold $error" if error else "")
+        self._status = clean_line(text)
+        self.border_subtitle = Content.styled(self._status, "bold $error" if error else "")
         self.set_class(error, "-save-error")
 
     # --- autosave debounce ---------------------------------------------------------------------
@@ -175,7 +193,8 @@ class CasePane(Vertical):
             return
         self.post_message(self.Edited(fields))
         self._autosave.changed()
-        self.set_status(self.strings.unsaved)
+        if not self.has_class("-save-error"):  # a failure stays in view until a save succeeds
+            self.set_status(self.strings.unsaved)
 
     def _save_due(self) -> None:
         fields = self.fields()
