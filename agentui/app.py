@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -96,6 +97,12 @@ class AgentApp(CaseActions, App[None]):
         self.pauses = PauseCollector()
 
     # --- start-up ---------------------------------------------------------------------------------
+    def get_driver_class(self) -> type[Driver]:
+        from agentui.terminal_input import use_paste_safe_parser
+
+        use_paste_safe_parser()  # pastes holding escape bytes arrive whole (see terminal_input)
+        return super().get_driver_class()
+
     def get_default_screen(self) -> Screen:
         from agentui.screens.main import MainScreen
 
