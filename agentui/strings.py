@@ -141,6 +141,7 @@ class Strings:
     restore_hint: str
     restored: str
     restore_discarded: str
+    notes_over_limit: str  # {length} {limit}
 
 
     __slots__ = tuple(__annotations__)

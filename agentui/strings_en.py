@@ -165,4 +165,5 @@ EN = Strings(
     restore_hint="Enter restore · D delete · Esc later (asked again at the next start)",
     restored="The rescued text is restored and saved",
     restore_discarded="Rescue file deleted",
+    notes_over_limit="The notes hold {length} characters, over the {limit} limit: all loaded, nothing cut; nothing can be added until they are shorter",
 )

@@ -161,4 +161,5 @@ ZH = Strings(
     restore_hint="Enter 恢复 · D 删除 · Esc 稍后（下次启动再问）",
     restored="已恢复救援文件中的内容并保存",
     restore_discarded="已删除救援文件",
+    notes_over_limit="备注共 {length} 字，超过 {limit} 字的上限：已全部载入，未删减；删减到上限以下之前不能再添加",
 )

@@ -207,3 +207,8 @@ class CasePane(Vertical):
     @on(NotesArea.Capped)
     def tell_notes_capped(self, event: NotesArea.Capped) -> None:
         self.notify(self.strings.notes_capped.format(limit=event.limit), severity="warning", markup=False)
+
+    @on(NotesArea.OverLimit)
+    def tell_notes_over_limit(self, event: NotesArea.OverLimit) -> None:
+        message = self.strings.notes_over_limit.format(length=event.length, limit=event.limit)
+        self.notify(message, severity="warning", markup=False, timeout=30)

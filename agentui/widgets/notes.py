@@ -1,4 +1,4 @@
-"""The call-notes editor: pasted control characters are stripped and the length is capped.
+"""The call-notes editor: pasted control characters are stripped and what is typed is capped.
 
 Apart from `fields` so that TextArea (and its document model) is imported only when the case
 pane is built, after the console's first frame."""
@@ -14,7 +14,8 @@ from textual.widgets import TextArea
 from agentui.widgets.safe_text import clean
 
 MAX_NOTES = 100_000
-"""Characters kept in the notes; a larger paste is cut with a notice."""
+"""Characters the agent can type or paste into the notes; a larger paste is cut with a notice.
+Stored notes that are longer already are loaded whole (never cut), and the agent is told."""
 
 
 class NotesArea(TextArea):
@@ -22,6 +23,13 @@ class NotesArea(TextArea):
 
     @dataclass
     class Capped(Message):
+        limit: int
+
+    @dataclass
+    class OverLimit(Message):
+        """Loaded text is longer than `MAX_NOTES`: all of it is shown; it can only be shortened."""
+
+        length: int
         limit: int
 
     async def _on_paste(self, event: events.Paste) -> None:
@@ -39,10 +47,16 @@ class NotesArea(TextArea):
         room = MAX_NOTES - len(self.text) + removed
         if len(insert) > room:
             insert = insert[: max(0, room)]
-            self.post_message(self.Capped(MAX_NOTES))
+            if room < 0:  # loaded over the limit: say that, not "the paste was too long"
+                self.post_message(self.OverLimit(len(self.text), MAX_NOTES))
+            else:
+                self.post_message(self.Capped(MAX_NOTES))
             if not insert and start == end:
                 return None
         return super()._replace_via_keyboard(insert, start, end)
 
     def load_text(self, text: str) -> None:
-        super().load_text(clean(text)[:MAX_NOTES])
+        text = clean(text)
+        super().load_text(text)
+        if len(text) > MAX_NOTES:
+            self.post_message(self.OverLimit(len(text), MAX_NOTES))

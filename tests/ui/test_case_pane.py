@@ -149,3 +149,24 @@ async def test_field_labels_are_whole_in_either_language(settings, store):
             text = screen_text(app)
             for label in labels:
                 assert f"│ {label} " in text, (lang, label)
+
+
+async def test_stored_notes_over_the_limit_are_loaded_whole_and_the_agent_is_told(settings, store):
+    """Notes longer than the editor's limit (written by an older version, or the CLI) were cut
+    to the limit on start without a word, and the next save wrote the cut text to disk."""
+    long_notes = "前" * 10 + "x" * MAX_NOTES + "最后的话"
+    store.open_case()
+    store.update(notes=long_notes)
+    app = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        notes = app.main.query_one("#notes")
+        assert notes.text == long_notes
+        assert any(f"{MAX_NOTES}" in n.message and "备注" in n.message for n in app._notifications)
+        await pilot.press("f6")
+        notes.move_cursor(notes.document.end)
+        await pilot.press("backspace")  # shortening works; the rest stays
+        await wait_until(pilot, lambda: store.active().notes == long_notes[:-1])
+        await pilot.press("z")  # adding does not, until the notes are under the limit
+        await settle(pilot)
+        assert notes.text == long_notes[:-1]
