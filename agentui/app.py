@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a w
     from agentui.core.cases.rescue import Rescue
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
+    from agentui.screens.history import HistoryFilter
 
 Clock = Callable[[], datetime]
 RESCUE_EXIT_CODE = 74
@@ -84,6 +85,8 @@ class AgentApp(CaseActions, App[None]):
         self.kb: KnowledgeBase | None = None
         self.index: SearchIndex | None = None
         self._new_case_when_ready = False
+        self._scripts_when_ready: tuple[str | None] | None = None
+        """F5 pressed while the KB loaded (with the script to select): opened once it is ready."""
         self.exit_message: str | None = None
         """What the CLI prints after the console ends: why it refused to start (the data dir is
         locked), or where a rescue file holds what could not be saved."""
@@ -91,6 +94,10 @@ class AgentApp(CaseActions, App[None]):
         """Why the latest save failed, while saves fail; None once one succeeds."""
         self._retry_delay = RETRY_FIRST
         self._retry_timer: Timer | None = None
+        self.history_filter: HistoryFilter | None = None
+        """F4's last filter, offered again while the console runs."""
+        self._told_ticks_kept = False
+        """The agent heard that ticks made while browsing wait for the next case."""
         self._restoring: Rescue | None = None
         """A rescue file whose text was put back in the case pane; deleted once that is saved."""
         self._bindings = localize_bindings(self._bindings, self.strings)
@@ -146,6 +153,7 @@ class AgentApp(CaseActions, App[None]):
             kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir)
         except Exception as error:  # noqa: BLE001 - any failure is shown, the console stays up
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
+            self.call_from_thread(self._stop_waiting_for_kb)
             return
         self.call_from_thread(self._kb_ready, kb, index)
 
@@ -154,6 +162,17 @@ class AgentApp(CaseActions, App[None]):
         if kb.problems:
             self.tell(self.strings.kb_problems.format(count=len(kb.problems)), "warning")
         self.main.kb_ready()
+        self._stop_waiting_for_kb()
+
+    def _stop_waiting_for_kb(self) -> None:
+        """A pane asked for while the KB loaded opens now (if the agent still waits for it)."""
+        from agentui.screens.loading import LoadingScreen
+
+        wanted, self._scripts_when_ready = self._scripts_when_ready, None
+        if isinstance(self.screen, LoadingScreen):
+            self.pop_screen()
+            if wanted is not None and self.kb is not None:
+                self.action_scripts(*wanted)
 
     @work(thread=True, exclusive=True, group="store")
     def open_case_store(self) -> None:
@@ -223,10 +242,13 @@ class AgentApp(CaseActions, App[None]):
         if isinstance(self.screen, ScriptsScreen):
             self.pop_screen()
             return
-        if self.kb is None:
-            self.tell(self.strings.kb_loading)
-            return
         self.return_to_main()
+        if self.kb is None:  # open it as soon as the KB is loaded
+            from agentui.screens.loading import LoadingScreen
+
+            self._scripts_when_ready = (select,)
+            self.push_screen(LoadingScreen(self.strings))
+            return
         self.push_screen(ScriptsScreen(self.strings, self.kb, self.main.article.entry, select=select))
 
     def action_wrapup(self) -> None:
@@ -236,6 +258,8 @@ class AgentApp(CaseActions, App[None]):
             return
         self.return_to_main()
         self.sync_pending()
+        if self.session.case is None and self.session.unsaved:
+            self._save_everything()  # notes typed a moment ago: their case opens now, not later
         if self.session.case is None:
             self.tell(self.strings.wrapup_no_case, "warning")
             return

@@ -142,6 +142,8 @@ class Strings:
     restored: str
     restore_discarded: str
     notes_over_limit: str  # {length} {limit}
+    # --- where the keys go (issue 14 §1-§7) ---
+    ticks_kept: str
 
 
     __slots__ = tuple(__annotations__)

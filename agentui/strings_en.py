@@ -36,7 +36,7 @@ EN = Strings(
         )),
         ("Case", (
             ("Tab / Shift+Tab", "move between fields"),
-            ("(automatic)", "saved within 1 s after you stop typing"),
+            ("(automatic)", "saved 0.5 s after you stop typing, and at least once a second while you type"),
         )),
         ("Scripts (F5)", (
             ("↑ / ↓", "choose a script"), ("Enter", "fill and copy"), ("I", "fill and insert in notes"),
@@ -49,6 +49,13 @@ EN = Strings(
         ("Wrap-up (F10)", (
             ("↑ / ↓ / Space", "choose the disposition (required)"), ("Ctrl+S", "close the case"),
             ("Esc", "cancel"),
+        )),
+        ("During a call", (
+            ("typing in results or an entry", "goes on in the search box"),
+            ("Alt+← / Alt+→", "previous / next entry opened"),
+            ("F6 / Tab into notes", "cursor at the end; Ctrl+Home / Ctrl+End to the start / end"),
+            ("operator (typing)", "m, мт, meg, 麦… picks it"),
+            ("Space (no case)", "ticks are kept and saved into the next case"),
         )),
     ),
     search_placeholder="Search the KB: replacement, buka, eSIM, MTS…",
@@ -100,7 +107,7 @@ EN = Strings(
     scripts_related="Related scripts",
     scripts_all="All scripts",
     scripts_empty="The knowledge base has no scripts.",
-    scripts_hint="Enter copy · I insert in notes · Esc close",
+    scripts_hint="Enter copy (stays open) · I insert in notes and close · F5 / Esc close",
     prompt_title="Value for: {name}",
     prompt_help="Remembered for the rest of this call.",
     placeholder_names={
@@ -158,12 +165,18 @@ EN = Strings(
     quit_unsaved_title="Some typing is not saved",
     quit_unsaved_body="Not saved: {what}\nWhy: {error}",
     quit_unsaved_hint="R retry saving · Q write a rescue file and quit · Esc back",
-    rescued="Could not save ({error}). The unsaved text is in the rescue file {path} (offered at the next start)",
+    rescued=(
+        "Could not save ({error}). The unsaved text is in the rescue file {path} (offered at the next start)"
+    ),
     rescue_failed="Could not save ({error}), nor write a rescue file: {where}",
     restore_title="Unsaved text from last time",
     restore_body="Written {time} · case {case_id}\nWhy: {reason}",
     restore_hint="Enter restore · D delete · Esc later (asked again at the next start)",
     restored="The rescued text is restored and saved",
     restore_discarded="Rescue file deleted",
-    notes_over_limit="The notes hold {length} characters, over the {limit} limit: all loaded, nothing cut; nothing can be added until they are shorter",
+    notes_over_limit=(
+        "The notes hold {length} characters, over the {limit} limit: all loaded, nothing cut; "
+        "nothing can be added until they are shorter"
+    ),
+    ticks_kept="No case open: ticks are kept and saved into the case you open next (F2)",
 )

@@ -30,7 +30,7 @@ ZH = Strings(
             ("Tab", "切换到相关条目"), ("Enter（相关条目）", "打开相关条目"),
         )),
         ("案例", (
-            ("Tab / Shift+Tab", "在字段之间移动"), ("（自动）", "停止输入 1 秒内自动保存"),
+            ("Tab / Shift+Tab", "在字段之间移动"), ("（自动）", "自动保存：停止输入 0.5 秒后，连续输入时至少每秒一次"),
         )),
         ("话术（F5）", (
             ("↑ / ↓", "选择话术"), ("Enter", "填充并复制"), ("I", "填充并插入备注"), ("Esc", "关闭"),
@@ -41,6 +41,11 @@ ZH = Strings(
         )),
         ("结案（F10）", (
             ("↑ / ↓ / Space", "选择处理结果（必选）"), ("Ctrl+S", "确认结案"), ("Esc", "取消"),
+        )),
+        ("通话中", (
+            ("在结果或条目中输入", "直接进入搜索框，接着输入"), ("Alt+← / Alt+→", "上一个 / 下一个打开过的条目"),
+            ("F6 / Tab 进入备注", "光标在文末；Ctrl+Home / Ctrl+End 到开头 / 结尾"),
+            ("运营商（输入）", "m、мт、meg、麦… 直接选定"), ("Space（未建案例）", "勾选暂存，新建案例时一并保存"),
         )),
     ),
     search_placeholder="搜索知识库：补卡、buka、eSIM、MTS…",
@@ -92,7 +97,7 @@ ZH = Strings(
     scripts_related="相关话术",
     scripts_all="全部话术",
     scripts_empty="知识库里没有话术。",
-    scripts_hint="Enter 复制 · I 插入备注 · Esc 关闭",
+    scripts_hint="Enter 复制（不关闭） · I 插入备注并关闭 · F5 / Esc 关闭",
     prompt_title="请填写：{name}",
     prompt_help="本次通话内会记住此值。",
     placeholder_names={
@@ -162,4 +167,5 @@ ZH = Strings(
     restored="已恢复救援文件中的内容并保存",
     restore_discarded="已删除救援文件",
     notes_over_limit="备注共 {length} 字，超过 {limit} 字的上限：已全部载入，未删减；删减到上限以下之前不能再添加",
+    ticks_kept="未建案例：勾选已暂存，新建案例（F2）后一并保存",
 )

@@ -55,6 +55,8 @@ class CaseActions:
 
     def _case_opened(self, case: Case) -> None:
         self.main.show_case(case, reload_fields=False)  # keep what was typed meanwhile
+        self.main.suggest_operator()
+        self._told_ticks_kept = False
         self.tell(self.strings.case_opened.format(case_id=case.id))
 
     @work(thread=True, group="store")
@@ -83,6 +85,7 @@ class CaseActions:
         case = self.session.case
         if before is None and case is not None:
             self.main.show_case(case, reload_fields=False)
+            self._told_ticks_kept = False
             self.tell(self.strings.case_auto_opened.format(case_id=case.id))
         for what in flushed.redactions:
             self.tell(self.strings.redacted.format(what=what), "warning")
@@ -128,20 +131,19 @@ class CaseActions:
         if not self.session.ready:
             self.call_from_thread(self.tell, self.strings.store_not_ready, "warning")
             return
-        before = self.session.case
         try:
             result = self.session.tick(entry_id, step, done)
         except StoreError as error:
             self.call_from_thread(self.tell, str(error), "error")
             return
-        self.call_from_thread(self._ticked, before, result)
+        self.call_from_thread(self._ticked, result)
 
-    def _ticked(self, before: Case | None, result: SaveResult) -> None:
-        if before is None:
+    def _ticked(self, result: SaveResult | None) -> None:
+        if result is not None:
             self.main.show_case(result.case, reload_fields=False)
-            self.tell(self.strings.case_auto_opened.format(case_id=result.case.id))
-        else:
-            self.main.show_case(result.case, reload_fields=False)
+        elif not self._told_ticks_kept:  # browsing: no call is started for the agent
+            self._told_ticks_kept = True
+            self.tell(self.strings.ticks_kept)
 
     @work(thread=True, group="store")
     def record_article(self, entry_id: str) -> None:

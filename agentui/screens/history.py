@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +24,9 @@ from agentui.core.operators import OPERATORS
 from agentui.strings import Strings, localize_bindings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.safe_text import clean_line
+
+if TYPE_CHECKING:
+    from agentui.app import AgentApp
 
 HISTORY_LIMIT = 200
 
@@ -42,9 +47,23 @@ def export_case(case: Case, data_dir: Path, strings: Strings) -> Path:
     return path
 
 
-class HistoryScreen(Screen):
-    BINDINGS = [Binding("escape", "app.focus_search", "close")]
-    AUTO_FOCUS = "#history-table"
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """What F4 was filtered by; kept while the console runs."""
+
+    text: str = ""
+    operator: str = ""
+    disposition: str = ""
+
+
+class HistoryScreen(Screen[None]):
+    """Typing filters at once (the filter has focus); ↓ moves into the table, Enter opens a case."""
+
+    BINDINGS = [
+        Binding("escape", "app.focus_search", "close"),
+        Binding("down", "into_table", "to_table", show=False),
+    ]
+    AUTO_FOCUS = "#history-text"
 
     def __init__(self, strings: Strings) -> None:
         super().__init__()
@@ -75,18 +94,43 @@ class HistoryScreen(Screen):
         self.query_one("#history").border_title = self.strings.history_title
         table = self.query_one(DataTable)
         table.add_columns(*self.strings.history_columns)
+        kept = self.agent_app.history_filter or HistoryFilter()
+        self.query_one("#history-text", Input).value = kept.text
+        if kept.operator:
+            self.query_one("#history-operator", Select).value = kept.operator
+        if kept.disposition:
+            self.query_one("#history-disposition", Select).value = kept.disposition
         self.reload()
+
+    @property
+    def agent_app(self) -> AgentApp:
+        return cast("AgentApp", self.app)
+
+    def action_into_table(self) -> None:
+        self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#history-text")
     @on(Select.Changed)
     def reload(self) -> None:
         operator = self.query_one("#history-operator", Select).value
         disposition = self.query_one("#history-disposition", Select).value
-        self.load_cases(
-            self.query_one("#history-text", Input).value.strip(),
+        kept = HistoryFilter(
+            self.query_one("#history-text", Input).value,
             operator if isinstance(operator, str) else "",
             disposition if isinstance(disposition, str) else "",
         )
+        self.agent_app.history_filter = kept
+        self.load_cases(kept.text.strip(), kept.operator, kept.disposition)
+
+    @on(Input.Submitted, "#history-text")
+    def view_first_case(self) -> None:
+        """Enter in the filter opens the case the table highlights (the newest match)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            case = self.cases.get(str(row_key.value))
+            if case is not None:
+                self.app.push_screen(CaseViewScreen(self.strings, case))
 
     @work(thread=True, exclusive=True, group="history")
     def load_cases(self, text: str, operator: str, disposition: str) -> None:

@@ -107,9 +107,11 @@ def preview(body: str, values: dict[str, str]) -> Content:
 
 
 class ScriptsScreen(ModalScreen[None]):
+    # Enter copies (the pane stays open for the next script) and says so; I (or Shift+I) inserts
+    # into the notes and closes; F5 (the app's key) and Esc close.
     BINDINGS = [
         Binding("escape", "dismiss", "close"),
-        Binding("i", "use(True)", "insert"),
+        Binding("i,I", "use(True)", "insert", key_display="I"),
     ]
 
     def __init__(self, strings: Strings, kb: KnowledgeBase, entry: Entry | None, select: str | None = None) -> None:

@@ -57,6 +57,8 @@ class CallSession:
     """Last value typed for each placeholder, offered again in the prompt (kept across calls)."""
     viewed_before_case: list[str] = field(default_factory=list)
     """Entries opened while no case was open; recorded into the case when one opens."""
+    ticks_before_case: dict[str, set[int]] = field(default_factory=dict)
+    """Steps ticked while no case was open (browsing starts no call); saved into the next case."""
     pending: CaseFields | None = None
     """Case-pane fields edited but not saved yet."""
     pending_summary: str | None = None
@@ -89,6 +91,10 @@ class CallSession:
             viewed, self.viewed_before_case = self.viewed_before_case, []
             for entry_id in viewed:
                 self.case = self.store.record_article(entry_id).case
+            ticks, self.ticks_before_case = self.ticks_before_case, {}
+            for procedure_id, steps in ticks.items():
+                for step in sorted(steps):
+                    self.case = self.store.tick_step(procedure_id, step, True).case
             return self.case
 
     def ensure_case(self) -> tuple[Case, bool]:
@@ -142,10 +148,21 @@ class CallSession:
                 results.append(self.save_summary(summary))
             return Flushed(fields, summary, tuple(r for r in results if r is not None))
 
-    def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult:
+    def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult | None:
+        """Tick a step of the open case; with none open, keep the tick for the next case (None)."""
         with self._lock:
-            self.ensure_case()
+            if self.case is None:
+                steps = self.ticks_before_case.setdefault(procedure_id, set())
+                (steps.add if done else steps.discard)(step)
+                return None
             return self._run(lambda s: s.tick_step(procedure_id, step, done))
+
+    def ticked(self, procedure_id: str) -> set[int]:
+        """The ticked steps of a procedure: the open case's, or those kept for the next case."""
+        with self._lock:
+            if self.case is not None:
+                return set(self.case.steps.get(procedure_id, ()))
+            return set(self.ticks_before_case.get(procedure_id, ()))
 
     def record_article(self, entry_id: str) -> SaveResult | None:
         with self._lock:
@@ -171,6 +188,7 @@ class CallSession:
             self.case = None
             self.values.clear()
             self.viewed_before_case.clear()
+            self.ticks_before_case.clear()
             self.pending = None
             self.pending_summary = None
             return closed

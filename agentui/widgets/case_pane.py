@@ -18,7 +18,7 @@ from agentui.core.operators import OPERATORS
 from agentui.screens.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
-from agentui.widgets.fields import SafeInput
+from agentui.widgets.fields import OperatorSelect, SafeInput
 from agentui.widgets.notes import NotesArea
 from agentui.widgets.safe_text import clean, clean_line
 
@@ -66,12 +66,7 @@ class CasePane(Vertical):
         self.set_class(max(map(cell_len, labels)) > NARROW_LABELS, "-wide-labels")
         notes = NotesArea(id="notes", placeholder=s.notes_placeholder, soft_wrap=True)
         notes.border_title = s.notes_label
-        operators = Select(
-            [(Content(op.name), op.id) for op in OPERATORS.values()],
-            id="caller-operator",
-            prompt=s.operator_none,
-            compact=True,
-        )
+        operators = OperatorSelect(s.operator_none, id="caller-operator", compact=True)
         await self.mount_all(
             [
                 field(s.caller_name, SafeInput(id="caller-name", max_length=100, compact=True, select_on_focus=False)),

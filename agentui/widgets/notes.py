@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -19,7 +20,13 @@ Stored notes that are longer already are loaded whole (never cut), and the agent
 
 
 class NotesArea(TextArea):
-    """The call notes; pastes are cleaned and the total length is capped at `MAX_NOTES`."""
+    """The call notes (and the wrap-up summary); pastes are cleaned and the total length is capped
+    at `MAX_NOTES`. Entering it puts the cursor after the text: notes are added to, not prefixed."""
+
+    BINDINGS = [
+        Binding("ctrl+end", "cursor_to_end", "to_end", show=False),
+        Binding("ctrl+home", "cursor_to_start", "to_start", show=False),
+    ]
 
     @dataclass
     class Capped(Message):
@@ -31,6 +38,17 @@ class NotesArea(TextArea):
 
         length: int
         limit: int
+
+    def on_focus(self, event: events.Focus) -> None:
+        # A click places the cursor where it lands right after this (its MouseDown comes next).
+        self.action_cursor_to_end()
+
+    def action_cursor_to_end(self) -> None:
+        self.move_cursor(self.document.end, center=False)
+        self.scroll_cursor_visible()
+
+    def action_cursor_to_start(self) -> None:
+        self.move_cursor((0, 0))
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()

@@ -9,15 +9,24 @@ import pytest
 from .conftest import ready, settle
 
 
+async def steady(pilot) -> None:
+    """Settle, with cursors that do not blink: a snapshot taken 0.5 s later would lose them."""
+    await settle(pilot)
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
 async def _search_and_open(pilot) -> None:
     await ready(pilot)
     await pilot.press(*"补卡", "enter")
-    await settle(pilot)
+    await steady(pilot)
 
 
 async def _ready(pilot) -> None:
     await ready(pilot)
-    await settle(pilot)
+    await steady(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -34,7 +43,7 @@ def test_scripts_pane(snap_compare, app):
     async def open_scripts(pilot) -> None:
         await _search_and_open(pilot)
         await pilot.press("f5")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_scripts)
 
@@ -43,7 +52,7 @@ def test_help(snap_compare, app):
     async def open_help(pilot) -> None:
         await _ready(pilot)
         await pilot.press("f1")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
 
@@ -52,6 +61,6 @@ def test_history_empty(snap_compare, app):
     async def open_history(pilot) -> None:
         await _ready(pilot)
         await pilot.press("f4")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=open_history)
