@@ -8,24 +8,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
+from textual.theme import Theme
 
+from agentui.case_actions import CaseActions, CaseFlow
 from agentui.commands import EntryCommands
 from agentui.config import Settings
 from agentui.core.cases.errors import StoreError
-from agentui.core.cases.model import Case
+from agentui.core.cases.model import Case, Disposition
 from agentui.core.cases.protocol import CaseStore
 from agentui.pauses import PAUSE, PauseCollector
-from agentui.screens.case_actions import RETRY_FIRST, CaseActions
-from agentui.screens.session import CallSession, CaseFields
-from agentui.strings import Strings, localize_bindings, strings_for
+from agentui.session import CallSession, CaseFields
+from agentui.strings import Strings, strings_for
 from agentui.widgets.focus import focus_now
 from agentui.widgets.safe_text import clean, clean_line
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a w
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
     from agentui.screens.history import HistoryFilter
+    from agentui.screens.main import MainScreen
 
 Clock = Callable[[], datetime]
 RESCUE_EXIT_CODE = 74
@@ -84,23 +86,16 @@ class AgentApp(CaseActions, App[None]):
         self._given_store = store
         self.kb: KnowledgeBase | None = None
         self.index: SearchIndex | None = None
-        self._new_case_when_ready = False
         self._scripts_when_ready: tuple[str | None] | None = None
         """F5 pressed while the KB loaded (with the script to select): opened once it is ready."""
         self.exit_message: str | None = None
         """What the CLI prints after the console ends: why it refused to start (the data dir is
         locked), or where a rescue file holds what could not be saved."""
-        self.save_failure: str | None = None
-        """Why the latest save failed, while saves fail; None once one succeeds."""
-        self._retry_delay = RETRY_FIRST
-        self._retry_timer: Timer | None = None
+        self.flow = CaseFlow()
         self.history_filter: HistoryFilter | None = None
         """F4's last filter, offered again while the console runs."""
-        self._told_ticks_kept = False
-        """The agent heard that ticks made while browsing wait for the next case."""
         self._restoring: Rescue | None = None
         """A rescue file whose text was put back in the case pane; deleted once that is saved."""
-        self._bindings = localize_bindings(self._bindings, self.strings)
         self.pauses = PauseCollector()
 
     # --- start-up ---------------------------------------------------------------------------------
@@ -110,14 +105,15 @@ class AgentApp(CaseActions, App[None]):
         use_paste_safe_parser()  # pastes holding escape bytes arrive whole (see terminal_input)
         return super().get_driver_class()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from agentui.screens.main import MainScreen
 
         return MainScreen(self.strings, self.clock)
 
     @property
-    def main(self):  # -> MainScreen
-        return self.screen_stack[0]
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack)."""
+        return cast("MainScreen", self.screen_stack[0])
 
     def on_mount(self) -> None:
         self.pauses.hold()
@@ -199,8 +195,8 @@ class AgentApp(CaseActions, App[None]):
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False
-        if self._new_case_when_ready:
-            self._new_case_when_ready = False
+        if self.flow.new_case_when_ready:
+            self.flow.new_case_when_ready = False
             self.action_new_case()
         self.look_for_rescues()
 
@@ -269,7 +265,7 @@ class AgentApp(CaseActions, App[None]):
             summary = case.summary if case.summary.strip() else draft_summary(case, self.kb, self.strings)
         self.push_screen(WrapUpScreen(self.strings, summary), self._wrapup_done)
 
-    def _wrapup_done(self, result) -> None:
+    def _wrapup_done(self, result: tuple[Disposition, str] | None) -> None:
         if result is not None:
             self.close_case(*result)
 
@@ -289,7 +285,7 @@ class AgentApp(CaseActions, App[None]):
         if choice == "retry":
             self.call_later(self.action_quit)
         elif choice == "rescue":
-            self._exit_with_rescue(self.save_failure or "")
+            self._exit_with_rescue(self.flow.save_failure or "")
 
     def save_and_exit(self) -> None:
         """SIGTERM, SIGHUP: save everything and exit; if the store cannot save, write a rescue file
@@ -306,7 +302,7 @@ class AgentApp(CaseActions, App[None]):
             self.sync_pending()
             self.session.flush()
         except (StoreError, OSError) as error:
-            self.save_failure = str(error)
+            self.flow.save_failure = str(error)
             return str(error)
         return None
 
@@ -407,7 +403,7 @@ class AgentApp(CaseActions, App[None]):
             self.tell(self.strings.restored)
             self.look_for_rescues()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         s = self.strings
         yield SystemCommand(s.cmd_new_case, "F2", self.action_new_case)
@@ -437,18 +433,18 @@ class AgentApp(CaseActions, App[None]):
 
             pyperclip.copy(text)
         except Exception:  # noqa: BLE001 - pyperclip raises its own and OS errors
-            if self._driver is None or self.is_headless:
+            if self.is_headless:  # no terminal took the OSC 52 copy either
                 self.call_from_thread(self.tell, self.strings.copy_failed, "warning")
             else:
                 self.call_from_thread(self.tell, self.strings.copied_terminal.format(what=what), "warning")
             return
         self.call_from_thread(self.tell, self.strings.copied.format(what=what))
 
-    def tell(self, message: str, severity: str = "information") -> None:
+    def tell(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is never parsed as markup."""
-        self.notify(clean(message), severity=severity, markup=False)  # type: ignore[arg-type]
+        self.notify(clean(message), severity=severity, markup=False)
 
-    def _remember_theme(self, theme) -> None:
+    def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
             self._save_choice(theme=theme.name)
 

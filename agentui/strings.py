@@ -2,15 +2,11 @@
 `strings_zh` and `strings_en`.
 
 `Strings` has no defaults, so a label missing from one language is an error at import time.
-Binding descriptions are written as keys in `BINDINGS` and looked up in `Strings.keys` when a
-widget mounts (`localize_bindings`).
+Binding descriptions are written as keys in `BINDINGS` and looked up in `Strings.keys` where the
+footer reads them (`agentui.screens.base.localized`).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
-
-from textual.binding import BindingsMap
 
 
 class Strings:
@@ -173,12 +169,3 @@ def strings_for(lang: str) -> Strings:
     from agentui.strings_zh import ZH
 
     return ZH
-
-
-def localize_bindings(bindings: BindingsMap, strings: Strings) -> BindingsMap:
-    """A copy of `bindings` whose descriptions (keys into `strings.keys`) are translated."""
-    localized = BindingsMap()
-    for key, binding in bindings:
-        label = strings.keys.get(binding.description, binding.description)
-        localized.key_to_bindings.setdefault(key, []).append(replace(binding, description=label))
-    return localized

@@ -78,4 +78,4 @@ def use_paste_safe_parser() -> None:
     parser from the module's `XTermParser` name; no public API chooses the parser."""
     from textual.drivers import linux_driver
 
-    linux_driver.XTermParser = PasteSafeParser  # type: ignore[misc]
+    setattr(linux_driver, "XTermParser", PasteSafeParser)  # noqa: B010 - a module global, on purpose

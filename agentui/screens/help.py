@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 
 
 def help_content(strings: Strings) -> Content:
@@ -23,13 +23,12 @@ def help_content(strings: Strings) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AgentModal[None]):
     BINDINGS = [Binding("escape", "dismiss", "close")]
 
     def __init__(self, strings: Strings) -> None:
         super().__init__()
         self.strings = strings
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):

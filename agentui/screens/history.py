@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 
 from agentui.core.cases import markdown
@@ -21,12 +20,13 @@ from agentui.core.cases.errors import StoreError
 from agentui.core.cases.markdown import duration_text, local_time, operator_name
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.operators import OPERATORS
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal, AgentScreen
+from agentui.strings import Strings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.safe_text import clean_line
 
 if TYPE_CHECKING:
-    from agentui.app import AgentApp
+    pass
 
 HISTORY_LIMIT = 200
 
@@ -56,7 +56,7 @@ class HistoryFilter:
     disposition: str = ""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AgentScreen[None]):
     """Typing filters at once (the filter has focus); ↓ moves into the table, Enter opens a case."""
 
     BINDINGS = [
@@ -69,7 +69,6 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.strings = strings
         self.cases: dict[str, Case] = {}
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -102,10 +101,6 @@ class HistoryScreen(Screen[None]):
             self.query_one("#history-disposition", Select).value = kept.disposition
         self.reload()
 
-    @property
-    def agent_app(self) -> AgentApp:
-        return cast("AgentApp", self.app)
-
     def action_into_table(self) -> None:
         self.query_one(DataTable).focus()
 
@@ -134,7 +129,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history")
     def load_cases(self, text: str, operator: str, disposition: str) -> None:
-        store = self.app.session.store  # type: ignore[attr-defined]
+        store = self.agent_app.session.store
         if store is None:
             return
         notes = getattr(store, "recovery_notes", [])
@@ -142,14 +137,14 @@ class HistoryScreen(Screen[None]):
         try:
             cases = list(store.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
         except StoreError as error:
-            self.app.call_from_thread(self.app.tell, str(error), "error")  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.agent_app.tell, str(error), "error")
             return
         finally:
             # A month first read here may turn out damaged: it is moved aside and the agent is told,
             # as for damage found at start.
             for note in notes[seen:]:
                 self.app.call_from_thread(
-                    self.app.tell, self.strings.recovery.format(note=note), "warning"  # type: ignore[attr-defined]
+                    self.agent_app.tell, self.strings.recovery.format(note=note), "warning"
                 )
         self.app.call_from_thread(self.show_cases, cases)
 
@@ -181,7 +176,7 @@ class HistoryScreen(Screen[None]):
             self.app.push_screen(CaseViewScreen(self.strings, case))
 
 
-class CaseViewScreen(ModalScreen[None]):
+class CaseViewScreen(AgentModal[None]):
     """One past case, read-only; R reopens it, E exports it."""
 
     BINDINGS = [
@@ -194,7 +189,6 @@ class CaseViewScreen(ModalScreen[None]):
         super().__init__()
         self.strings = strings
         self.case = case
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -214,17 +208,17 @@ class CaseViewScreen(ModalScreen[None]):
         self.query_one("#case-view-body").focus()
 
     def action_reopen(self) -> None:
-        self.app.reopen_case(self.case.id)  # type: ignore[attr-defined]
+        self.agent_app.reopen_case(self.case.id)
 
     def action_export(self) -> None:
         self._export()
 
     @work(thread=True, group="export")
     def _export(self) -> None:
-        app = self.app
+        app = self.agent_app
         try:
-            path = export_case(self.case, app.settings.data_dir, self.strings)  # type: ignore[attr-defined]
+            path = export_case(self.case, app.settings.data_dir, self.strings)
         except OSError as error:
-            app.call_from_thread(app.tell, self.strings.error.format(error=error), "error")  # type: ignore[attr-defined]
+            app.call_from_thread(app.tell, self.strings.error.format(error=error), "error")
             return
-        app.call_from_thread(app.tell, self.strings.case_exported.format(path=path))  # type: ignore[attr-defined]
+        app.call_from_thread(app.tell, self.strings.case_exported.format(path=path))

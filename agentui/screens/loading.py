@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 
 
-class LoadingScreen(ModalScreen[None]):
+class LoadingScreen(AgentModal[None]):
     """Shown until the KB is loaded; the app then replaces it with what the agent asked for. Keys
     typed meanwhile stay here: they used to land in the search box (an `i` meant for the scripts
     pane)."""
@@ -21,7 +21,6 @@ class LoadingScreen(ModalScreen[None]):
     def __init__(self, strings: Strings) -> None:
         super().__init__()
         self.strings = strings
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loading-dialog", classes="dialog"):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
-from agentui.screens.session import CaseFields
+from agentui.screens.base import AgentScreen
+from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.fields import operators_named_in
 from agentui.widgets.focus import focus_now
@@ -25,7 +25,6 @@ from agentui.widgets.results import ResultsList, SearchBar
 from agentui.widgets.safe_text import clean_line
 
 if TYPE_CHECKING:
-    from agentui.app import AgentApp
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
     from agentui.widgets.article import ArticleView, StepsList
@@ -35,7 +34,7 @@ RESULT_LIMIT = 15
 MAX_QUERY = 200
 
 
-class MainScreen(Screen):
+class MainScreen(AgentScreen[None]):
     """Search → results → article, beside the case of the call in progress."""
 
     AUTO_FOCUS = "#search"
@@ -89,11 +88,6 @@ class MainScreen(Screen):
         self.agent_app.main_screen_mounted()
 
     # --- widgets other screens and the app use ------------------------------------------------
-    @property
-    def agent_app(self) -> AgentApp:
-        """The app, typed (Textual types `self.app` as any `App`)."""
-        return cast("AgentApp", self.app)
-
     @property
     def search_bar(self) -> SearchBar:
         return self.query_one("#search", SearchBar)

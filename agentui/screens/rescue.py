@@ -8,12 +8,12 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from agentui.core.cases.markdown import local_time
 from agentui.core.cases.rescue import Rescue
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 from agentui.widgets.safe_text import clean, clean_line
 
 QuitChoice = Literal["retry", "rescue"]
@@ -34,7 +34,7 @@ def field_label(strings: Strings, name: str) -> str:
     return labels.get(name, name)
 
 
-class QuitPrompt(ModalScreen[QuitChoice | None]):
+class QuitPrompt(AgentModal[QuitChoice | None]):
     """Ctrl+Q while the store cannot save: retry, or write a rescue file and quit, or go back."""
 
     BINDINGS = [
@@ -48,7 +48,6 @@ class QuitPrompt(ModalScreen[QuitChoice | None]):
         self.strings = strings
         self.what = what
         self.error = error
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -60,7 +59,7 @@ class QuitPrompt(ModalScreen[QuitChoice | None]):
         self.query_one("#quit-dialog").border_title = self.strings.quit_unsaved_title
 
 
-class RestorePrompt(ModalScreen[RestoreChoice | None]):
+class RestorePrompt(AgentModal[RestoreChoice | None]):
     """A rescue file from an earlier run: restore it into the case, delete it, or ask again later."""
 
     BINDINGS = [
@@ -73,7 +72,6 @@ class RestorePrompt(ModalScreen[RestoreChoice | None]):
         super().__init__()
         self.strings = strings
         self.rescue = rescue
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s, rescue = self.strings, self.rescue

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentui.core.kb.model import Entry, EntryType, KnowledgeBase
 from agentui.core.operators import OPERATORS
 from agentui.core.placeholders import fill, placeholders_in
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.safe_text import clean, clean_line
+
+if TYPE_CHECKING:
+    from agentui.app import AgentApp
 
 CASE_FIELDS = {"客户姓名": "name", "客户电话": "phone"}
 
@@ -51,7 +56,7 @@ def operator_id(text: str) -> str:
     return ""
 
 
-def placeholder_values(app) -> dict[str, str]:
+def placeholder_values(app: AgentApp) -> dict[str, str]:
     """Every placeholder value known for this call: case pane fields first, then the rest."""
     session, kb = app.session, app.kb
     values = dict(session.values)
@@ -77,7 +82,7 @@ def placeholder_values(app) -> dict[str, str]:
     return {k: clean_line(v) for k, v in values.items() if v}
 
 
-def remember_value(app, name: str, value: str) -> None:
+def remember_value(app: AgentApp, name: str, value: str) -> None:
     """A value typed in the prompt: case fields go to the case pane, the rest to the call."""
     session = app.session
     session.remembered[name] = value
@@ -106,7 +111,7 @@ def preview(body: str, values: dict[str, str]) -> Content:
     return content
 
 
-class ScriptsScreen(ModalScreen[None]):
+class ScriptsScreen(AgentModal[None]):
     # Enter copies (the pane stays open for the next script) and says so; I (or Shift+I) inserts
     # into the notes and closes; F5 (the app's key) and Esc close.
     BINDINGS = [
@@ -120,7 +125,6 @@ class ScriptsScreen(ModalScreen[None]):
         self.kb = kb
         self.entry = entry
         self.select = select
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -161,7 +165,7 @@ class ScriptsScreen(ModalScreen[None]):
         entry = self.current
         text = self.query_one("#script-text", Static)
         if entry is not None:
-            text.update(preview(entry.body, placeholder_values(self.app)))
+            text.update(preview(entry.body, placeholder_values(self.agent_app)))
 
     @on(OptionList.OptionHighlighted, "#script-list")
     def show_preview(self) -> None:
@@ -180,12 +184,12 @@ class ScriptsScreen(ModalScreen[None]):
     async def fill_and_use(self, entry: Entry, insert: bool) -> None:
         from agentui.screens.prompt import ValuePrompt
 
-        app = self.app
+        app = self.agent_app
         values = placeholder_values(app)
         for name in entry.placeholders or placeholders_in(entry.body):
             if values.get(name):
                 continue
-            last = app.session.remembered.get(name, "")  # type: ignore[attr-defined]
+            last = app.session.remembered.get(name, "")
             answer = await app.push_screen_wait(ValuePrompt(self.strings, name, last))
             if answer is None:
                 return
@@ -195,9 +199,9 @@ class ScriptsScreen(ModalScreen[None]):
         text = fill(clean(entry.body), values)
         if insert:
             self.dismiss()
-            app.main.case_pane.insert_into_notes(text)  # type: ignore[attr-defined]
-            focus_now(app.main.query_one("#notes"))  # type: ignore[attr-defined]
-            app.tell(self.strings.inserted)  # type: ignore[attr-defined]
+            app.main.case_pane.insert_into_notes(text)
+            focus_now(app.main.query_one("#notes"))
+            app.tell(self.strings.inserted)
         else:
-            app.copy_text(text)  # type: ignore[attr-defined]
-        app.record_script(entry.id)  # type: ignore[attr-defined]
+            app.copy_text(text)
+        app.record_script(entry.id)

@@ -7,12 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
 
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.kb.model import KnowledgeBase
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
 from agentui.widgets.notes import NotesArea
 from agentui.widgets.safe_text import clean, clean_line
@@ -49,7 +49,7 @@ def draft_summary(case: Case, kb: KnowledgeBase | None, strings: Strings) -> str
     return "\n".join(lines)
 
 
-class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
+class WrapUpScreen(AgentModal[tuple[Disposition, str] | None]):
     BINDINGS = [
         Binding("ctrl+s", "confirm", "confirm", priority=True),
         Binding("escape", "cancel", "cancel"),
@@ -59,7 +59,6 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
         super().__init__()
         self.strings = strings
         self.summary = summary
-        self._bindings = localize_bindings(self._bindings, strings)
         self._autosave = Debounce(self, self._save_draft)
 
     def compose(self) -> ComposeResult:
@@ -90,11 +89,11 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
     @on(TextArea.Changed, "#summary")
     def summary_typed(self) -> None:
         """Remembered at once (quitting saves it), saved as the case's draft by the debounce."""
-        self.app.session.pending_summary = self.summary_text  # type: ignore[attr-defined]
+        self.agent_app.session.pending_summary = self.summary_text
         self._autosave.changed()
 
     def _save_draft(self) -> None:
-        self.app.save_case()  # type: ignore[attr-defined]
+        self.agent_app.save_case()
 
     def draft_saved(self, typed: str, stored: str) -> None:
         """The draft `typed` was saved as `stored`: redaction removed something, show what is

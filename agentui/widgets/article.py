@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentui.core.kb.model import EntryType
-from agentui.strings import Strings, localize_bindings
+from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.results import operator_names
 from agentui.widgets.safe_text import clean, clean_line, safe
@@ -141,7 +141,7 @@ def copyables(entry: Entry, kb: KnowledgeBase | None) -> list[Copyable]:
 class StepsList(OptionList):
     """A procedure's steps; Space ticks or unticks the highlighted one."""
 
-    BINDINGS = [Binding("space", "toggle", "tick")]
+    BINDINGS = [Binding("space", "tick", "tick")]
 
     @dataclass
     class Toggled(Message):
@@ -153,9 +153,6 @@ class StepsList(OptionList):
         self._steps: list[tuple[int, str]] = []
         self.ticked: set[int] = set()
         self._wrap_width = 0
-
-    def on_mount(self) -> None:
-        self._bindings = localize_bindings(self._bindings, self.app.strings)  # type: ignore[attr-defined]
 
     def load(self, entry: Entry, ticked: set[int]) -> None:
         self._steps = [(s.number, s.text) for s in entry.steps]
@@ -196,7 +193,8 @@ class StepsList(OptionList):
         numbers = {n for n, _ in self._steps}
         return len(self.ticked & numbers), len(numbers)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
+        """Tick or untick the highlighted step (named so as not to override Textual's `toggle`)."""
         if self.highlighted is None or not self._steps:
             return
         number = self._steps[self.highlighted][0]
@@ -230,9 +228,6 @@ class ArticleView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.article_empty, id="article-title", markup=False)
-
-    def on_mount(self) -> None:
-        self._bindings = localize_bindings(self._bindings, self.strings)
 
     async def build(self) -> None:
         """Mount the rest of the pane after the first frame (the Markdown widget is slow to load)."""

@@ -4,6 +4,7 @@ at most `MAX_WAIT` after the first unsaved keystroke)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from textual import on
@@ -11,11 +12,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
-from agentui.screens.session import CaseFields
+from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
 from agentui.widgets.fields import OperatorSelect, SafeInput
@@ -39,7 +41,7 @@ class CasePane(Vertical):
 
         fields: CaseFields
 
-    def __init__(self, strings: Strings, **kwargs) -> None:
+    def __init__(self, strings: Strings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.strings = strings
         self.built = False
@@ -58,7 +60,7 @@ class CasePane(Vertical):
         """Mount the fields after the first frame, so the search box shows up sooner."""
         s = self.strings
 
-        def field(label: str, widget) -> Horizontal:
+        def field(label: str, widget: Widget) -> Horizontal:
             return Horizontal(Label(label), widget, classes="field")
 
         labels = (s.caller_name, s.caller_phone, s.operator_label, s.category_label)

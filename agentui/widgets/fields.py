@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from textual import events
 from textual.content import Content
@@ -71,7 +72,7 @@ class OperatorSelect(Select[str]):
     """The caller's operator. Typing picks one without opening the list (`m`, `мт`, `meg`, `麦`):
     the old way took four keys every call (Enter, ↓, ↓, Enter)."""
 
-    def __init__(self, prompt: str, **kwargs) -> None:
+    def __init__(self, prompt: str, **kwargs: Any) -> None:
         options = [(Content(op.name), op.id) for op in OPERATORS.values()]
         super().__init__(options, prompt=prompt, type_to_search=False, **kwargs)
         self._typed = ""

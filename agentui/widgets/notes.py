@@ -11,6 +11,7 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import EditResult, Location
 
 from agentui.widgets.safe_text import clean
 
@@ -58,8 +59,9 @@ class NotesArea(TextArea):
         if result := self._replace_via_keyboard(clean(event.text), *self.selection):
             self.move_cursor(result.end_location)
 
-    def _replace_via_keyboard(self, insert: str, start, end):
-        """Every typed or pasted edit: capped so the notes never exceed `MAX_NOTES`."""
+    def _replace_via_keyboard(self, insert: str, start: Location, end: Location) -> EditResult | None:
+        """Every typed or pasted edit: capped so the notes never exceed `MAX_NOTES`. (Textual has no
+        public hook for this; tests/ui/test_textual_internals.py fails if an upgrade changes it.)"""
         start, end = sorted((start, end))
         removed = len(self.get_text_range(start, end)) if start != end else 0
         room = MAX_NOTES - len(self.text) + removed

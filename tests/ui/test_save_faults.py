@@ -43,7 +43,7 @@ async def type_into_a_failing_disk(pilot, disk: FullDisk, store) -> None:
     await wait_until(pilot, lambda: store.active().notes == "saved ")
     disk.failing = True
     await pilot.press(*"typed on a full disk")
-    await wait_until(pilot, lambda: app.save_failure is not None)
+    await wait_until(pilot, lambda: app.flow.save_failure is not None)
 
 
 async def test_a_failed_save_retries_by_itself_and_says_when_it_worked(app, store, disk):
@@ -58,7 +58,7 @@ async def test_a_failed_save_retries_by_itself_and_says_when_it_worked(app, stor
         failures = disk.failures
         await wait_until(pilot, lambda: disk.failures > failures, timeout=5)  # retried, no keystroke
         disk.failing = False
-        await wait_until(pilot, lambda: app.save_failure is None, timeout=10)
+        await wait_until(pilot, lambda: app.flow.save_failure is None, timeout=10)
         assert store.active().notes == "saved typed on a full disk"
         assert app.main.case_pane.status.startswith("已保存")
         assert any("保存已恢复" in message for message in told)  # (a notice may have expired already)
@@ -122,8 +122,8 @@ async def test_the_next_start_offers_the_rescue_and_restores_it(settings, store)
         await ready(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, RestorePrompt))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: store.active().notes == "saved and rescued")
-        await wait_until(pilot, lambda: find_rescues(settings.data_dir) == [])
+        await wait_until(pilot, lambda: store.active().notes == "saved and rescued", timeout=15)
+        await wait_until(pilot, lambda: find_rescues(settings.data_dir) == [], timeout=15)
         assert store.active().caller.name == "Anna"
         assert app.main.query_one("#notes").text == "saved and rescued"
 
