@@ -215,7 +215,10 @@ class MainScreen(AgentScreen[None]):
         focused = self.focused
         if not (event.is_printable and event.character) or focused is None or event.key in self.active_bindings:
             return
-        if focused is not self.results and self.article not in focused.ancestors_with_self:
+        # Focused on the search box: the key was routed to the article before the first key typed
+        # there moved the focus (the search box itself consumes what it receives).
+        reading = focused is self.results or self.article in focused.ancestors_with_self
+        if not reading and focused is not self.search_bar:
             return
         event.stop()
         event.prevent_default()
