@@ -162,7 +162,7 @@ class CaseActions(_Host):
         self.flow.retry_delay = min(RETRY_MAX, delay * 2)
         if first:
             self.tell(self.strings.save_failed.format(error=error), "error")
-        retrying = self.strings.save_retrying.format(error=error, seconds=f"{delay:g}")
+        retrying = self.strings.save_retrying.format(seconds=f"{delay:g}")
         self.main.case_pane.set_status(retrying, error=True)
         if self.flow.retry_timer is not None:
             self.flow.retry_timer.stop()

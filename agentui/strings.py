@@ -125,7 +125,7 @@ class Strings:
     palette_open_help: str  # {id}
     error: str  # {error}
     # --- saving under faults, rescue files (kept together at the end to ease merging) ---
-    save_retrying: str  # {error} {seconds}
+    save_retrying: str  # {seconds} (short: it sits in the case pane's border)
     save_recovered: str  # {time}
     quit_unsaved_title: str
     quit_unsaved_body: str  # {what} {error}

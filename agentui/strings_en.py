@@ -160,7 +160,7 @@ EN = Strings(
     palette_open_help="Open entry {id}",
     error="Error: {error}",
     # --- saving under faults, rescue files ---
-    save_retrying="Save failed: {error} (retrying by itself in {seconds} s)",
+    save_retrying="Save failed; retrying in {seconds} s",
     save_recovered="Saving works again: everything saved at {time}",
     quit_unsaved_title="Some typing is not saved",
     quit_unsaved_body="Not saved: {what}\nWhy: {error}",

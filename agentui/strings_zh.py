@@ -154,7 +154,7 @@ ZH = Strings(
     palette_open_help="打开条目 {id}",
     error="出错：{error}",
     # --- saving under faults, rescue files ---
-    save_retrying="保存失败：{error}（{seconds} 秒后自动重试）",
+    save_retrying="保存失败，{seconds} 秒后自动重试",
     save_recovered="保存已恢复：{time} 已保存全部内容",
     quit_unsaved_title="有内容尚未保存",
     quit_unsaved_body="尚未保存：{what}\n原因：{error}",
