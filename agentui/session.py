@@ -132,7 +132,14 @@ class CallSession:
 
     @property
     def unsaved(self) -> bool:
-        return self.pending is not None or self.pending_summary is not None
+        """Typed text the store does not hold yet (a pending edit equal to the stored case is not:
+        an edit can be remembered again after the save that wrote it)."""
+        with self._lock:
+            stored = CaseFields.of(self.case)
+            fields_unsaved = self.pending is not None and self.pending != stored
+            summary = self.pending_summary
+            summary_unsaved = summary is not None and (self.case is None or summary != self.case.summary)
+            return fields_unsaved or summary_unsaved
 
     def flush(self) -> Flushed | None:
         """Save whatever the agent typed and is not saved yet (autosave, quit, signals); None if
