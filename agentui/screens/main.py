@@ -15,10 +15,10 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
+from agentui.core.operators import operators_named_in
 from agentui.screens.base import AgentScreen
 from agentui.session import CaseFields
 from agentui.strings import Strings
-from agentui.widgets.fields import operators_named_in
 from agentui.widgets.focus import focus_now
 from agentui.widgets.header import CallHeader
 from agentui.widgets.results import ResultsList, SearchBar

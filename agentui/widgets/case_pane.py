@@ -20,8 +20,9 @@ from agentui.core.operators import OPERATORS
 from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
-from agentui.widgets.fields import OperatorSelect, SafeInput
+from agentui.widgets.fields import SafeInput
 from agentui.widgets.notes import NotesArea
+from agentui.widgets.operator_select import OperatorSelect
 from agentui.widgets.safe_text import clean, clean_line
 
 NARROW_LABELS = 6
