@@ -5,34 +5,43 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
+from agentui.case_actions import CaseActions, CaseFlow
 from agentui.commands import EntryCommands
 from agentui.config import Settings, SettingsNotSaved, save_latest_choices
 from agentui.core.cases.errors import StoreError
-from agentui.core.cases.model import Case
+from agentui.core.cases.model import Case, Disposition
 from agentui.core.cases.protocol import CaseStore
 from agentui.pauses import PAUSE, PauseCollector
-from agentui.screens.case_actions import CaseActions
-from agentui.screens.session import CallSession
-from agentui.strings import Strings, localize_bindings, strings_for
+from agentui.session import CallSession, CaseFields
+from agentui.strings import Strings, strings_for
 from agentui.widgets.focus import focus_now
 from agentui.widgets.line_breaking import install as install_line_breaking
 from agentui.widgets.safe_text import clean, clean_line
 
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
+    from agentui.core.cases.rescue import Rescue
     from agentui.core.kb.model import KnowledgeBase
     from agentui.core.search import SearchIndex
     from agentui.language import MainState
+    from agentui.screens.history import HistoryFilter
+    from agentui.screens.main import MainScreen
 
 Clock = Callable[[], datetime]
+RESCUE_EXIT_CODE = 74
+"""Exit status when typing could not be saved and went to a rescue file (EX_IOERR)."""
 
 
 def utc_now() -> datetime:
@@ -57,6 +66,10 @@ class AgentApp(CaseActions, App[None]):
         Binding("f7", "hold", "hold", priority=True, key_display="F7"),
         Binding("f10", "wrapup", "wrapup", priority=True, key_display="F10"),
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
+        # Tab moves focus before the next key is delivered: as a screen binding it ran after the
+        # keys typed right behind it had already gone to the field it left.
+        Binding("tab", "focus_next", "focus_next", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "focus_previous", priority=True, show=False),
     ]
 
     def __init__(
@@ -79,24 +92,36 @@ class AgentApp(CaseActions, App[None]):
         self._given_store = store
         self.kb: KnowledgeBase | None = None
         self.index: SearchIndex | None = None
-        self._new_case_when_ready = False
-        self.startup_error: str | None = None
-        """Why the console refused to start (e.g. the data dir is locked); the CLI prints it."""
-        self._bindings_as_declared = self._bindings  # relabelled again when the language changes
-        self._bindings = localize_bindings(self._bindings, self.strings)
+        self._scripts_when_ready: tuple[str | None] | None = None
+        """F5 pressed while the KB loaded (with the script to select): opened once it is ready."""
+        self.exit_message: str | None = None
+        """What the CLI prints after the console ends: why it refused to start (the data dir is
+        locked), or where a rescue file holds what could not be saved."""
+        self.flow = CaseFlow()
+        self.history_filter: HistoryFilter | None = None
+        """F4's last filter, offered again while the console runs."""
+        self._restoring: Rescue | None = None
+        """A rescue file whose text was put back in the case pane; deleted once that is saved."""
         self.pauses = PauseCollector()
         self._rebuilt_main: MainState | None = None
         """What the main screen showed before a language switch rebuilt it."""
 
     # --- start-up ---------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
+    def get_driver_class(self) -> type[Driver]:
+        from agentui.terminal_input import use_paste_safe_parser
+
+        use_paste_safe_parser()  # pastes holding escape bytes arrive whole (see terminal_input)
+        return super().get_driver_class()
+
+    def get_default_screen(self) -> Screen[Any]:
         from agentui.screens.main import MainScreen
 
         return MainScreen(self.strings, self.clock)
 
     @property
-    def main(self):  # -> MainScreen
-        return self.screen_stack[0]
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack)."""
+        return cast("MainScreen", self.screen_stack[0])
 
     def on_mount(self) -> None:
         self.pauses.hold()
@@ -137,6 +162,7 @@ class AgentApp(CaseActions, App[None]):
             kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir)
         except Exception as error:  # noqa: BLE001 - any failure is shown, the console stays up
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
+            self.call_from_thread(self._stop_waiting_for_kb)
             return
         self.call_from_thread(self._kb_ready, kb, index)
 
@@ -145,6 +171,17 @@ class AgentApp(CaseActions, App[None]):
         if kb.problems:
             self.tell(self.strings.kb_problems.format(count=len(kb.problems)), "warning")
         self.main.kb_ready()
+        self._stop_waiting_for_kb()
+
+    def _stop_waiting_for_kb(self) -> None:
+        """A pane asked for while the KB loaded opens now (if the agent still waits for it)."""
+        from agentui.screens.loading import LoadingScreen
+
+        wanted, self._scripts_when_ready = self._scripts_when_ready, None
+        if isinstance(self.screen, LoadingScreen):
+            self.pop_screen()
+            if wanted is not None and self.kb is not None:
+                self.action_scripts(*wanted)
 
     @work(thread=True, exclusive=True, group="store")
     def open_case_store(self) -> None:
@@ -163,7 +200,7 @@ class AgentApp(CaseActions, App[None]):
         self.call_from_thread(self._store_ready, store, active, self.session.new_recovery_notes())
 
     def _refuse_start(self, message: str) -> None:
-        self.startup_error = message
+        self.exit_message = message
         self.exit(return_code=1)
 
     def _store_ready(self, store: CaseStore, active: Case | None, notes: Iterable[str]) -> None:
@@ -171,9 +208,10 @@ class AgentApp(CaseActions, App[None]):
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False
-        if self._new_case_when_ready:
-            self._new_case_when_ready = False
+        if self.flow.new_case_when_ready:
+            self.flow.new_case_when_ready = False
             self.action_new_case()
+        self.look_for_rescues()
 
     # --- global keys ------------------------------------------------------------------------------
     def return_to_main(self) -> None:
@@ -217,10 +255,13 @@ class AgentApp(CaseActions, App[None]):
         if isinstance(self.screen, ScriptsScreen):
             self.pop_screen()
             return
-        if self.kb is None:
-            self.tell(self.strings.kb_loading)
-            return
         self.return_to_main()
+        if self.kb is None:  # open it as soon as the KB is loaded
+            from agentui.screens.loading import LoadingScreen
+
+            self._scripts_when_ready = (select,)
+            self.push_screen(LoadingScreen(self.strings))
+            return
         self.push_screen(ScriptsScreen(self.strings, self.kb, self.main.article.entry, select=select))
 
     def action_wrapup(self) -> None:
@@ -230,30 +271,157 @@ class AgentApp(CaseActions, App[None]):
             return
         self.return_to_main()
         self.sync_pending()
+        if self.session.case is None and self.session.unsaved:
+            self._save_everything()  # notes typed a moment ago: their case opens now, not later
         if self.session.case is None:
             self.tell(self.strings.wrapup_no_case, "warning")
             return
         self.end_talk()  # after-call work starts now (a hold in progress ends)
-        summary = draft_summary(self.session.case, self.kb, self.strings)
+        summary = self.session.pending_summary
+        if summary is None:  # a draft typed before (and kept through a restart) wins over a new one
+            case = self.session.case
+            summary = case.summary if case.summary.strip() else draft_summary(case, self.kb, self.strings)
         self.push_screen(WrapUpScreen(self.strings, summary), self._wrapup_done)
 
-    def _wrapup_done(self, result) -> None:
+    def _wrapup_done(self, result: tuple[Disposition, str] | None) -> None:
         if result is not None:
             self.close_case(*result)
 
+    # --- quitting, signals and rescue files -------------------------------------------------------
     async def action_quit(self) -> None:
-        self.save_and_exit()
+        """Save everything, then exit; if the store cannot save, ask what to do."""
+        error = self._save_everything()
+        if error is None:
+            self._close_store_and_exit()
+            return
+        from agentui.screens.rescue import QuitPrompt
+
+        if not isinstance(self.screen, QuitPrompt):
+            self.push_screen(QuitPrompt(self.strings, self._unsaved_what(), error), self._quit_answer)
+
+    def _quit_answer(self, choice: str | None) -> None:
+        if choice == "retry":
+            self.call_later(self.action_quit)
+        elif choice == "rescue":
+            self._exit_with_rescue(self.flow.save_failure or "")
 
     def save_and_exit(self) -> None:
-        """Save everything synchronously, then exit (Ctrl+Q, SIGTERM, SIGHUP)."""
+        """SIGTERM, SIGHUP: save everything and exit; if the store cannot save, write a rescue file
+        and exit non-zero naming it."""
+        error = self._save_everything()
+        if error is None:
+            self._close_store_and_exit()
+        else:
+            self._exit_with_rescue(error)
+
+    def _save_everything(self) -> str | None:
+        """Save what the agent typed, synchronously; why it failed, or None."""
         try:
             self.sync_pending()
+            self.session.flush()
+        except (StoreError, OSError) as error:
+            self.flow.save_failure = str(error)
+            return str(error)
+        return None
+
+    def _close_store_and_exit(self) -> None:
+        try:
             self.session.shutdown()
-        except Exception as error:  # noqa: BLE001 - still exit; say why the save failed
-            self.startup_error = self.strings.save_failed.format(error=error)
+        except (StoreError, OSError) as error:  # the lock is released all the same
+            self.exit_message = self.strings.save_failed.format(error=error)
         self.exit()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def _exit_with_rescue(self, error: str) -> None:
+        from agentui.core.cases.rescue import RescueFailed
+
+        try:
+            path = self._write_rescue(error)
+        except RescueFailed as failed:
+            self.exit_message = self.strings.rescue_failed.format(error=error, where=failed)
+        else:
+            self.exit_message = self.strings.rescued.format(error=error, path=path)
+        self.session.release()
+        self.exit(return_code=RESCUE_EXIT_CODE)
+
+    def save_after_run(self) -> bool:
+        """After the event loop ended on any path (a crash too): save what is still unsaved, or put
+        it in a rescue file, and release the store. True if a rescue file had to be written."""
+        if not self.session.ready:
+            return False
+        error = self._save_everything()
+        if error is None:
+            self._close_store_and_exit()
+            return False
+        self._exit_with_rescue(error)
+        return True
+
+    def _write_rescue(self, reason: str) -> Path:
+        from agentui.core.cases.rescue import write_rescue
+
+        session = self.session
+        fields: dict[str, str] = {}
+        if session.pending is not None:
+            fields.update(asdict(session.pending))
+        if session.pending_summary is not None:
+            fields["summary"] = session.pending_summary
+        case_id = session.case.id if session.case is not None else None
+        return write_rescue(self.settings.data_dir, case_id=case_id, fields=fields, reason=reason)
+
+    def _unsaved_what(self) -> str:
+        from agentui.screens.rescue import field_label
+
+        session, names = self.session, []
+        if session.pending is not None:
+            saved = asdict(CaseFields.of(session.case))
+            names += [name for name, value in asdict(session.pending).items() if value != saved[name]]
+        if session.pending_summary is not None:
+            names.append("summary")
+        return "、".join(field_label(self.strings, name) for name in names)
+
+    @work(thread=True, exclusive=True, group="rescue")
+    def look_for_rescues(self) -> None:
+        """At start: rescue files an earlier run left for this data dir are offered, oldest first."""
+        from agentui.core.cases.rescue import find_rescues
+
+        rescues = find_rescues(self.settings.data_dir)
+        if rescues:
+            self.call_from_thread(self._offer_rescue, rescues[0])
+
+    def _offer_rescue(self, rescue: Rescue) -> None:
+        from agentui.screens.rescue import RestorePrompt
+
+        self.push_screen(RestorePrompt(self.strings, rescue), lambda choice: self._restore_answer(rescue, choice))
+
+    def _restore_answer(self, rescue: Rescue, choice: str | None) -> None:
+        from agentui.core.cases.rescue import remove_rescue
+
+        if choice == "discard":
+            remove_rescue(rescue)
+            self.tell(self.strings.restore_discarded)
+            self.look_for_rescues()
+        elif choice == "restore":
+            self._restoring = rescue
+            self.main.case_pane.restore(rescue.fields, same_case=self._is_rescued_case(rescue))
+            if "summary" in rescue.fields:
+                self.session.pending_summary = rescue.fields["summary"]
+            self.sync_pending()
+            self.save_case()
+
+    def _is_rescued_case(self, rescue: Rescue) -> bool:
+        case = self.session.case
+        return case is None or rescue.case_id is None or rescue.case_id == case.id
+
+    def rescue_restored(self) -> None:
+        """Everything is saved: a rescue file being restored is not needed any more."""
+        from agentui.core.cases.rescue import remove_rescue
+
+        if self._restoring is not None:
+            remove_rescue(self._restoring)
+            self._restoring = None
+            self.tell(self.strings.restored)
+            self.look_for_rescues()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from agentui.language import translated_command
 
         s = self.strings
@@ -288,18 +456,18 @@ class AgentApp(CaseActions, App[None]):
 
             pyperclip.copy(text)
         except Exception:  # noqa: BLE001 - pyperclip raises its own and OS errors
-            if self._driver is None or self.is_headless:
+            if self.is_headless:  # no terminal took the OSC 52 copy either
                 self.call_from_thread(self.tell, self.strings.copy_failed, "warning")
             else:
                 self.call_from_thread(self.tell, self.strings.copied_terminal.format(what=what), "warning")
             return
         self.call_from_thread(self.tell, self.strings.copied.format(what=what))
 
-    def tell(self, message: str, severity: str = "information") -> None:
+    def tell(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is never parsed as markup."""
-        self.notify(clean(message), severity=severity, markup=False)  # type: ignore[arg-type]
+        self.notify(clean(message), severity=severity, markup=False)
 
-    def _remember_theme(self, theme) -> None:
+    def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
             self._save_choice(theme=theme.name)
 
@@ -319,7 +487,7 @@ class AgentApp(CaseActions, App[None]):
         self.return_to_main()
         self._rebuilt_main = MainState.of(self.main)
         self.strings = strings
-        self._bindings = localize_bindings(self._bindings_as_declared, strings)
+        self.refresh_bindings()
         self.call_later(self._recompose_main)
 
     async def _recompose_main(self) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.css.query import NoMatches
 
-from agentui.screens.session import CaseFields
+from agentui.session import CaseFields
 from agentui.widgets.focus import focus_now
 
 if TYPE_CHECKING:

@@ -2,15 +2,11 @@
 `strings_zh` and `strings_en`.
 
 `Strings` has no defaults, so a label missing from one language is an error at import time.
-Binding descriptions are written as keys in `BINDINGS` and looked up in `Strings.keys` when a
-widget mounts (`localize_bindings`).
+Binding descriptions are written as keys in `BINDINGS` and looked up in `Strings.keys` where the
+footer reads them (`agentui.screens.base.localized`).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
-
-from textual.binding import BindingsMap
 
 
 class Strings:
@@ -145,6 +141,23 @@ class Strings:
     copy_kinds: dict[str, str]
     """Copy strip: what an item is (`phone`, `app`, `website`), shown after its operator."""
     """Entry titles: `title_en` first with the Chinese title beside it (the English console)."""
+    # --- saving under faults, rescue files (kept together at the end to ease merging) ---
+    save_retrying: str  # {seconds} (short: it sits in the case pane's border)
+    save_recovered: str  # {time}
+    quit_unsaved_title: str
+    quit_unsaved_body: str  # {what} {error}
+    quit_unsaved_hint: str
+    rescued: str  # {error} {path}
+    rescue_failed: str  # {error} {where}
+    restore_title: str
+    restore_body: str  # {time} {case_id} {reason}
+    restore_hint: str
+    restored: str
+    restore_discarded: str
+    notes_over_limit: str  # {length} {limit}
+    # --- where the keys go (issue 14 §1-§7) ---
+    ticks_kept: str
+
 
     __slots__ = tuple(__annotations__)
 
@@ -173,12 +186,3 @@ def strings_for(lang: str) -> Strings:
     from agentui.strings_zh import ZH
 
     return ZH
-
-
-def localize_bindings(bindings: BindingsMap, strings: Strings) -> BindingsMap:
-    """A copy of `bindings` whose descriptions (keys into `strings.keys`) are translated."""
-    localized = BindingsMap()
-    for key, binding in bindings:
-        label = strings.keys.get(binding.description, binding.description)
-        localized.key_to_bindings.setdefault(key, []).append(replace(binding, description=label))
-    return localized

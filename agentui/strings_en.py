@@ -13,6 +13,7 @@ EN = Strings(
         notes="Notes", wrapup="Wrap up", quit="Quit", palette="Commands", tick="Tick step",
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", choose="Choose", hold="Hold",
+        retry="Retry", rescue_quit="Rescue and quit", restore="Restore", discard="Delete", later="Later",
     ),
     help_groups=(
         ("Global (anywhere)", (
@@ -37,7 +38,7 @@ EN = Strings(
         )),
         ("Case", (
             ("Tab / Shift+Tab", "move between fields"),
-            ("(automatic)", "saved while you type, at most 1 s behind"),
+            ("(automatic)", "saved 0.5 s after you stop typing, and at least once a second while you type"),
         )),
         ("Scripts (F5)", (
             ("typing", "filter the scripts (same search as the main box)"),
@@ -54,6 +55,13 @@ EN = Strings(
         ("Wrap-up (F10)", (
             ("↑ / ↓ / Space", "choose the disposition (required)"), ("Ctrl+S", "close the case"),
             ("Esc", "back to the call (the timer now counts wrap-up)"),
+        )),
+        ("During a call", (
+            ("typing in results or an entry", "goes on in the search box"),
+            ("Alt+← / Alt+→", "previous / next entry opened"),
+            ("F6 / Tab into notes", "cursor at the end; Ctrl+Home / Ctrl+End to the start / end"),
+            ("operator (typing)", "m, мт, meg, 麦… picks it"),
+            ("Space (no case)", "ticks are kept and saved into the next case"),
         )),
     ),
     search_placeholder="Search the KB: replacement, buka, eSIM, MTS…",
@@ -171,4 +179,24 @@ EN = Strings(
     textual_commands={"Quit the application as soon as possible": "Quit (everything is saved first)"},
     title_en_first=True,
     copy_kinds={"phone": "", "app": "app", "website": "website"},
+    # --- saving under faults, rescue files ---
+    save_retrying="Save failed; retrying in {seconds} s",
+    save_recovered="Saving works again: everything saved at {time}",
+    quit_unsaved_title="Some typing is not saved",
+    quit_unsaved_body="Not saved: {what}\nWhy: {error}",
+    quit_unsaved_hint="R retry saving · Q write a rescue file and quit · Esc back",
+    rescued=(
+        "Could not save ({error}). The unsaved text is in the rescue file {path} (offered at the next start)"
+    ),
+    rescue_failed="Could not save ({error}), nor write a rescue file: {where}",
+    restore_title="Unsaved text from last time",
+    restore_body="Written {time} · case {case_id}\nWhy: {reason}",
+    restore_hint="Enter restore · D delete · Esc later (asked again at the next start)",
+    restored="The rescued text is restored and saved",
+    restore_discarded="Rescue file deleted",
+    notes_over_limit=(
+        "The notes hold {length} characters, over the {limit} limit: all loaded, nothing cut; "
+        "nothing can be added until they are shorter"
+    ),
+    ticks_kept="No case open: ticks are kept and saved into the case you open next (F2)",
 )

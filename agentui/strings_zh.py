@@ -12,6 +12,7 @@ ZH = Strings(
         notes="备注", wrapup="结案", quit="退出", palette="命令", tick="勾选",
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
         export="导出", confirm="确认", cancel="取消", to_search="回到搜索", choose="选择", hold="保持",
+        retry="重试", rescue_quit="救援后退出", restore="恢复", discard="删除", later="稍后",
     ),
     help_groups=(
         ("全局（任何位置）", (
@@ -31,7 +32,7 @@ ZH = Strings(
             ("Tab", "切换到相关条目"), ("Enter（相关条目）", "打开相关条目"),
         )),
         ("案例", (
-            ("Tab / Shift+Tab", "在字段之间移动"), ("（自动）", "输入时自动保存，最多相隔 1 秒"),
+            ("Tab / Shift+Tab", "在字段之间移动"), ("（自动）", "自动保存：停止输入 0.5 秒后，连续输入时至少每秒一次"),
         )),
         ("话术（F5）", (
             ("输入文字", "筛选话术（与主搜索相同）"), ("↑ / ↓ / PgUp / PgDn", "选择话术"),
@@ -47,6 +48,11 @@ ZH = Strings(
         ("结案（F10）", (
             ("↑ / ↓ / Space", "选择处理结果（必选）"), ("Ctrl+S", "确认结案"),
             ("Esc", "回到通话（计时已转入整理）"),
+        )),
+        ("通话中", (
+            ("在结果或条目中输入", "直接进入搜索框，接着输入"), ("Alt+← / Alt+→", "上一个 / 下一个打开过的条目"),
+            ("F6 / Tab 进入备注", "光标在文末；Ctrl+Home / Ctrl+End 到开头 / 结尾"),
+            ("运营商（输入）", "m、мт、meg、麦… 直接选定"), ("Space（未建案例）", "勾选暂存，新建案例时一并保存"),
         )),
     ),
     search_placeholder="搜索知识库：补卡、buka、eSIM、MTS…",
@@ -177,4 +183,19 @@ ZH = Strings(
     },
     title_en_first=False,
     copy_kinds={"phone": "", "app": "App", "website": "网站"},
+    # --- saving under faults, rescue files ---
+    save_retrying="保存失败，{seconds} 秒后自动重试",
+    save_recovered="保存已恢复：{time} 已保存全部内容",
+    quit_unsaved_title="有内容尚未保存",
+    quit_unsaved_body="尚未保存：{what}\n原因：{error}",
+    quit_unsaved_hint="R 重试保存 · Q 写入救援文件后退出 · Esc 返回",
+    rescued="无法保存（{error}）。未保存的内容已写入救援文件：{path}（下次启动时可恢复）",
+    rescue_failed="无法保存（{error}），救援文件也无法写入：{where}",
+    restore_title="发现上次未保存的内容",
+    restore_body="写入时间 {time} · 案例 {case_id}\n原因：{reason}",
+    restore_hint="Enter 恢复 · D 删除 · Esc 稍后（下次启动再问）",
+    restored="已恢复救援文件中的内容并保存",
+    restore_discarded="已删除救援文件",
+    notes_over_limit="备注共 {length} 字，超过 {limit} 字的上限：已全部载入，未删减；删减到上限以下之前不能再添加",
+    ticks_kept="未建案例：勾选已暂存，新建案例（F2）后一并保存",
 )

@@ -7,7 +7,7 @@ import sys
 
 
 def run_console(args: argparse.Namespace) -> int:
-    from agentui.app import create_app
+    from agentui.app import RESCUE_EXIT_CODE, create_app
     from agentui.config import SettingsNotSaved, load_settings, save_choices
 
     settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
@@ -21,10 +21,15 @@ def run_console(args: argparse.Namespace) -> int:
         print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
         return 2
     app = create_app(settings)
+    rescued = False
     try:
         app.run()
     finally:
-        app.session.shutdown()  # saved already on every normal path; this only releases the lock
-    if app.startup_error:
-        print(f"agentui: {app.startup_error}", file=sys.stderr)
+        # Saved already on every normal path (this only releases the lock); after a crash it saves
+        # what was typed, or writes it to a rescue file.
+        rescued = app.save_after_run()
+    if app.exit_message:
+        print(f"agentui: {app.exit_message}", file=sys.stderr)
+    if rescued:
+        return RESCUE_EXIT_CODE
     return app.return_code if app.return_code is not None else 0

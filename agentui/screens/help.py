@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 
 KEY_GAP = 2
 """Cells between the key column and the description."""
@@ -27,13 +27,12 @@ def help_rows(strings: Strings) -> list[tuple[str, str, str]]:
     return [(title, key, what) for title, rows in strings.help_groups for key, what in rows]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AgentModal[None]):
     BINDINGS = [Binding("escape", "dismiss", "close")]
 
     def __init__(self, strings: Strings) -> None:
         super().__init__()
         self.strings = strings
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         width = key_column_width(self.strings)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Select, Static
 
 from agentui.core.cases import markdown
@@ -19,9 +20,13 @@ from agentui.core.cases.errors import StoreError
 from agentui.core.cases.markdown import duration_text, local_time, operator_name
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.operators import OPERATORS
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal, AgentScreen
+from agentui.strings import Strings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.safe_text import clean_line
+
+if TYPE_CHECKING:
+    pass
 
 HISTORY_LIMIT = 200
 
@@ -42,15 +47,28 @@ def export_case(case: Case, data_dir: Path, strings: Strings) -> Path:
     return path
 
 
-class HistoryScreen(Screen):
-    BINDINGS = [Binding("escape", "app.focus_search", "close")]
-    AUTO_FOCUS = "#history-table"
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """What F4 was filtered by; kept while the console runs."""
+
+    text: str = ""
+    operator: str = ""
+    disposition: str = ""
+
+
+class HistoryScreen(AgentScreen[None]):
+    """Typing filters at once (the filter has focus); ↓ moves into the table, Enter opens a case."""
+
+    BINDINGS = [
+        Binding("escape", "app.focus_search", "close"),
+        Binding("down", "into_table", "to_table", show=False),
+    ]
+    AUTO_FOCUS = "#history-text"
 
     def __init__(self, strings: Strings) -> None:
         super().__init__()
         self.strings = strings
         self.cases: dict[str, Case] = {}
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -75,35 +93,56 @@ class HistoryScreen(Screen):
         self.query_one("#history").border_title = self.strings.history_title
         table = self.query_one(DataTable)
         table.add_columns(*self.strings.history_columns)
+        kept = self.agent_app.history_filter or HistoryFilter()
+        self.query_one("#history-text", Input).value = kept.text
+        if kept.operator:
+            self.query_one("#history-operator", Select).value = kept.operator
+        if kept.disposition:
+            self.query_one("#history-disposition", Select).value = kept.disposition
         self.reload()
+
+    def action_into_table(self) -> None:
+        self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#history-text")
     @on(Select.Changed)
     def reload(self) -> None:
         operator = self.query_one("#history-operator", Select).value
         disposition = self.query_one("#history-disposition", Select).value
-        self.load_cases(
-            self.query_one("#history-text", Input).value.strip(),
+        kept = HistoryFilter(
+            self.query_one("#history-text", Input).value,
             operator if isinstance(operator, str) else "",
             disposition if isinstance(disposition, str) else "",
         )
+        self.agent_app.history_filter = kept
+        self.load_cases(kept.text.strip(), kept.operator, kept.disposition)
+
+    @on(Input.Submitted, "#history-text")
+    def view_first_case(self) -> None:
+        """Enter in the filter opens the case the table highlights (the newest match)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            case = self.cases.get(str(row_key.value))
+            if case is not None:
+                self.app.push_screen(CaseViewScreen(self.strings, case))
 
     @work(thread=True, exclusive=True, group="history")
     def load_cases(self, text: str, operator: str, disposition: str) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.agent_app.session
         if not session.ready:
             return
         try:
             cases = list(session.history(text=text, operator=operator, disposition=disposition, limit=HISTORY_LIMIT))
         except StoreError as error:
-            self.app.call_from_thread(self.app.tell, str(error), "error")  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.agent_app.tell, str(error), "error")
             return
         finally:
             # A month first read here may turn out damaged: it is moved aside or repaired and the
             # agent is told, as for damage found at start.
             for note in session.new_recovery_notes():
                 self.app.call_from_thread(
-                    self.app.tell, self.strings.recovery.format(note=note), "warning"  # type: ignore[attr-defined]
+                    self.agent_app.tell, self.strings.recovery.format(note=note), "warning"
                 )
         self.app.call_from_thread(self.show_cases, cases)
 
@@ -135,7 +174,7 @@ class HistoryScreen(Screen):
             self.app.push_screen(CaseViewScreen(self.strings, case))
 
 
-class CaseViewScreen(ModalScreen[None]):
+class CaseViewScreen(AgentModal[None]):
     """One past case, read-only; R reopens it, E exports it."""
 
     BINDINGS = [
@@ -148,7 +187,6 @@ class CaseViewScreen(ModalScreen[None]):
         super().__init__()
         self.strings = strings
         self.case = case
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -168,17 +206,17 @@ class CaseViewScreen(ModalScreen[None]):
         self.query_one("#case-view-body").focus()
 
     def action_reopen(self) -> None:
-        self.app.reopen_case(self.case.id)  # type: ignore[attr-defined]
+        self.agent_app.reopen_case(self.case.id)
 
     def action_export(self) -> None:
         self._export()
 
     @work(thread=True, group="export")
     def _export(self) -> None:
-        app = self.app
+        app = self.agent_app
         try:
-            path = export_case(self.case, app.settings.data_dir, self.strings)  # type: ignore[attr-defined]
+            path = export_case(self.case, app.settings.data_dir, self.strings)
         except OSError as error:
-            app.call_from_thread(app.tell, self.strings.error.format(error=error), "error")  # type: ignore[attr-defined]
+            app.call_from_thread(app.tell, self.strings.error.format(error=error), "error")
             return
-        app.call_from_thread(app.tell, self.strings.case_exported.format(path=path))  # type: ignore[attr-defined]
+        app.call_from_thread(app.tell, self.strings.case_exported.format(path=path))

@@ -6,16 +6,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
-from agentui.screens.session import CaseFields
+from agentui.core.operators import operators_named_in
+from agentui.screens.base import AgentScreen
+from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.header import CallHeader, PhaseLabels
@@ -35,10 +37,14 @@ RESULT_LIMIT = 15
 MAX_QUERY = 200
 
 
-class MainScreen(Screen):
+class MainScreen(AgentScreen[None]):
     """Search → results → article, beside the case of the call in progress."""
 
     AUTO_FOCUS = "#search"
+    BINDINGS = [
+        Binding("alt+left", "entry_back", "back", show=False),
+        Binding("alt+right", "entry_forward", "forward", show=False),
+    ]
 
     def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -46,6 +52,10 @@ class MainScreen(Screen):
         self.clock = clock
         self.shown_query: str | None = None
         """The query whose results are on screen (None before the first search)."""
+        self.visited: list[str] = []
+        """Entries opened during this call, in order (Alt+← and Alt+→ move over them)."""
+        self.visit_at = -1
+        """Index in `visited` of the entry on screen."""
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -78,7 +88,7 @@ class MainScreen(Screen):
         self.refresh_bindings()  # a footer mounted late shows nothing until the bindings change
         await self.article.build()
         await self.case_pane.build()
-        self.app.main_screen_mounted()  # type: ignore[attr-defined]
+        self.agent_app.main_screen_mounted()
 
     # --- widgets other screens and the app use ------------------------------------------------
     @property
@@ -91,11 +101,15 @@ class MainScreen(Screen):
 
     @property
     def article(self) -> ArticleView:
-        return self.query_one("#article")  # type: ignore[return-value]
+        from agentui.widgets.article import ArticleView
+
+        return self.query_one("#article", ArticleView)
 
     @property
     def case_pane(self) -> CasePane:
-        return self.query_one("#case")  # type: ignore[return-value]
+        from agentui.widgets.case_pane import CasePane
+
+        return self.query_one("#case", CasePane)
 
     @property
     def header(self) -> CallHeader:
@@ -107,12 +121,12 @@ class MainScreen(Screen):
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
-        self.app.agent_typed()  # type: ignore[attr-defined]
+        self.agent_app.agent_typed()
         self.run_search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
     def run_search(self, query: str) -> None:
-        index = self.app.index  # type: ignore[attr-defined]
+        index = self.agent_app.index
         if index is None:
             return
         hits = index.search(query, limit=RESULT_LIMIT)
@@ -125,7 +139,7 @@ class MainScreen(Screen):
             return
         self.shown_query = query
         s = self.strings
-        self.results.show_hits(hits, s.badges, self.app.kb)  # type: ignore[attr-defined]
+        self.results.show_hits(hits, s.badges, self.agent_app.kb)
         if query.strip():
             header = s.results_header.format(query=clean_line(query)[:40], count=len(hits))
         else:
@@ -143,7 +157,7 @@ class MainScreen(Screen):
     def open_top_result(self) -> None:
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
-            index = self.app.index  # type: ignore[attr-defined]
+            index = self.agent_app.index
             if index is None:
                 return
             self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))
@@ -157,18 +171,61 @@ class MainScreen(Screen):
             self.open_entry(event.option.id)
 
     # --- article ------------------------------------------------------------------------------
-    def open_entry(self, entry_id: str, *, focus: bool = True) -> Entry | None:
-        app = self.app
-        entry = app.kb.get(entry_id) if app.kb is not None else None  # type: ignore[attr-defined]
+    def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
+        app = self.agent_app
+        entry = app.kb.get(entry_id) if app.kb is not None else None
         if entry is None:
             return None
-        case = app.session.case  # type: ignore[attr-defined]
-        ticked = set(case.steps.get(entry_id, ())) if case is not None else set()
-        self.article.show(entry, ticked, app.kb)  # type: ignore[attr-defined]
+        self.article.show(entry, app.session.ticked(entry_id), app.kb)
         if focus:
             self.article.focus_body()
-        app.record_article(entry_id)  # type: ignore[attr-defined]
+        if visit:
+            del self.visited[self.visit_at + 1 :]
+            if not self.visited or self.visited[-1] != entry_id:
+                self.visited.append(entry_id)
+            self.visit_at = len(self.visited) - 1
+        app.record_article(entry_id)
+        self.suggest_operator()
         return entry
+
+    def action_entry_back(self) -> None:
+        """The entry opened before this one (focus stays where the agent is)."""
+        if self.visit_at > 0:
+            self.visit_at -= 1
+            self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+
+    def action_entry_forward(self) -> None:
+        if self.visit_at + 1 < len(self.visited):
+            self.visit_at += 1
+            self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+
+    def suggest_operator(self) -> None:
+        """With a case open and no operator chosen yet: the operator the open entry is about, or
+        the one the query names, when exactly one is named."""
+        if self.agent_app.session.case is None or not self.case_pane.built or self.case_pane.fields().operator:
+            return
+        entry = self.article.entry
+        named = set(entry.operators) if entry is not None else set()
+        if len(named) != 1:
+            named = operators_named_in(self.search_bar.value)
+        if len(named) == 1:
+            self.case_pane.set_field("operator", named.pop())
+
+    # --- keys typed where there is nothing to type into ----------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Printable keys typed in the results or the article go to the search box, as in any
+        launcher; keys bound there (Space ticks a step, 1-9 copy) keep their meaning."""
+        focused = self.focused
+        if not (event.is_printable and event.character) or focused is None or event.key in self.active_bindings:
+            return
+        # Focused on the search box: the key was routed to the article before the first key typed
+        # there moved the focus (the search box itself consumes what it receives).
+        reading = focused is self.results or self.article in focused.ancestors_with_self
+        if not reading and focused is not self.search_bar:
+            return
+        event.stop()
+        event.prevent_default()
+        self.search_bar.continue_typing(event.character)
 
     # The article and case panes' messages are handled by name (Textual's `on_<widget>_<message>`):
     # `@on(ArticleView.CopyRequested)` would import those widgets before the first frame.
@@ -176,7 +233,7 @@ class MainScreen(Screen):
         """A ticked step is saved to the case."""
         entry = self.article.entry
         if entry is not None:
-            self.app.tick_step(entry.id, event.step, event.done)  # type: ignore[attr-defined]
+            self.agent_app.tick_step(entry.id, event.step, event.done)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """The caller's operator changed: the article numbers its phones and apps first."""
@@ -185,7 +242,7 @@ class MainScreen(Screen):
 
     def on_article_view_copy_requested(self, event: ArticleView.CopyRequested) -> None:
         """A numbered phone or app name goes to the clipboard."""
-        self.app.copy_text(event.text)  # type: ignore[attr-defined]
+        self.agent_app.copy_text(event.text)
 
     # --- case -----------------------------------------------------------------------------------
     def show_case(self, case: Case | None, *, reload_fields: bool = True) -> None:
@@ -197,18 +254,17 @@ class MainScreen(Screen):
             self.case_pane.show_case_id(case)
         entry = self.article.entry
         if entry is not None and entry.steps:
-            ticked = set(case.steps.get(entry.id, ())) if case is not None else set()
-            self.article.set_ticked(ticked)
+            self.article.set_ticked(self.agent_app.session.ticked(entry.id))
 
     def on_case_pane_edited(self, event: CasePane.Edited) -> None:
         """Typed fields are remembered at once, so quitting saves them even before the autosave."""
-        self.app.agent_typed()  # type: ignore[attr-defined]
-        self.app.session.pending = event.fields  # type: ignore[attr-defined]
+        self.agent_app.agent_typed()
+        self.agent_app.session.pending = event.fields
 
     def on_case_pane_save_due(self, event: CasePane.SaveDue) -> None:
         """The autosave after the agent paused typing."""
-        self.app.session.pending = event.fields  # type: ignore[attr-defined]
-        self.app.save_case()  # type: ignore[attr-defined]
+        self.agent_app.session.pending = event.fields
+        self.agent_app.save_case()
 
     def unsaved_fields(self) -> CaseFields | None:
         pane = self.case_pane
@@ -218,4 +274,6 @@ class MainScreen(Screen):
     def reset_for_next_call(self) -> None:
         self.show_case(None)
         self.article.clear()
+        self.visited.clear()
+        self.visit_at = -1
         self.focus_search(clear=True)

@@ -6,15 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.safe_text import clean_line
 
 
-class ValuePrompt(ModalScreen[str | None]):
+class ValuePrompt(AgentModal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, strings: Strings, name: str, last: str = "") -> None:
@@ -22,7 +22,6 @@ class ValuePrompt(ModalScreen[str | None]):
         self.strings = strings
         self.placeholder_name = name
         self.last = last
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         label = self.strings.placeholder_names.get(self.placeholder_name, clean_line(self.placeholder_name))

@@ -3,14 +3,13 @@ Ctrl+N inserts in notes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -19,7 +18,8 @@ from agentui.core.kb.model import Entry, EntryType, KnowledgeBase
 from agentui.core.operators import OPERATORS
 from agentui.core.placeholders import fill, placeholders_in
 from agentui.core.script_order import call_stage, order_scripts, search_scripts
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.focus import focus_now
 from agentui.widgets.safe_text import clean, clean_line
@@ -95,7 +95,7 @@ def preview(body: str, values: dict[str, str]) -> Content:
     return content
 
 
-class ScriptsScreen(ModalScreen[None]):
+class ScriptsScreen(AgentModal[None]):
     """The scripts for this moment of the call (see `order_scripts`). Focus stays in the filter:
     typing filters with the main search, ↑/↓ choose, so no key here is a letter."""
 
@@ -114,7 +114,6 @@ class ScriptsScreen(ModalScreen[None]):
         self.kb = kb
         self.entry = entry
         self.select = select
-        self._bindings = localize_bindings(self._bindings, strings)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -128,10 +127,6 @@ class ScriptsScreen(ModalScreen[None]):
                     yield Static(id="script-text", markup=False)
             yield Static(s.scripts_hint, classes="dialog-hint", markup=False)
 
-    @property
-    def console(self) -> AgentApp:
-        return cast("AgentApp", self.app)
-
     def on_mount(self) -> None:
         self.query_one("#scripts-dialog").border_title = self.strings.scripts_title
         focus_now(self.query_one("#script-filter"))
@@ -139,7 +134,7 @@ class ScriptsScreen(ModalScreen[None]):
 
     def ordered(self) -> tuple[list[Entry], list[Entry]]:
         """(suggested, others) for this moment of the call."""
-        case = self.console.session.case
+        case = self.agent_app.session.case
         stage = call_stage(self.entry is not None, case is not None and case.talk_ended_at is not None)
         order = order_scripts(self.kb.of_type(EntryType.SCRIPT), self.entry, stage)
         return order.suggested, order.others
@@ -183,7 +178,7 @@ class ScriptsScreen(ModalScreen[None]):
 
     @work(exclusive=True, thread=True, group="filter")
     def run_filter(self, query: str) -> None:
-        index = self.console.index
+        index = self.agent_app.index
         if index is not None:
             found = search_scripts(index, query)
         else:  # the KB is loaded but its index is not: a plain title match
@@ -230,7 +225,7 @@ class ScriptsScreen(ModalScreen[None]):
         entry = self.current
         text = self.query_one("#script-text", Static)
         if entry is not None:
-            text.update(preview(entry.body, placeholder_values(self.console)))
+            text.update(preview(entry.body, placeholder_values(self.agent_app)))
 
     @on(OptionList.OptionHighlighted, "#script-list")
     def show_preview(self) -> None:
@@ -249,7 +244,7 @@ class ScriptsScreen(ModalScreen[None]):
     async def fill_and_use(self, entry: Entry, insert: bool) -> None:
         from agentui.screens.prompt import ValuePrompt
 
-        app = self.console
+        app = self.agent_app
         values = placeholder_values(app)
         for name in entry.placeholders or placeholders_in(entry.body):
             if values.get(name):

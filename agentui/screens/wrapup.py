@@ -1,4 +1,5 @@
-"""F10: wrap-up. A disposition is required; the summary is drafted from the call, editable."""
+"""F10: wrap-up. A disposition is required; the summary is drafted from the call, editable, and
+autosaved to the open case as a draft while the agent types it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
 
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.kb.model import KnowledgeBase
-from agentui.strings import Strings, localize_bindings
+from agentui.screens.base import AgentModal
+from agentui.strings import Strings
+from agentui.widgets.autosave import Debounce
+from agentui.widgets.notes import NotesArea
 from agentui.widgets.safe_text import clean, clean_line
 
 
@@ -46,7 +49,7 @@ def draft_summary(case: Case, kb: KnowledgeBase | None, strings: Strings) -> str
     return "\n".join(lines)
 
 
-class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
+class WrapUpScreen(AgentModal[tuple[Disposition, str] | None]):
     BINDINGS = [
         Binding("ctrl+s", "confirm", "confirm", priority=True),
         Binding("escape", "cancel", "cancel"),
@@ -56,7 +59,7 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
         super().__init__()
         self.strings = strings
         self.summary = summary
-        self._bindings = localize_bindings(self._bindings, strings)
+        self._autosave = Debounce(self, self._save_draft)
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -66,7 +69,7 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
                 for value in Disposition:
                     yield RadioButton(s.dispositions[value.value], name=value.value)
             yield Label(s.summary_label)
-            yield TextArea(clean(self.summary), id="summary", soft_wrap=True)
+            yield NotesArea(clean(self.summary), id="summary", soft_wrap=True)
             yield Static("", id="wrapup-error", markup=False)
             yield Static(s.wrapup_confirm + " · Esc " + s.cancel, classes="dialog-hint", markup=False)
 
@@ -78,6 +81,27 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
     def disposition(self) -> Disposition | None:
         pressed = self.query_one(RadioSet).pressed_button
         return Disposition(pressed.name) if pressed is not None and pressed.name else None
+
+    @property
+    def summary_text(self) -> str:
+        return self.query_one("#summary", TextArea).text
+
+    @on(TextArea.Changed, "#summary")
+    def summary_typed(self) -> None:
+        """Remembered at once (quitting saves it), saved as the case's draft by the debounce."""
+        self.agent_app.session.pending_summary = self.summary_text
+        self._autosave.changed()
+
+    def _save_draft(self) -> None:
+        self.agent_app.save_case()
+
+    def draft_saved(self, typed: str, stored: str) -> None:
+        """The draft `typed` was saved as `stored`: redaction removed something, show what is
+        stored (unless the agent typed on meanwhile; the next save redacts that too)."""
+        if stored != typed and self.summary_text == typed:
+            summary = self.query_one("#summary", NotesArea)
+            summary.load_text(stored)
+            summary.move_cursor(summary.document.end)
 
     @on(RadioSet.Changed)
     def clear_error(self) -> None:
@@ -92,4 +116,7 @@ class WrapUpScreen(ModalScreen[tuple[Disposition, str] | None]):
         self.dismiss((disposition, clean(self.query_one("#summary", TextArea).text).strip()))
 
     def action_cancel(self) -> None:
+        if self._autosave.pending:
+            self._autosave.cancel()
+            self._save_draft()
         self.dismiss(None)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from agentui.core.copyables import MAX_COPYABLE, Copyable, copyables
 from agentui.core.kb.model import EntryType
 from agentui.core.operators import OPERATORS
-from agentui.strings import Strings, localize_bindings
+from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 from agentui.widgets.line_breaking import divide_line
 from agentui.widgets.results import operator_names
@@ -94,9 +94,6 @@ class StepsList(OptionList):
         self.ticked: set[int] = set()
         self._wrap_width = 0
 
-    def on_mount(self) -> None:
-        self._bindings = localize_bindings(self._bindings, self.app.strings)  # type: ignore[attr-defined]
-
     def load(self, entry: Entry, ticked: set[int]) -> None:
         self._steps = [(s.number, s.text) for s in entry.steps]
         self.ticked = set(ticked)
@@ -139,6 +136,7 @@ class StepsList(OptionList):
         return len(self.ticked & numbers), len(numbers)
 
     def action_tick(self) -> None:
+        """Tick or untick the highlighted step (named so as not to override Textual's `toggle`)."""
         if self.highlighted is None or not self._steps:
             return
         number = self._steps[self.highlighted][0]
@@ -219,9 +217,6 @@ class ArticleView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.article_empty, id="article-title", markup=False)
-
-    def on_mount(self) -> None:
-        self._bindings = localize_bindings(self._bindings, self.strings)
 
     async def build(self) -> None:
         """Mount the rest of the pane after the first frame (the Markdown widget is slow to load)."""

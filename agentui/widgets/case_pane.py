@@ -1,8 +1,10 @@
-"""The case pane: caller, operator, category, notes and the save state; autosaves (debounced)."""
+"""The case pane: caller, operator, category, notes and the save state; autosaves (debounced,
+at most `MAX_WAIT` after the first unsaved keystroke)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from textual import on
@@ -10,19 +12,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
-from agentui.screens.session import CaseFields
+from agentui.session import CaseFields
 from agentui.strings import Strings
+from agentui.widgets.autosave import Debounce
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.notes import NotesArea
+from agentui.widgets.operator_select import OperatorSelect
 from agentui.widgets.safe_text import clean, clean_line
-
-SAVE_DELAY = 0.5
-"""Seconds after the last keystroke before the case is saved."""
-
 
 NARROW_LABELS = 6
 """Label cells the field rows have by default (agentui.tcss); longer labels get the wide column."""
@@ -31,7 +32,7 @@ NARROW_LABELS = 6
 class CasePane(Vertical):
     @dataclass
     class SaveDue(Message):
-        """The agent stopped typing: these fields should be saved."""
+        """The agent paused typing, or typed for `MAX_WAIT` without a pause: save these fields."""
 
         fields: CaseFields
 
@@ -41,13 +42,14 @@ class CasePane(Vertical):
 
         fields: CaseFields
 
-    def __init__(self, strings: Strings, **kwargs) -> None:
+    def __init__(self, strings: Strings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.strings = strings
         self.built = False
         self.baseline = CaseFields()
         """The fields as last loaded or saved; edits are compared to it."""
-        self._timer = None
+        self._autosave = Debounce(self, self._save_due)
+        self._status = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.case_none, id="case-id", markup=False)
@@ -59,7 +61,7 @@ class CasePane(Vertical):
         """Mount the fields after the first frame, so the search box shows up sooner."""
         s = self.strings
 
-        def field(label: str, widget) -> Horizontal:
+        def field(label: str, widget: Widget) -> Horizontal:
             return Horizontal(Label(label), widget, classes="field")
 
         labels = (s.caller_name, s.caller_phone, s.operator_label, s.category_label)
@@ -67,12 +69,7 @@ class CasePane(Vertical):
         self.set_class(max(map(cell_len, labels)) > NARROW_LABELS, "-wide-labels")
         notes = NotesArea(id="notes", placeholder=s.notes_placeholder, soft_wrap=True)
         notes.border_title = s.notes_label
-        operators = Select(
-            [(Content(op.name), op.id) for op in OPERATORS.values()],
-            id="caller-operator",
-            prompt=s.operator_none,
-            compact=True,
-        )
+        operators = OperatorSelect(s.operator_none, id="caller-operator", compact=True)
         await self.mount_all(
             [
                 field(s.caller_name, SafeInput(id="caller-name", max_length=100, compact=True, select_on_focus=False)),
@@ -157,14 +154,31 @@ class CasePane(Vertical):
             notes.load_text(fields.notes)
             notes.move_cursor(notes.document.end)
 
+    def restore(self, rescued: dict[str, str], *, same_case: bool) -> None:
+        """Put a rescue file's text back as unsaved edits (the autosave then saves it). For the same
+        case its fields are newer than what is stored and replace it; for another case its notes are
+        added below the notes, and its caller fields fill only empty ones."""
+        current = self.fields()
+        notes = rescued.get("notes")
+        if notes is not None and not same_case and current.notes:
+            notes = current.notes.rstrip("\n") + "\n\n" + notes
+        for name in ("name", "phone", "operator", "category"):
+            if name in rescued and (same_case or not getattr(current, name)):
+                self.set_field(name, rescued[name])
+        if notes is not None:
+            area = self.query_one("#notes", NotesArea)
+            area.load_text(notes)
+            area.move_cursor(area.document.end)
+
     @property
     def status(self) -> str:
-        subtitle = self.border_subtitle
-        return subtitle.plain if isinstance(subtitle, Content) else str(subtitle or "")
+        """The save state as shown (the border keeps it as markup)."""
+        return self._status
 
     def set_status(self, text: str, error: bool = False) -> None:
         """Save state in the pane's bottom border ("已保存 12:03:05", errors in red)."""
-        self.border_subtitle = Content.styled(clean_line(text), "bold $error" if error else "")
+        self._status = clean_line(text)
+        self.border_subtitle = Content.styled(self._status, "bold $error" if error else "")
         self.set_class(error, "-save-error")
 
     # --- autosave debounce ---------------------------------------------------------------------
@@ -176,22 +190,23 @@ class CasePane(Vertical):
         if fields == self.baseline:
             return
         self.post_message(self.Edited(fields))
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SAVE_DELAY, self._save_due)
-        self.set_status(self.strings.unsaved)
+        self._autosave.changed()
+        if not self.has_class("-save-error"):  # a failure stays in view until a save succeeds
+            self.set_status(self.strings.unsaved)
 
     def _save_due(self) -> None:
-        self._timer = None
         fields = self.fields()
         if fields != self.baseline:
             self.post_message(self.SaveDue(fields))
 
     def cancel_pending(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._autosave.cancel()
 
     @on(NotesArea.Capped)
     def tell_notes_capped(self, event: NotesArea.Capped) -> None:
         self.notify(self.strings.notes_capped.format(limit=event.limit), severity="warning", markup=False)
+
+    @on(NotesArea.OverLimit)
+    def tell_notes_over_limit(self, event: NotesArea.OverLimit) -> None:
+        message = self.strings.notes_over_limit.format(length=event.length, limit=event.limit)
+        self.notify(message, severity="warning", markup=False, timeout=30)

@@ -109,18 +109,17 @@ def test_a_language_given_on_the_command_line_is_remembered(tmp_path, monkeypatc
     monkeypatch.setattr("agentui.locations.config_file", lambda: config)
 
     class NoConsole:
-        startup_error = None
+        exit_message = None
         return_code = 0
 
         def __init__(self, settings) -> None:
-            self.session = self
             self.settings = settings
 
         def run(self) -> None:
             pass
 
-        def shutdown(self) -> None:
-            pass
+        def save_after_run(self) -> bool:
+            return False
 
     monkeypatch.setattr("agentui.app.create_app", NoConsole)
     args = argparse.Namespace(kb=None, data=tmp_path / "data", lang="en")

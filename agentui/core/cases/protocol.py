@@ -56,8 +56,10 @@ class CaseStore(CaseReader, Protocol):
         caller: Caller | None = None,
         category: str | None = None,
         notes: str | None = None,
+        summary: str | None = None,
     ) -> SaveResult:
-        """Change fields of the active case and save it durably before returning."""
+        """Change fields of the active case and save it durably before returning. While the case
+        is open, `summary` is the wrap-up summary's draft (autosaved as the agent types it)."""
 
     def tick_step(self, procedure_id: str, step: int, done: bool) -> SaveResult: ...
 

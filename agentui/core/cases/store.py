@@ -144,6 +144,7 @@ class TinyCaseStore:
         caller: Caller | None = None,
         category: str | None = None,
         notes: str | None = None,
+        summary: str | None = None,
     ) -> SaveResult:
         with self._mutex:
             case = self._require_active()
@@ -154,6 +155,8 @@ class TinyCaseStore:
                 changes["category"] = category
             if notes is not None:
                 changes["notes"] = notes
+            if summary is not None:
+                changes["summary"] = summary
             return self._save_active(replace(case, **changes))
 
     def tick_step(self, procedure_id: str, step: int, done: bool) -> SaveResult:

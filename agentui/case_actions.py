@@ -1,18 +1,75 @@
 """The app's case actions: every store call runs in a thread worker (serialized by the session)
-and reports back on the UI thread. Mixed into `AgentApp`."""
+and reports back on the UI thread. Mixed into `AgentApp`; `CaseActionsHost` says what it needs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
 from textual import work
+from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.timer import Timer
 
 from agentui.core.cases.errors import StoreError
-from agentui.core.cases.model import Case, SaveResult
-from agentui.screens.session import CaseFields
+from agentui.core.cases.model import Case, Disposition, SaveResult
+from agentui.session import CallSession, CaseFields, Flushed
+from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
 
+if TYPE_CHECKING:
+    from agentui.screens.main import MainScreen
 
-class CaseActions:
-    """Needs from the app: `session`, `main`, `strings`, `clock`, `tell`, `return_to_main`."""
+RETRY_FIRST = 1.0
+"""Seconds before the first retry of a failed save; each failure doubles it, up to `RETRY_MAX`."""
+RETRY_MAX = 30.0
+
+
+@dataclass(slots=True)
+class CaseFlow:
+    """The case actions' own state, kept on the app."""
+
+    save_failure: str | None = None
+    """Why the latest save failed, while saves fail; None once one succeeds."""
+    retry_delay: float = RETRY_FIRST
+    retry_timer: Timer | None = None
+    new_case_when_ready: bool = False
+    """F2 pressed before the store was open: the case opens once it is."""
+    told_ticks_kept: bool = False
+    """The agent heard that ticks made while browsing wait for the next case."""
+
+
+class CaseActionsHost(Protocol):
+    """What `CaseActions` needs from the app it is mixed into, besides Textual's `App`."""
+
+    session: CallSession
+    strings: Strings
+    clock: Callable[[], datetime]
+    flow: CaseFlow
+
+    @property
+    def main(self) -> MainScreen: ...
+
+    def tell(self, message: str, severity: SeverityLevel = "information") -> None: ...
+
+    def return_to_main(self) -> None: ...
+
+    def rescue_restored(self) -> None: ...
+
+
+if TYPE_CHECKING:
+
+    class _Host(CaseActionsHost, App[None]):
+        """For the type checker only: the mixin's `self` is an app that keeps the contract."""
+
+else:
+    _Host = object
+
+
+class CaseActions(_Host):
+    """Opening, saving, ticking, closing and reopening cases, off the UI thread."""
 
     def _store_usable(self) -> bool:
         if not self.session.ready:
@@ -30,7 +87,7 @@ class CaseActions:
     def action_new_case(self) -> None:
         self.return_to_main()
         if not self.session.ready:  # F2 right at start-up: open the case once the store is open
-            self._new_case_when_ready = True
+            self.flow.new_case_when_ready = True
             return
         if self.session.case is not None:
             self.tell(self.strings.case_already_open.format(case_id=self.session.case.id), "warning")
@@ -51,6 +108,8 @@ class CaseActions:
 
     def _case_opened(self, case: Case) -> None:
         self.main.show_case(case, reload_fields=False)  # keep what was typed meanwhile
+        self.main.suggest_operator()
+        self.flow.told_ticks_kept = False
         self.tell(self.strings.case_opened.format(case_id=case.id))
 
     @work(thread=True, group="store")
@@ -61,23 +120,60 @@ class CaseActions:
         except (StoreError, OSError) as error:
             self.call_from_thread(self._save_failed, error)
             return
-        if outcome is not None:
-            self.call_from_thread(self._case_saved, before, *outcome)
+        self.call_from_thread(self._case_saved, before, outcome)
 
-    def _case_saved(self, before: Case | None, fields: CaseFields, result: SaveResult | None) -> None:
+    def _case_saved(self, before: Case | None, flushed: Flushed | None) -> None:
+        stamp = self.clock().astimezone().strftime("%H:%M:%S")
+        status = self.strings.saved_at.format(time=stamp)
+        recovered = self.flow.save_failure is not None and not self.session.unsaved
+        if recovered:
+            self._stop_retrying()
+            self.tell(self.strings.save_recovered.format(time=stamp))
+        if flushed is None:
+            if recovered:
+                self.main.case_pane.set_status(status)
+            if not self.session.unsaved:
+                self.rescue_restored()
+            return
         case = self.session.case
         if before is None and case is not None:
             self.main.show_case(case, reload_fields=False)
+            self.flow.told_ticks_kept = False
             self.tell(self.strings.case_auto_opened.format(case_id=case.id))
-        if result is not None:
-            self._tell_redactions(result)
-        stamp = self.clock().astimezone().strftime("%H:%M:%S")
-        self.main.case_pane.saved(fields, CaseFields.of(case), self.strings.saved_at.format(time=stamp))
+        for what in flushed.redactions:
+            self.tell(self.strings.redacted.format(what=what), "warning")
+        pane = self.main.case_pane
+        if flushed.fields is not None:
+            pane.saved(flushed.fields, CaseFields.of(case), status)
+        else:
+            pane.set_status(status)
+        from agentui.screens.wrapup import WrapUpScreen
+
+        if case is not None and flushed.summary is not None and isinstance(self.screen, WrapUpScreen):
+            self.screen.draft_saved(flushed.summary, case.summary)
+        if not self.session.unsaved:
+            self.rescue_restored()
 
     def _save_failed(self, error: Exception) -> None:
-        message = self.strings.save_failed.format(error=error)
-        self.main.case_pane.set_status(message, error=True)
-        self.tell(message, "error")
+        """Tell the agent once, then retry by itself with a growing pause (no keystroke needed)."""
+        first = self.flow.save_failure is None
+        self.flow.save_failure = str(error)
+        delay = self.flow.retry_delay
+        self.flow.retry_delay = min(RETRY_MAX, delay * 2)
+        if first:
+            self.tell(self.strings.save_failed.format(error=error), "error")
+        retrying = self.strings.save_retrying.format(seconds=f"{delay:g}")
+        self.main.case_pane.set_status(retrying, error=True)
+        if self.flow.retry_timer is not None:
+            self.flow.retry_timer.stop()
+        self.flow.retry_timer = self.set_timer(delay, self.save_case, name="save retry")
+
+    def _stop_retrying(self) -> None:
+        self.flow.save_failure = None
+        self.flow.retry_delay = RETRY_FIRST
+        if self.flow.retry_timer is not None:
+            self.flow.retry_timer.stop()
+            self.flow.retry_timer = None
 
     def _tell_redactions(self, result: SaveResult) -> None:
         for what in result.redactions:
@@ -88,20 +184,19 @@ class CaseActions:
         if not self.session.ready:
             self.call_from_thread(self.tell, self.strings.store_not_ready, "warning")
             return
-        before = self.session.case
         try:
             result = self.session.tick(entry_id, step, done)
         except StoreError as error:
             self.call_from_thread(self.tell, str(error), "error")
             return
-        self.call_from_thread(self._ticked, before, result)
+        self.call_from_thread(self._ticked, result)
 
-    def _ticked(self, before: Case | None, result: SaveResult) -> None:
-        if before is None:
+    def _ticked(self, result: SaveResult | None) -> None:
+        if result is not None:
             self.main.show_case(result.case, reload_fields=False)
-            self.tell(self.strings.case_auto_opened.format(case_id=result.case.id))
-        else:
-            self.main.show_case(result.case, reload_fields=False)
+        elif not self.flow.told_ticks_kept:  # browsing: no call is started for the agent
+            self.flow.told_ticks_kept = True
+            self.tell(self.strings.ticks_kept)
 
     # --- call phases: hold (F7) and the end of talk (F10) -------------------------------------------
     def action_hold(self) -> None:
@@ -155,7 +250,7 @@ class CaseActions:
             self.call_from_thread(self.tell, str(error), "error")
 
     @work(thread=True, group="store")
-    def close_case(self, disposition, summary: str) -> None:
+    def close_case(self, disposition: Disposition, summary: str) -> None:
         try:
             closed = self.session.close(disposition, summary)
         except StoreError as error:

@@ -32,6 +32,20 @@ class CaseFields:
         return cls(c.name, c.phone, c.operator, case.category, case.notes)
 
 
+@dataclass(frozen=True, slots=True)
+class Flushed:
+    """What one flush saved: the case-pane fields (if they were pending) and the store's answers."""
+
+    fields: CaseFields | None
+    summary: str | None
+    """The wrap-up summary's draft as typed (if it was pending)."""
+    results: tuple[SaveResult, ...]
+
+    @property
+    def redactions(self) -> tuple[str, ...]:
+        return tuple(what for result in self.results for what in result.redactions)
+
+
 @dataclass(slots=True)
 class CallSession:
     store: CaseStore | None = None
@@ -43,8 +57,12 @@ class CallSession:
     """Last value typed for each placeholder, offered again in the prompt (kept across calls)."""
     viewed_before_case: list[str] = field(default_factory=list)
     """Entries opened while no case was open; recorded into the case when one opens."""
+    ticks_before_case: dict[str, set[int]] = field(default_factory=dict)
+    """Steps ticked while no case was open (browsing starts no call); saved into the next case."""
     pending: CaseFields | None = None
     """Case-pane fields edited but not saved yet."""
+    pending_summary: str | None = None
+    """The wrap-up summary as typed, not saved yet (saved to the open case as its draft)."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _notes_told: int = 0
     """How many of the store's recovery notes the agent has been shown."""
@@ -76,6 +94,10 @@ class CallSession:
             viewed, self.viewed_before_case = self.viewed_before_case, []
             for entry_id in viewed:
                 self.case = self.store.record_article(entry_id).case
+            ticks, self.ticks_before_case = self.ticks_before_case, {}
+            for procedure_id, steps in ticks.items():
+                for step in sorted(steps):
+                    self.case = self.store.tick_step(procedure_id, step, True).case
             return self.case
 
     def ensure_case(self) -> tuple[Case, bool]:
@@ -100,18 +122,57 @@ class CallSession:
                 self.pending = None
             return result
 
-    def flush(self) -> tuple[CaseFields, SaveResult | None] | None:
-        """Save the latest unsaved case-pane fields (autosave, quit, signals); None if none."""
+    def save_summary(self, summary: str) -> SaveResult | None:
+        """Save the wrap-up summary's draft to the open case if it changed."""
         with self._lock:
-            pending = self.pending
-            if pending is None or self.store is None:
-                return None
-            return pending, self.save_fields(pending)
+            if self.case is None or self.case.summary == summary:
+                result = None
+            else:
+                result = self._run(lambda s: s.update(summary=summary))
+            if self.pending_summary == summary:
+                self.pending_summary = None
+            return result
 
-    def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult:
+    @property
+    def unsaved(self) -> bool:
+        """Typed text the store does not hold yet (a pending edit equal to the stored case is not:
+        an edit can be remembered again after the save that wrote it)."""
         with self._lock:
-            self.ensure_case()
+            stored = CaseFields.of(self.case)
+            fields_unsaved = self.pending is not None and self.pending != stored
+            summary = self.pending_summary
+            summary_unsaved = summary is not None and (self.case is None or summary != self.case.summary)
+            return fields_unsaved or summary_unsaved
+
+    def flush(self) -> Flushed | None:
+        """Save whatever the agent typed and is not saved yet (autosave, quit, signals); None if
+        nothing was pending."""
+        with self._lock:
+            fields, summary = self.pending, self.pending_summary
+            if (fields is None and summary is None) or self.store is None:
+                return None
+            results = []
+            if fields is not None:
+                results.append(self.save_fields(fields))
+            if summary is not None:
+                results.append(self.save_summary(summary))
+            return Flushed(fields, summary, tuple(r for r in results if r is not None))
+
+    def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult | None:
+        """Tick a step of the open case; with none open, keep the tick for the next case (None)."""
+        with self._lock:
+            if self.case is None:
+                steps = self.ticks_before_case.setdefault(procedure_id, set())
+                (steps.add if done else steps.discard)(step)
+                return None
             return self._run(lambda s: s.tick_step(procedure_id, step, done))
+
+    def ticked(self, procedure_id: str) -> set[int]:
+        """The ticked steps of a procedure: the open case's, or those kept for the next case."""
+        with self._lock:
+            if self.case is not None:
+                return set(self.case.steps.get(procedure_id, ()))
+            return set(self.ticks_before_case.get(procedure_id, ()))
 
     def record_article(self, entry_id: str) -> SaveResult | None:
         with self._lock:
@@ -151,7 +212,9 @@ class CallSession:
             self.case = None
             self.values.clear()
             self.viewed_before_case.clear()
+            self.ticks_before_case.clear()
             self.pending = None
+            self.pending_summary = None
             return closed
 
     def reopen(self, case_id: str) -> Case:
@@ -177,6 +240,13 @@ class CallSession:
             notes = self.store.recovery_notes[self._notes_told :]
             self._notes_told += len(notes)
             return list(notes)
+
+    def release(self) -> None:
+        """Release the store's lock without saving (what could not be saved went to a rescue file)."""
+        with self._lock:
+            store, self.store = self.store, None
+            if store is not None:
+                store.close_store()
 
     def shutdown(self) -> None:
         """Save anything pending and release the store's lock (idempotent)."""
