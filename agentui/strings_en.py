@@ -59,9 +59,18 @@ EN = Strings(
         ("During a call", (
             ("typing in results or an entry", "goes on in the search box"),
             ("Alt+← / Alt+→", "previous / next entry opened"),
-            ("F6 / Tab into notes", "cursor at the end; Ctrl+Home / Ctrl+End to the start / end"),
+            ("F6 / Tab (into notes)", "cursor at the end"),
+            ("Ctrl+Home / Ctrl+End (notes)", "to the start / end"),
             ("operator (typing)", "m, мт, meg, 麦… picks it"),
             ("Space (no case)", "ticks are kept and saved into the next case"),
+        )),
+        ("Quitting while saves fail (Ctrl+Q)", (
+            ("R", "retry the save (quits if it works)"), ("Q", "write a rescue file and quit"),
+            ("Esc", "back to the console"),
+        )),
+        ("Unsaved text found at start", (
+            ("Enter", "restore it into the case and save"), ("D", "delete the rescue file"),
+            ("Esc", "later (asked again next start)"),
         )),
     ),
     search_placeholder="Search the KB: replacement, buka, eSIM, MTS…",

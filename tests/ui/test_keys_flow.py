@@ -173,7 +173,7 @@ async def test_scripts_pane_keys_are_consistent_and_on_screen(app, store):
         await settle(pilot)
         assert isinstance(app.screen, ScriptsScreen)
         text = screen_text(app)
-        for key in ("Enter", "I", "F5", "Esc"):
+        for key in ("Enter", "Ctrl+N", "F5", "Esc"):
             assert key in text, key
         scripts = app.screen.query_one("#script-list", OptionList)
         scripts.highlighted = scripts.get_option_index("script-closing")
@@ -184,24 +184,31 @@ async def test_scripts_pane_keys_are_consistent_and_on_screen(app, store):
         await pilot.press("f5")  # toggles closed
         await settle(pilot)
         assert app.screen is app.main
-        await pilot.press("f5", "i")  # inserts into the notes and closes
+        await pilot.press("f5")
+        await settle(pilot)
+        scripts = app.screen.query_one("#script-list", OptionList)
+        scripts.highlighted = scripts.get_option_index("script-closing")
+        await pilot.press("ctrl+n")  # inserts into the notes and closes
         await wait_until(pilot, lambda: app.screen is app.main and "感谢来电" in app.main.query_one("#notes").text)
         assert app.main.search_bar.value == ""
         assert app.focused.id == "notes"
 
 
-async def test_shift_i_inserts_too(app, store):
+async def test_letters_typed_in_the_scripts_pane_filter_it_and_never_reach_the_search_box(app, store):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("f2")
         await settle(pilot)
         await pilot.press("f3", "f5")
         await settle(pilot)
-        scripts = app.screen.query_one("#script-list", OptionList)
-        scripts.highlighted = scripts.get_option_index("script-closing")
-        await pilot.press("I")
-        await wait_until(pilot, lambda: app.screen is app.main and "感谢来电" in app.main.query_one("#notes").text)
+        await pilot.press(*"Ii")
+        await settle(pilot)
+        assert isinstance(app.screen, ScriptsScreen)
+        assert app.screen.query_one("#script-filter").value == "Ii"
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.main.search_bar.value == ""
+        assert app.main.query_one("#notes").text == ""
 
 
 async def test_f5_while_the_kb_loads_opens_the_pane_once_loaded_and_leaves_no_letter_behind(app, monkeypatch):
