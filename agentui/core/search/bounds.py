@@ -40,6 +40,10 @@ LAST = "\U0010ffff"
 """Sorts after every character: the texts starting with t sort from t to t + LAST."""
 CHUNK = 64
 """Bounds handed out at a time: a search needs its limit and a few more, not every entry's."""
+TAIL_CHARS = 48
+"""A run's pinyin from each syllable on is kept this long: a longer query text is looked up by its
+beginning (more entries, still a bound), and a long run (a pasted paragraph as a title) costs
+memory in proportion to its length, not to its length squared."""
 UNITS_KEPT = 64
 """Query units whose bounds are kept: as the agent types the last word, the earlier ones repeat."""
 RankBound = tuple[bool, int, int, int]
@@ -129,7 +133,7 @@ class Sounds:
     """The distinct Chinese runs of one field over the KB by their pinyin, each with the entries
     holding it (tags and aliases repeat the same few runs over thousands of entries), and each
     run's pinyin from each of its syllables on, sorted: the runs where a text starts a syllable
-    are one binary search away."""
+    are one binary search away (each tail cut to TAIL_CHARS)."""
 
     __slots__ = ("tails", "tail_runs", "run_starts", "run_entries", "initials")
 
@@ -143,7 +147,9 @@ class Sounds:
                 if not found or found[-1] != entry:
                     found.append(entry)
                 initials[said] = run.pinyin.initials
-        tails = sorted((joined[start:], run) for run, (joined, starts) in enumerate(users) for start in starts)
+        tails = sorted(
+            (joined[start:start + TAIL_CHARS], run) for run, (joined, starts) in enumerate(users) for start in starts
+        )
         self.tails = [tail for tail, _ in tails]
         self.tail_runs = np.array([run for _, run in tails], dtype=np.int64)
         self.run_starts = np.zeros(len(users) + 1, dtype=np.int64)
@@ -153,7 +159,8 @@ class Sounds:
 
     def from_syllable(self, text: str) -> np.ndarray:
         """Entries holding a run whose pinyin has `text` from a syllable start (the scorer's full
-        pinyin test), with repeats."""
+        pinyin test), with repeats; for a text over TAIL_CHARS, those of its beginning."""
+        text = text[:TAIL_CHARS]
         first = bisect_left(self.tails, text)
         return self._entries(self.tail_runs[first:bisect_left(self.tails, text + LAST, first)])
 
