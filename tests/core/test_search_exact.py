@@ -14,7 +14,6 @@ from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.index import EXACT_LIMIT
 from agentui.core.search.normalize import CJK_RUN, WORDS, fold
 from agentui.core.search.pinyin import run_pinyin
-from agentui.core.search.query import parse_query
 from agentui.core.search.scorer import score_doc
 
 DATA = Path(__file__).parents[1] / "data"
@@ -82,14 +81,14 @@ def test_no_entry_scores_above_its_bound(index: SearchIndex):
     score_bounds = ScoreBounds([index.doc(entry) for entry in range(len(index))])
     below = []
     for query in queries:
-        parsed = parse_query(query)
+        parsed = index.parse(query)
         if parsed.is_empty:
             continue
-        bounds = {-bound[3]: bound for bound in score_bounds.ordered(parsed)}
+        bounds = {-bound[-1]: bound for bound in score_bounds.ordered(parsed)}
         for entry in range(len(index)):
             doc = index.doc(entry)
             scored = score_doc(doc, parsed)
-            if scored is not None and bounds.get(entry, (False, -1, 0, 0)) < (*scored.rank_key(doc), -entry):
+            if scored is not None and bounds.get(entry, (False,)) < (*scored.rank_key(doc), -entry):
                 below.append(f"{query!r}: {doc.id} {scored.rank_key(doc)} over {bounds.get(entry)}")
     assert not below, "\n".join(below[:20])
 

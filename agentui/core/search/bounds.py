@@ -1,9 +1,9 @@
 """Upper bounds of the scorer's value for every entry at once, so an exact search scores only the
 entries that can still reach the top.
 
-A bound is the scorer's own arithmetic (same products, same order of sums) on match kinds that
-are at least as good as the real ones: float operations are monotonic, so a bound is never below
-the score, bit for bit, and the ranking's tenths (`scorer.tenths`) are computed the same way."""
+A bound is the scorer's own arithmetic (`rules.combine`, the same function on arrays) on match
+kinds that are at least as good as the real ones: float operations are monotonic, so a bound is
+never below the score, bit for bit, and the ranking's tenths (`rules.tenths`) are the same too."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agentui.core.search.document import BODY, KEY_FIELDS, WEIGHTS, BodyText, FieldText, SearchDoc
+from agentui.core.search.document import BODY, KEY_FIELDS, TITLE, WEIGHTS, BodyText, FieldText, SearchDoc
 from agentui.core.search.normalize import CJK_RUN, is_cjk
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
-from agentui.core.search.scorer import (
+from agentui.core.search.rules import (
     EXACT,
+    FINDING,
+    FOUND_ABOVE,
     FUZZY,
     FUZZY_CUTOFF,
     HOMOPHONE,
@@ -26,13 +28,19 @@ from agentui.core.search.scorer import (
     INSIDE,
     LONE_CHAR,
     MATCHED,
-    MAX_INITIALS,
+    PHONE,
     PINYIN,
     PREFIX,
     SUFFIX,
+    SYNONYM,
+    TERM_INITIALS,
     TYPE_PRIOR,
+    TYPO_FROM,
+    RankKey,
+    combine,
+    cover,
+    tenths,
 )
-from agentui.core.search.synonyms import SYNONYM_FACTOR
 
 APART = "\x00"
 """Joins the pieces in a column: folding turns it into a space, so no piece or query holds it."""
@@ -46,8 +54,8 @@ beginning (more entries, still a bound), and a long run (a pasted paragraph as a
 memory in proportion to its length, not to its length squared."""
 UNITS_KEPT = 64
 """Query units whose bounds are kept: as the agent types the last word, the earlier ones repeat."""
-RankBound = tuple[bool, int, int, int]
-"""(all required units matched, tenths of score + type prior, -title length, -entry index)."""
+RankBound = RankKey
+"""A bound on `Scored.rank_key(doc, ...)` with -entry index last (see `rules.RankKey`)."""
 
 
 class Column:
@@ -109,14 +117,14 @@ class Vocabulary(Distinct):
         for `word`: the word itself, and (two letters on) a word it begins, (three on) ends or is
         inside."""
         if len(word) == 1:
-            return [(EXACT, entries) for other, entries in self.containing(APART + word) if other == word]
+            return [(EXACT.value, entries) for other, entries in self.containing(APART + word) if other == word]
         kinds: dict[float, list[np.ndarray]] = {}
         for other, entries in self.containing(APART + word if len(word) == 2 else word):
             kind = (
-                EXACT if other == word
-                else PREFIX if other.startswith(word)
-                else SUFFIX if other.endswith(word)
-                else INSIDE
+                EXACT.value if other == word
+                else PREFIX.value if other.startswith(word)
+                else SUFFIX.value if other.endswith(word)
+                else INSIDE.value
             )
             kinds.setdefault(kind, []).append(entries)
         return [(kind, np.concatenate(found)) for kind, found in kinds.items()]
@@ -135,7 +143,7 @@ class Sounds:
     run's pinyin from each of its syllables on, sorted: the runs where a text starts a syllable
     are one binary search away (each tail cut to TAIL_CHARS)."""
 
-    __slots__ = ("tails", "tail_runs", "run_starts", "run_entries", "initials")
+    __slots__ = ("tails", "tail_runs", "run_starts", "run_entries", "initials", "whole_initials")
 
     def __init__(self, fields: Sequence[FieldText | BodyText | None]) -> None:
         users: dict[tuple[str, tuple[int, ...]], list[int]] = {}
@@ -156,6 +164,10 @@ class Sounds:
         np.cumsum([len(found) for found in users.values()], out=self.run_starts[1:])
         self.run_entries = np.array([entry for found in users.values() for entry in found], dtype=np.int64)
         self.initials = Column(list(initials.values()))
+        whole: dict[str, list[int]] = {}
+        for run, said in enumerate(initials.values()):
+            whole.setdefault(said, []).append(run)
+        self.whole_initials = {said: np.array(runs, dtype=np.int64) for said, runs in whole.items()}
 
     def from_syllable(self, text: str) -> np.ndarray:
         """Entries holding a run whose pinyin has `text` from a syllable start (the scorer's full
@@ -167,6 +179,10 @@ class Sounds:
     def in_initials(self, text: str) -> np.ndarray:
         return self._entries(np.array(self.initials.holding(text), dtype=np.int64))
 
+    def initials_of_run(self, text: str) -> np.ndarray:
+        """Entries holding a run whose initials are `text` (a term: `zx` of 注销)."""
+        return self._entries(self.whole_initials.get(text, np.zeros(0, dtype=np.int64)))
+
     def _entries(self, runs: np.ndarray) -> np.ndarray:
         firsts = self.run_starts[runs]
         counts = self.run_starts[runs + 1] - firsts
@@ -177,9 +193,10 @@ class Sounds:
 class FieldColumns:
     """What the bounds read of one field: its words and its Chinese runs' pinyin."""
 
-    __slots__ = ("weight", "vocabulary", "sounds")
+    __slots__ = ("name", "weight", "vocabulary", "sounds")
 
     def __init__(self, name: str, fields: Sequence[FieldText | BodyText | None]) -> None:
+        self.name = name
         self.weight = WEIGHTS[name]
         self.vocabulary = Vocabulary([f.words.split() if f is not None else () for f in fields])
         self.sounds = Sounds(fields) if any(f is not None and f.runs for f in fields) else None
@@ -233,6 +250,26 @@ class HanziGrams:
         return packed >> 3, self.WEIGHT_OF[packed & 7]
 
 
+class UnitBound:
+    """Per entry, bounds on a unit's `scorer.UnitMatch`: value, found and in the title (True
+    where it may be)."""
+
+    __slots__ = ("value", "complete", "in_title")
+
+    def __init__(self, value: np.ndarray, complete: np.ndarray, in_title: np.ndarray) -> None:
+        self.value = value
+        self.complete = complete
+        self.in_title = in_title
+
+    def copy(self) -> UnitBound:
+        return UnitBound(self.value.copy(), self.complete.copy(), self.in_title.copy())
+
+    def add(self, other: UnitBound, factor: float | np.ndarray = 1.0) -> None:
+        np.maximum(self.value, other.value * factor, out=self.value)
+        self.complete |= other.complete
+        self.in_title |= other.in_title
+
+
 class ScoreBounds:
     """For a query, a bound per entry on `score_doc`'s rank key, built from the same scoring views
     the scorer reads (so no key scheme has to agree with it)."""
@@ -247,50 +284,57 @@ class ScoreBounds:
         self.hanzi = HanziGrams(docs)
         self.phones = Distinct([doc.phone_digits.split("|") for doc in docs])
         self.body_digits = Distinct([doc.body_digits.split("|") for doc in docs])
+        named: dict[str, list[int]] = {}
+        for entry, doc in enumerate(docs):
+            for name in doc.names:
+                named.setdefault(name, []).append(entry)
+        self.named = {name: np.array(entries, dtype=np.int64) for name, entries in named.items()}
         self.prior = np.array([TYPE_PRIOR.get(doc.type, 0.0) for doc in docs])
+        self.title_chars = np.array([doc.title_chars for doc in docs], dtype=np.int64)
         self.title_lengths = np.array([len(doc.title) for doc in docs], dtype=np.int64)
-        self._kept: dict[Unit, np.ndarray] = {}
+        self._kept: dict[Unit, UnitBound] = {}
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_kept": {}}
 
-    def ordered(self, query: Query) -> Iterator[RankBound]:
+    def ordered(self, query: Query, pinned: np.ndarray | None = None,
+                uses: np.ndarray | None = None) -> Iterator[RankBound]:
         """The entries that can match, highest bound first. An entry's rank key with its index
-        (`(*Scored.rank_key(doc), -index)`) is never above its bound."""
+        (`(*Scored.rank_key(doc, pinned, uses), -index)`) is never above its bound. `pinned` and
+        `uses` are per entry, as the rank key takes them."""
         units = query.units
         bounds = [self._kept_unit(unit) for unit in units]
         for phrase in query.phrases:
             said = self._pinyin(phrase.joined, initials=True)
             for i in range(phrase.first, phrase.last + 1):
-                np.maximum(bounds[i], said, out=bounds[i])
+                bounds[i].add(said)
         if query.joined_digits:
             joined = self._digits(query.joined_digits)
             for i, unit in enumerate(units):
                 if unit.text.isdigit():
-                    np.maximum(bounds[i], joined, out=bounds[i])
-        # score_doc's arithmetic, term by term in its order.
-        base = np.zeros(self.size)
-        for bound, unit in zip(bounds, units, strict=False):
-            base = base + bound * unit.weight
-        base = base / query.total_weight
-        matched_weight = np.zeros(self.size)
-        all_matched = np.ones(self.size, dtype=bool)
-        for bound, unit in zip(bounds, units, strict=False):
-            if unit.required:
-                reached = bound >= MATCHED
-                matched_weight = np.where(reached, matched_weight + unit.weight, matched_weight)
-                all_matched &= reached
-        score = 100 * base * (0.6 + 0.4 * (matched_weight / query.required_weight))
-        tenths = np.floor((score + self.prior) * 10 + 0.5).astype(np.int64)
-        possible = np.flatnonzero(base > 0)
-        lengths = self.title_lengths[possible]
-        order = possible[np.lexsort((possible, lengths, -tenths[possible], ~all_matched[possible]))]
+                    bounds[i].add(joined)
+        score, all_found = combine([b.value for b in bounds], [b.complete for b in bounds], query)
+        possible = np.flatnonzero(score > 0)
+        if not len(possible):
+            return
+        all_found = np.broadcast_to(all_found, score.shape)[possible]
+        title_matched = sum(len(unit.text) * b.in_title[possible] for unit, b in zip(units, bounds, strict=True))
+        columns = (
+            all_found,
+            np.isin(possible, self.named.get(query.whole, ())),
+            tenths(score[possible] + self.prior[possible]).astype(np.int64),
+            np.zeros(len(possible), dtype=bool) if pinned is None else pinned[possible],
+            np.zeros(len(possible), dtype=np.int64) if uses is None else uses[possible],
+            cover(title_matched, self.title_chars[possible]),
+            -self.title_lengths[possible],
+            -possible,
+        )
+        order = np.lexsort([-column.astype(np.int64) for column in reversed(columns)])
         for start in range(0, len(order), CHUNK):  # most searches stop within the first chunk
             part = order[start:start + CHUNK]
-            yield from zip(all_matched[part].tolist(), tenths[part].tolist(),
-                           (-self.title_lengths[part]).tolist(), (-part).tolist(), strict=False)
+            yield from zip(*(column[part].tolist() for column in columns), strict=True)
 
-    def _kept_unit(self, unit: Unit) -> np.ndarray:
+    def _kept_unit(self, unit: Unit) -> UnitBound:
         """A unit's bounds, a copy the caller may raise."""
         bound = self._kept.get(unit)
         if bound is None:
@@ -299,102 +343,140 @@ class ScoreBounds:
             bound = self._kept[unit] = self._unit(unit)
         return bound.copy()
 
-    def _unit(self, unit: Unit) -> np.ndarray:
+    def _unit(self, unit: Unit) -> UnitBound:
         if unit.kind == CJK:
             bound = self._cjk(unit)
-        elif unit.kind == DIGITS:
-            bound = np.maximum(self._digits(unit.text), self._word(unit.text, False))
         else:
-            bound = self._word(unit.text, unit.pinyin_like)
+            bound = self._word(unit.text, unit.pinyin_like, typo=not unit.known)
+            if unit.kind == DIGITS:
+                bound.add(self._digits(unit.text))
         for variant in unit.variants:
-            said = SYNONYM_FACTOR * self._unit(variant) * self._may_hold(variant.swapped)
-            np.maximum(bound, said, out=bound)
+            held = self._may_hold(variant.swapped)
+            said = self._unit(variant)
+            said.complete &= held
+            said.in_title &= held
+            bound.add(said, SYNONYM.value * held)
         return bound
 
     def _may_hold(self, word: str) -> np.ndarray:
-        """1.0 for the entries that may have `word` in a field, else 0.0: the scorer tries a
-        thesaurus variant only on entries that use the word it puts in."""
+        """True for the entries that may have `word` in a field: the scorer tries a thesaurus
+        variant only on entries that use the word it puts in."""
         if is_cjk(word[0]):
-            held = np.ones(self.size)
+            held = np.ones(self.size, dtype=bool)
             for i in range(len(word) - 1):  # in some field, so each of its pairs is
                 entries, _ = self.hanzi.pair(word[i:i + 2])
-                found = np.zeros(self.size)
-                found[entries] = 1.0
-                held *= found
+                found = np.zeros(self.size, dtype=bool)
+                found[entries] = True
+                held &= found
             return held
-        held = np.zeros(self.size)
+        held = np.zeros(self.size, dtype=bool)
         for field in self.fields:
             for _, entries in field.vocabulary.containing(word):
-                held[entries] = 1.0
+                held[entries] = True
         return held
 
-    def _word(self, word: str, pinyin_like: bool) -> np.ndarray:
+    def _word(self, word: str, pinyin_like: bool, typo: bool) -> UnitBound:
         """Per field, the best the scorer's word tests could give: an exact, prefix, suffix or inner
         match all need the word in the text (a short word: as a whole word, or a word's start);
-        pinyin needs it from a syllable start, initials in the initials, a typo a word near it."""
-        bound = np.zeros(self.size)
+        pinyin needs it from a syllable start, initials in the initials (a term's: equal to a
+        run's), a typo a word near it (unless the KB has the word)."""
+        value = np.zeros(self.size)
+        found = np.zeros(self.size)  # the value in fields that find
+        in_title = np.zeros(self.size, dtype=bool)
         length = len(word)
-        initials = 2 <= length <= MAX_INITIALS and word.isascii()
+        initials = length >= 2 and word.isascii() and word.isalpha()
         for field in self.fields:
-            for kind, entries in field.vocabulary.holding(word):
-                _raise(bound, entries, field.weight * kind)
+            raised: list[tuple[np.ndarray, float]] = [
+                (entries, field.weight * kind) for kind, entries in field.vocabulary.holding(word)
+            ]
             if field.sounds is not None:
                 if pinyin_like:
-                    _raise(bound, field.sounds.from_syllable(word), field.weight * PINYIN)
+                    raised.append((field.sounds.from_syllable(word), field.weight * PINYIN.value))
                 if initials:
-                    _raise(bound, field.sounds.in_initials(word), field.weight * INITIALS)
-            if length >= 4:  # (the scorer also skips fields without words: they have no vocabulary)
-                for similarity, entries in field.vocabulary.near(word):
-                    _raise(bound, entries, field.weight * FUZZY * similarity)
-        return bound
+                    raised.append((field.sounds.in_initials(word), field.weight * INITIALS.value))
+                    raised.append((field.sounds.initials_of_run(word), field.weight * TERM_INITIALS.value))
+            if typo and length >= TYPO_FROM:  # (the scorer also skips fields without words: they have no vocabulary)
+                raised += [(entries, field.weight * FUZZY.value * similarity)
+                           for similarity, entries in field.vocabulary.near(word)]
+            for entries, worth in raised:
+                _raise(value, entries, worth)
+                if field.name in FINDING:
+                    _raise(found, entries, worth)
+                if field.name == TITLE:
+                    in_title[entries] = True
+        return UnitBound(value, found >= MATCHED, in_title)
 
-    def _pinyin(self, text: str, *, initials: bool) -> np.ndarray:
+    def _pinyin(self, text: str, *, initials: bool) -> UnitBound:
         """A pinyin phrase (`bu ka` said as `buka`), or the sound of a Chinese run (a wrong
         character of the same sound): full pinyin from a syllable start, or (a phrase) initials."""
-        bound = np.zeros(self.size)
-        value = PINYIN if initials else HOMOPHONE
+        value = np.zeros(self.size)
+        in_title = np.zeros(self.size, dtype=bool)
+        kind = PINYIN if initials else HOMOPHONE
         for field in self.fields:
             if field.sounds is not None:
-                _raise(bound, field.sounds.from_syllable(text), field.weight * value)
-                if initials and 2 <= len(text) <= MAX_INITIALS:
-                    _raise(bound, field.sounds.in_initials(text), field.weight * INITIALS)
-        return bound
+                raised = [(field.sounds.from_syllable(text), field.weight * kind.value)]
+                if initials and len(text) >= 2:
+                    raised.append((field.sounds.in_initials(text), field.weight * INITIALS.value))
+                    raised.append((field.sounds.initials_of_run(text), field.weight * TERM_INITIALS.value))
+                for entries, worth in raised:
+                    _raise(value, entries, worth)
+                    if field.name == TITLE:
+                        in_title[entries] = True
+        return UnitBound(value, value >= MATCHED, in_title)
 
-    def _digits(self, digits: str) -> np.ndarray:
-        bound = np.zeros(self.size)
+    def _digits(self, digits: str) -> UnitBound:
+        value = np.zeros(self.size)
         for _, entries in self.body_digits.containing(digits):
-            _raise(bound, entries, WEIGHTS[BODY])
+            _raise(value, entries, WEIGHTS[BODY])
         for _, entries in self.phones.containing(digits):
-            _raise(bound, entries, EXACT)
-        return bound
+            _raise(value, entries, PHONE.value)
+        return UnitBound(value, value >= MATCHED, np.zeros(self.size, dtype=bool))  # (over-estimates "found")
 
-    def _cjk(self, unit: Unit) -> np.ndarray:
+    def _cjk(self, unit: Unit) -> UnitBound:
         """Per character, as the scorer counts it: a field's full weight when a pair of the run's
         characters holding it is in the field, half of it when the character alone is in a short
-        field; the run's sound gives all characters HOMOPHONE."""
+        field; the run's sound gives all characters HOMOPHONE. Found where no two characters in a
+        row lack a pair (or the sound)."""
         run = unit.text
         length = len(run)
+        title = WEIGHTS[TITLE]
         if length == 1:
-            bound = np.zeros(self.size)
-            _raise(bound, *self.hanzi.char(run))
-            return bound
+            value = np.zeros(self.size)
+            entries, weights = self.hanzi.char(run)
+            _raise(value, entries, weights)
+            alone_in_title = np.zeros(self.size, dtype=bool)
+            alone_in_title[entries[weights == title]] = True
+            return UnitBound(value, value > 0, alone_in_title)
         chars = [np.zeros(self.size) for _ in run]
+        found = [np.zeros(self.size, dtype=bool) for _ in run]
+        in_title = np.zeros(self.size, dtype=bool)
         for i in range(length - 1):
             entries, weights = self.hanzi.pair(run[i:i + 2])
-            _raise(chars[i], entries, weights)
-            _raise(chars[i + 1], entries, weights)
+            for j in (i, i + 1):
+                _raise(chars[j], entries, weights)
+                found[j][entries[weights > FOUND_ABOVE]] = True
+            in_title[entries[weights == title]] = True
         for i, char in enumerate(run):
             entries, weights = self.hanzi.char(char)
-            _raise(chars[i], entries, weights * LONE_CHAR)
+            _raise(chars[i], entries, weights * LONE_CHAR.value)
         if unit.pinyin is not None:
             sound = self._pinyin(unit.pinyin.joined, initials=False)
-            for bound in chars:
-                np.maximum(bound, sound, out=bound)
+            heard = sound.value > 0
+            for bound, where in zip(chars, found, strict=True):
+                np.maximum(bound, sound.value, out=bound)
+                where |= heard
+            in_title |= sound.in_title
         weights = unit.char_weights or (1.0,) * length
         total = np.zeros(self.size)
-        for bound, weight in zip(chars, weights, strict=False):
+        for bound, weight in zip(chars, weights, strict=True):
             total = total + bound * weight
-        return total / sum(weights)
+        value = total / sum(weights)
+        two_missing = np.zeros(self.size, dtype=bool)
+        for i in range(length - 1):  # fillers (weight 0) count as found
+            if weights[i] and weights[i + 1]:
+                two_missing |= ~found[i] & ~found[i + 1]
+        complete = (value >= MATCHED) & ~two_missing & np.logical_or.reduce(found)
+        return UnitBound(value, complete, in_title)
 
 
 def _raise(bound: np.ndarray, entries: Sequence[int] | np.ndarray, value: float | np.ndarray) -> None:

@@ -48,6 +48,16 @@ def prefix_key(word: str) -> int:
     return word_key(word) ^ WORD | PREFIX
 
 
+NAME_MARK = "\x01"
+"""Begins the text a name key hashes: no unit holds it, so a name key is no word's key."""
+
+
+def name_key(units: str) -> int:
+    """The key of entries named exactly so (a title, an alias; see `document.SearchDoc.names`):
+    the whole-word key of the name's units (`normalize.units_text`) after NAME_MARK."""
+    return word_key(NAME_MARK + units)
+
+
 def latin_keys(word: str) -> set[int]:
     """A query word's bigrams (typos, substrings), start (prefix typing) and whole word.
 
@@ -286,6 +296,35 @@ def _word_keys(
     begun >>= np.uint64(8)
     begun = begun.view(np.int64) | PREFIX | flag
     return np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]])
+
+
+def batch_name_keys(codes: np.ndarray, owners: np.ndarray, item_break: int) -> KeyPairs:
+    """`name_key` of each item of folded texts (see `text_codes`; items are the texts, and the
+    pieces of a text between `item_break` characters), each with its text's owner: the units of an
+    item, one space between two, hashed as `word_key` hashes, after NAME_MARK."""
+    position_owner = _position_owners(codes, owners)
+    classes = _classes(codes)
+    kept = np.flatnonzero(classes != _BREAK)
+    if not len(kept):
+        return np.zeros(0, np.int64), owners[:0]
+    item_of = np.cumsum((codes == ord(TEXT_BREAK)) | (codes == item_break))[kept]
+    first = np.r_[True, item_of[1:] != item_of[:-1]]
+    new_unit = np.r_[True, (kept[1:] != kept[:-1] + 1) | (classes[kept[1:]] != classes[kept[:-1]])]
+    spaced = new_unit & ~first
+    # The hashed text of each item: NAME_MARK, then its characters with a space before each unit but the first.
+    shift = np.cumsum(first.astype(np.int64) + spaced)
+    places = np.arange(len(kept)) + shift
+    text = np.empty(len(kept) + int(shift[-1]), dtype=np.uint64)
+    text[places] = codes[kept]
+    text[places[spaced] - 1] = ord(" ")
+    item_starts = places[first] - 1
+    text[item_starts] = ord(NAME_MARK)
+    lengths = np.diff(np.append(item_starts, len(text)))
+    offsets = np.repeat(item_starts, lengths)
+    text *= _powers(int(lengths.max())).take(np.arange(len(text)) - offsets)
+    hashes = np.add.reduceat(text, item_starts)
+    hashes >>= np.uint64(8)
+    return hashes.view(np.int64) | WORD, position_owner[kept[first]]
 
 
 def compact(keys: np.ndarray) -> np.ndarray:

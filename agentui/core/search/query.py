@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units
+from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units, units_text
 from agentui.core.search.pinyin import RunPinyin, is_pinyin_like, run_pinyin
 from agentui.core.search.synonyms import run_variants, word_alternatives
 
@@ -35,6 +35,9 @@ class Unit:
     """The same unit said with thesaurus alternatives (原因 -> 理由); they match slightly lower."""
     swapped: str = ""
     """In a variant, the thesaurus word it put in: entries without that word skip the variant."""
+    known: bool = False
+    """A word the KB has as a whole word (set by the index, see `SearchIndex.parse`): it is what
+    the agent meant, so it is never matched as a typo of another word (`esim` is not `sim`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,9 @@ class Query:
     total_weight: float = 1.0
     required_weight: float = 1.0
     """Sums the scorer needs for every candidate, taken once per query."""
+    whole: str = ""
+    """The whole query's units, one space apart (`normalize.units_text`): equal to one of an
+    entry's names, it is a whole-field match."""
 
     @property
     def is_empty(self) -> bool:
@@ -100,7 +106,7 @@ def parse_query(raw: str) -> Query:
     joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
     total = sum(u.weight for u in units) or 1.0
     required = sum(u.weight for u in units if u.required) or total
-    return Query(raw, tuple(units), tuple(phrases), joined_digits, total, required)
+    return Query(raw, tuple(units), tuple(phrases), joined_digits, total, required, units_text(folded))
 
 
 def _char_weights(run: str) -> tuple[float, ...]:
