@@ -88,6 +88,11 @@ class Hits(list[Hit]):
     def all_words_matched(self) -> bool:
         return not self.unmatched_words
 
+    @property
+    def lacks_words(self) -> bool:
+        """A query of several words that no entry holds together: say so above the results."""
+        return len(self.words) > 1 and bool(self.unmatched_words)
+
 
 Ranked = tuple[RankKey, int, Scored]
 """(rank key, entry index, score) of a scored entry."""
