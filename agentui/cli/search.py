@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from agentui.core.search import Hit, Hits, SearchIndex, Usage
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search = commands.add_parser("search", help="search the knowledge base")
     search.add_argument("--kb", dest="kb_dir", type=Path, metavar="DIR", help="KB directory (default: bundled)")
     search.add_argument("--limit", type=int, default=10, metavar="N", help="results per query (default 10)")

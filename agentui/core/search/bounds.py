@@ -156,7 +156,8 @@ class Sounds:
                     found.append(entry)
                 initials[said] = run.pinyin.initials
         tails = sorted(
-            (joined[start:start + TAIL_CHARS], run) for run, (joined, starts) in enumerate(users) for start in starts
+            (joined[start:start + TAIL_CHARS], number)
+            for number, (joined, starts) in enumerate(users) for start in starts
         )
         self.tails = [tail for tail, _ in tails]
         self.tail_runs = np.array([run for _, run in tails], dtype=np.int64)
@@ -164,10 +165,10 @@ class Sounds:
         np.cumsum([len(found) for found in users.values()], out=self.run_starts[1:])
         self.run_entries = np.array([entry for found in users.values() for entry in found], dtype=np.int64)
         self.initials = Column(list(initials.values()))
-        whole: dict[str, list[int]] = {}
-        for run, said in enumerate(initials.values()):
-            whole.setdefault(said, []).append(run)
-        self.whole_initials = {said: np.array(runs, dtype=np.int64) for said, runs in whole.items()}
+        runs_of: dict[str, list[int]] = {}
+        for number, letters in enumerate(initials.values()):
+            runs_of.setdefault(letters, []).append(number)
+        self.whole_initials = {letters: np.array(runs, dtype=np.int64) for letters, runs in runs_of.items()}
 
     def from_syllable(self, text: str) -> np.ndarray:
         """Entries holding a run whose pinyin has `text` from a syllable start (the scorer's full
@@ -466,14 +467,14 @@ class ScoreBounds:
                 np.maximum(bound, sound.value, out=bound)
                 where |= heard
             in_title |= sound.in_title
-        weights = unit.char_weights or (1.0,) * length
+        char_weights = unit.char_weights or (1.0,) * length
         total = np.zeros(self.size)
-        for bound, weight in zip(chars, weights, strict=True):
-            total = total + bound * weight
-        value = total / sum(weights)
+        for char_bound, weight in zip(chars, char_weights, strict=True):
+            total = total + char_bound * weight
+        value = total / sum(char_weights)
         two_missing = np.zeros(self.size, dtype=bool)
         for i in range(length - 1):  # fillers (weight 0) count as found
-            if weights[i] and weights[i + 1]:
+            if char_weights[i] and char_weights[i + 1]:
                 two_missing |= ~found[i] & ~found[i + 1]
         complete = (value >= MATCHED) & ~two_missing & np.logical_or.reduce(found)
         return UnitBound(value, complete, in_title)

@@ -14,7 +14,7 @@ from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search import hanzi
 from agentui.core.search.bounds import ScoreBounds
-from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
+from agentui.core.search.document import TITLE, TITLE_EN, FieldText, SearchDoc, build_doc
 from agentui.core.search.highlight import field_spans
 from agentui.core.search.keys import name_key, word_key
 from agentui.core.search.normalize import fold, is_cjk, split_units
@@ -306,7 +306,7 @@ class SearchIndex:
         """The exhaustive scan's results, scoring only entries whose bound can still make the top:
         once the next bound is below the `limit`-th best rank key, no later entry can reach it."""
         ranked: list[Ranked] = []
-        top: list[tuple] = []  # the best `limit` keys so far (with -index), worst first
+        top: list[tuple[bool | int, ...]] = []  # the best `limit` keys so far (with -index), worst first
         for bound in bounds.ordered(parsed, *self._usage_arrays(usage)):
             if len(top) >= limit and bound < top[0]:
                 break
@@ -351,7 +351,7 @@ class SearchIndex:
         spans: dict[str, tuple[tuple[int, int], ...]] = {}
         if parsed is not None:
             for text_field in doc.fields:
-                if text_field.name in (TITLE, TITLE_EN):
+                if isinstance(text_field, FieldText) and text_field.name in (TITLE, TITLE_EN):
                     found = field_spans(text_field, parsed)
                     if found:
                         spans[text_field.name] = found

@@ -292,9 +292,9 @@ def _word_keys(
     running = np.cumsum(terms)
     before = np.zeros(len(lengths), dtype=np.uint64)
     before[1:] = running[offsets[1:] - 1]
-    begun = running[kept] - before[word_of[kept]]
-    begun >>= np.uint64(8)
-    begun = begun.view(np.int64) | PREFIX | flag
+    sums = running[kept] - before[word_of[kept]]
+    sums >>= np.uint64(8)
+    begun = sums.view(np.int64) | PREFIX | flag
     return np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]])
 
 
@@ -362,9 +362,10 @@ def _phone_table() -> np.ndarray:
 
 
 def _phone_kinds(codes: np.ndarray) -> np.ndarray:
+    table: np.ndarray = _phone_table()
     if codes.max(initial=0) <= 0xFFFF:
-        return _phone_table().take(codes)
-    kinds = _phone_table().take(np.minimum(codes, 0xFFFF))
+        return table.take(codes)
+    kinds: np.ndarray = table.take(np.minimum(codes, 0xFFFF))
     above = np.flatnonzero(codes > 0xFFFF)
     kinds[above] = [_OTHER_DIGIT if chr(code).isdecimal() else 0 for code in codes[above].tolist()]
     return kinds

@@ -308,7 +308,8 @@ class Postings:
     def find(self, keys: Iterable[int]) -> np.ndarray:
         """Ids of the keys this index holds."""
         _, held, position = self._lookup(keys)
-        return self.key_ids[position[held]].astype(np.int64)
+        found: np.ndarray = self.key_ids[position[held]].astype(np.int64)
+        return found
 
     def held(self, keys: set[int]) -> set[int]:
         """The keys some entry holds."""

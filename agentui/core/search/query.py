@@ -71,7 +71,7 @@ class Query:
 def parse_query(raw: str) -> Query:
     folded = fold(raw[:MAX_QUERY_CHARS])
     units: list[Unit] = []
-    pieces = []
+    pieces: list[str] = []
     for piece in split_units(folded):
         if is_cjk(piece[0]) and len(piece) > MAX_RUN:
             pieces.extend(piece[i:i + MAX_RUN] for i in range(0, len(piece), MAX_RUN))

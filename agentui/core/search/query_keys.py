@@ -103,8 +103,8 @@ def key_groups(
                     # pinyin too would cover this, but cost 16% more postings: over the RSS budget.)
                     options[0] = (1.0, direct - {whole})
                 options += [(FUZZY.value, {key}) for key in sorted(found & neighbours)]
-        whole = common_word(unit.text) if unit.kind == WORD else None
-        if whole is not None:  # after the typo tests, which read all the unit's keys
-            options[0] = (1.0, {whole})
+        common = common_word(unit.text) if unit.kind == WORD else None
+        if common is not None:  # after the typo tests, which read all the unit's keys
+            options[0] = (1.0, {common})
         groups.append((unit.weight, options))
     return groups

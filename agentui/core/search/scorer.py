@@ -228,7 +228,8 @@ def query_words(doc: SearchDoc | None, query: Query) -> tuple[tuple[str, ...], t
 def _unfilled(unit: Unit) -> list[str]:
     """The run's pieces between question fillers (a word's text as it is)."""
     weights = unit.char_weights or (1.0,) * len(unit.text)
-    pieces, piece = [], ""
+    pieces: list[str] = []
+    piece = ""
     for char, weight in zip(unit.text, weights, strict=True):
         if weight:
             piece += char
@@ -241,24 +242,25 @@ def _held_pieces(unit: Unit, found: list[bool]) -> list[tuple[str, bool]]:
     """The run cut where `found` changes (fillers cut it too); a lone character goes with the
     piece before it (or after, at the start), as it is no word of its own."""
     weights = unit.char_weights or (1.0,) * len(unit.text)
-    pieces: list[list] = []  # [text, held]
+    pieces: list[tuple[str, bool]] = []
+    cut = True
     for char, weight, held in zip(unit.text, weights, found, strict=True):
         if not weight:
-            pieces.append(["", True])
-        elif pieces and pieces[-1][0] and pieces[-1][1] == held:
-            pieces[-1][0] += char
+            cut = True
+        elif not cut and pieces[-1][1] == held:
+            pieces[-1] = (pieces[-1][0] + char, held)
         else:
-            pieces.append([char, held])
-    pieces = [piece for piece in pieces if piece[0]]
-    merged: list[list] = []
-    for piece in pieces:
-        if len(piece[0]) == 1 and merged:
-            merged[-1][0] += piece[0]
+            pieces.append((char, held))
+            cut = False
+    merged: list[tuple[str, bool]] = []
+    for text, held in pieces:
+        if len(text) == 1 and merged:
+            merged[-1] = (merged[-1][0] + text, merged[-1][1])
         elif merged and len(merged[-1][0]) == 1:
-            merged[-1] = [merged[-1][0] + piece[0], piece[1]]
+            merged[-1] = (merged[-1][0] + text, held)
         else:
-            merged.append(piece)
-    return [(text, held) for text, held in merged]
+            merged.append((text, held))
+    return merged
 
 
 def _cjk_found(fields: tuple[Field, ...], unit: Unit) -> list[bool]:
