@@ -23,7 +23,7 @@ from agentui.core.kb.model import (
 from agentui.core.search.keys import codes_text, fold_codes, han_runs, text_codes
 from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts, units_text
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
-from agentui.core.search.rules import ALIASES, BODY, FIELDS, TAGS, TITLE, TITLE_EN, WEIGHTS
+from agentui.core.search.rules import ALIASES, BODY, FIELDS, FINDING, TAGS, TITLE, TITLE_EN, WEIGHTS
 
 __all__ = ["ALIASES", "BODY", "TAGS", "TITLE", "TITLE_EN", "WEIGHTS"]  # the field names, from `rules`
 HEAD_FIELDS = tuple(rule.name for rule in FIELDS if rule.name != BODY)
@@ -56,6 +56,8 @@ class FieldText:
     at 100k entries a tuple per field cost more memory than the texts themselves."""
     runs: tuple[PinyinRun, ...]
     """Chinese runs with pinyin (head fields only)."""
+    finds: bool = True
+    """A word matched here is found in the entry (`rules.FieldRule.finds`)."""
 
 
 class BodyText:
@@ -69,6 +71,7 @@ class BodyText:
     __slots__ = ("_source", "_text", "_words", "_digits")
     name = BODY
     weight = WEIGHTS[BODY]
+    finds = BODY in FINDING
     original = None
     runs: tuple[PinyinRun, ...] = ()
 
@@ -136,7 +139,8 @@ def _words(folded: str) -> str:
 def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
     text = fold(original)
     runs = tuple(PinyinRun(m.start(), run_pinyin(m.group(0))) for m in CJK_RUN.finditer(text)) if with_pinyin else ()
-    return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, _words(text), runs)
+    return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, _words(text), runs,
+                     name in FINDING)
 
 
 def _tag_items(record: Record, operator_names: Mapping[str, Sequence[str]]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,9 +20,9 @@ from agentui.core.search.keys import name_key, word_key
 from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs
-from agentui.core.search.query import CJK, DIGITS, WORD, Query, Unit, parse_query
+from agentui.core.search.query import CJK, Query, parse_query
 from agentui.core.search.query_keys import key_groups
-from agentui.core.search.rules import TYPO_FROM, RankKey
+from agentui.core.search.rules import RankKey
 from agentui.core.search.scorer import Scored, query_words, score_doc
 
 EXACT_LIMIT = 5000
@@ -199,19 +199,12 @@ class SearchIndex:
 
     def parse(self, query: str) -> Query:
         """The query as the scorer takes it, its words marked `known` when the KB has them whole."""
-        parsed = parse_query(query)
-        words = {unit.text for u in parsed.units for unit in (u, *u.variants)
-                 if unit.kind in (WORD, DIGITS) and len(unit.text) >= TYPO_FROM}
-        if not words:
-            return parsed
-        held = self._postings.held({word_key(word) for word in words})
-        known = {word for word in words if word_key(word) in held}
+        return parse_query(query, self._known_words)
 
-        def mark(unit: Unit) -> Unit:
-            variants = tuple(mark(variant) for variant in unit.variants)
-            return replace(unit, known=unit.text in known, variants=variants) if unit.kind != CJK else unit
-
-        return replace(parsed, units=tuple(mark(unit) for unit in parsed.units))
+    def _known_words(self, words: set[str]) -> set[str]:
+        keys = {word: word_key(word) for word in words}
+        held = self._postings.held(set(keys.values()))
+        return {word for word, key in keys.items() if key in held}
 
     def search(self, query: str, limit: int = 20, usage: Usage | None = None) -> Hits:
         """The best `limit` entries for the query; `usage` breaks ties of equal text matches."""
@@ -321,11 +314,13 @@ class SearchIndex:
 
     def _rank(self, parsed: Query, candidates: Iterable[int], usage: Usage) -> list[Ranked]:
         ranked: list[Ranked] = []
+        used = bool(usage.counts or usage.pinned)
         for index in candidates:
             doc = self.doc(index)
             scored = score_doc(doc, parsed)
             if scored is not None:
-                ranked.append((scored.rank_key(doc, *usage.of(doc.id)), index, scored))
+                key = scored.rank_key(doc, *usage.of(doc.id)) if used else scored.rank_key(doc)
+                ranked.append((key, index, scored))
         return ranked
 
     def _ranked_hits(self, parsed: Query, ranked: list[Ranked], limit: int) -> Hits:
@@ -351,7 +346,7 @@ class SearchIndex:
         spans: dict[str, tuple[tuple[int, int], ...]] = {}
         if parsed is not None:
             for text_field in doc.fields:
-                if isinstance(text_field, FieldText) and text_field.name in (TITLE, TITLE_EN):
+                if text_field.name in (TITLE, TITLE_EN) and isinstance(text_field, FieldText):
                     found = field_spans(text_field, parsed)
                     if found:
                         spans[text_field.name] = found

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 # ---------------------------------------------------------------- fields
 
 
@@ -134,7 +132,8 @@ def cover(matched: Any, title_chars: Any) -> Any:
     """How much of the title the match covers, in COVER_STEPS: `matched` is the length of the
     query units found in the title, out of its `title_chars` (capped at all of it). Integers or
     integer arrays."""
-    return COVER_STEPS * np.minimum(matched, title_chars) // np.maximum(title_chars, 1)
+    capped = matched - (matched - title_chars) * (matched > title_chars)  # min(), for ints and arrays alike
+    return COVER_STEPS * capped // (title_chars + (title_chars < 1))
 
 
 RankKey = tuple[bool, bool, int, bool, int, int, int]

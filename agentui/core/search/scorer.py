@@ -34,6 +34,11 @@ from agentui.core.search.rules import (
 )
 
 Field = FieldText | BodyText
+# The table's values as plain floats: the loops below read them per field and per character.
+_EXACT, _PREFIX, _SUFFIX, _INSIDE = EXACT.value, PREFIX.value, SUFFIX.value, INSIDE.value
+_PINYIN, _HOMOPHONE, _LONE_CHAR = PINYIN.value, HOMOPHONE.value, LONE_CHAR.value
+_TERM_INITIALS, _INITIALS = TERM_INITIALS.value, INITIALS.value
+_FUZZY, _FUZZY_FLOOR = FUZZY.value, FUZZY.value * FUZZY_CUTOFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +54,7 @@ class Scored:
 
     def rank_key(self, doc: SearchDoc, pinned: bool = False, uses: int = 0) -> RankKey:
         return (self.all_matched, self.whole, int(tenths(self.score + TYPE_PRIOR.get(doc.type, 0.0))), pinned, uses,
-                int(cover(self.title_matched, doc.title_chars)), -len(doc.title))
+                cover(self.title_matched, doc.title_chars), -len(doc.title))
 
 
 @dataclass(slots=True)
@@ -72,28 +77,22 @@ def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
     score, all_found = combine([m.value for m in matches], [m.complete for m in matches], query)
     if score <= 0:
         return None
-    matched = sum(len(unit.text) for unit, m in zip(query.units, matches, strict=True) if m.in_title)
-    return Scored(score=score, all_matched=all_found, whole=query.whole in doc.names, title_matched=matched)
+    matched = 0
+    for unit, match in zip(query.units, matches, strict=True):
+        if match.in_title:
+            matched += len(unit.text)
+    return Scored(score, all_found, query.whole in doc.names, matched)
 
 
 def unit_matches(doc: SearchDoc, query: Query) -> list[UnitMatch]:
     """Each unit's match in the entry: its own, a pinyin phrase spanning it, all digit groups
     joined, a thesaurus variant (worth a little less), whichever is best."""
-    units = query.units
-    matches = [UnitMatch() for _ in units]
-    for phrase in query.phrases:
-        if all(matches[i].value >= PINYIN.value for i in range(phrase.first, phrase.last + 1)):
-            continue
-        said = _best_pinyin(doc.fields, phrase.joined)
-        for i in range(phrase.first, phrase.last + 1):
-            matches[i].add(said)
-    if query.joined_digits:
-        said = _digits_match(doc, query.joined_digits)
-        for i, unit in enumerate(units):
-            if unit.text.isdigit():
-                matches[i].add(said)
-    for i, unit in enumerate(units):
-        if matches[i].value >= 1.0:
+    said = _said_together(doc, query) if query.phrases or query.joined_digits else None
+    matches = []
+    for i, unit in enumerate(query.units):
+        known = said[i] if said is not None else None
+        if known is not None and known.value >= 1.0:
+            matches.append(known)
             continue
         found = _match_unit(doc, unit)
         for variant in unit.variants:
@@ -102,8 +101,36 @@ def unit_matches(doc: SearchDoc, query: Query) -> list[UnitMatch]:
             if not any(variant.swapped in f.text for f in doc.fields):
                 continue  # the variant only differs by a word this entry never uses
             found.add(_match_unit(doc, variant), SYNONYM.value)
-        matches[i].add(found)
+        if known is not None:
+            known.add(found)
+            found = known
+        matches.append(found)
     return matches
+
+
+def _said_together(doc: SearchDoc, query: Query) -> list[UnitMatch | None]:
+    """What pinyin phrases (`bu ka`) and all digit groups joined give each unit they span."""
+    said: list[UnitMatch | None] = [None] * len(query.units)
+    for phrase in query.phrases:
+        if all(m is not None and m.value >= PINYIN.value for m in said[phrase.first:phrase.last + 1]):
+            continue
+        found = _best_pinyin(doc.fields, phrase.joined)
+        for i in range(phrase.first, phrase.last + 1):
+            _merge(said, i, found)
+    if query.joined_digits:
+        found = _digits_match(doc, query.joined_digits)
+        for i, unit in enumerate(query.units):
+            if unit.text.isdigit():
+                _merge(said, i, found)
+    return said
+
+
+def _merge(matches: list[UnitMatch | None], i: int, found: UnitMatch) -> None:
+    known = matches[i]
+    if known is None:
+        matches[i] = UnitMatch(found.value, found.complete, found.in_title)
+    else:
+        known.add(found)
 
 
 def _match_unit(doc: SearchDoc, unit: Unit) -> UnitMatch:
@@ -132,6 +159,7 @@ def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: b
     exact, prefix, suffix = f" {word} ", f" {word}", f"{word} "
     length = len(word)
     try_initials = length >= 2 and word.isascii() and word.isalpha()
+    title = fields[0] if fields and fields[0].name == TITLE else None
     best = found = 0.0  # best weighted value; the same in fields that find (see `rules.FieldRule.finds`)
     in_title = False
     fuzzy_fields: list[Field] = []
@@ -140,33 +168,36 @@ def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: b
             break
         words = field.words
         if exact in words:
-            value = EXACT.value
+            value = _EXACT
         else:
             value = 0.0
             if length >= 2 and prefix in words:
-                value = PREFIX.value
+                value = _PREFIX
             elif length >= 3 and suffix in words:
-                value = SUFFIX.value  # the head of a compound: sim in esim
+                value = _SUFFIX  # the head of a compound: sim in esim
             elif length >= 3 and word in field.text:
-                value = INSIDE.value
-            if value < PINYIN.value and field.runs and (pinyin_like or try_initials):
+                value = _INSIDE
+            if value < _PINYIN and field.runs and (pinyin_like or try_initials):
                 value = max(value, _pinyin_in_field(field, word, full=pinyin_like))
-            if typo and value < FUZZY.value * FUZZY_CUTOFF and length >= TYPO_FROM and len(words) > 2:
+            if typo and value < _FUZZY_FLOOR and length >= TYPO_FROM and len(words) > 2:
                 fuzzy_fields.append(field)
-        in_title = in_title or bool(value) and field.name == TITLE
+        if field is title and value:
+            in_title = True
         if field.weight * value > best:
             best = field.weight * value
-            found = best if field.name in FINDING else found
+            if field.finds:
+                found = best
     for field in fuzzy_fields:
-        if field.weight * FUZZY.value <= best:
+        if field.weight * _FUZZY <= best:
             continue
         match = process.extractOne(
             word, field.words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
         )
-        if match is not None and field.weight * FUZZY.value * match[1] > best:
-            best = field.weight * FUZZY.value * match[1]
-            found = best if field.name in FINDING else found
-            in_title = in_title or field.name == TITLE
+        if match is not None and field.weight * _FUZZY * match[1] > best:
+            best = field.weight * _FUZZY * match[1]
+            if field.finds:
+                found = best
+            in_title = in_title or field is title
     return UnitMatch(best, found >= MATCHED, in_title)
 
 
@@ -179,10 +210,10 @@ def _pinyin_in_field(field: Field, text: str, full: bool = True) -> float:
         position = pinyin.joined.find(text) if full else -1
         while position != -1:
             if position in pinyin.starts:
-                return PINYIN.value
+                return _PINYIN
             position = pinyin.joined.find(text, position + 1)
-        if best < TERM_INITIALS.value and len(text) >= 2 and text in pinyin.initials:
-            best = TERM_INITIALS.value if text == pinyin.initials else INITIALS.value
+        if best < _TERM_INITIALS and len(text) >= 2 and text in pinyin.initials:
+            best = _TERM_INITIALS if text == pinyin.initials else _INITIALS
     return best
 
 
@@ -290,13 +321,13 @@ def _match_cjk(fields: tuple[Field, ...], unit: Unit) -> UnitMatch:
     in_title = False
     for field in fields:
         weight = field.weight
-        if min(best) >= weight and all(found):
-            break
+        if min(best) >= weight and (not field.finds or all(found)):
+            break  # nothing later can raise a value, nor (fields after one that does not find) find more
         if length == 1 and field.name == BODY:
             break
         text = field.text
         title = field.name == TITLE
-        finds = field.name in FINDING
+        finds = field.finds
         if run in text:
             best = [max(b, weight) for b in best]
             found = [True] * length if finds else found
@@ -304,21 +335,27 @@ def _match_cjk(fields: tuple[Field, ...], unit: Unit) -> UnitMatch:
             continue
         if length == 1:
             continue  # a lone character in a long text says nothing (and the body has no such key)
-        for i in cjk_pairs(run, text):
-            for j in (i, i + 1):
-                if best[j] < weight:
-                    best[j] = weight
-                found[j] = found[j] or finds
-                in_title = in_title or title
+        pairs = cjk_pairs(run, text)
+        for i in pairs:
+            if best[i] < weight:
+                best[i] = weight
+            if best[i + 1] < weight:
+                best[i + 1] = weight
+            if finds:
+                found[i] = found[i + 1] = True
+        if pairs and title:
+            in_title = True
         if field.name != BODY:
             # A leftover single character (选 in 选哪个运营商) still counts a little in a short field.
+            alone = weight * _LONE_CHAR
             for i, char in enumerate(run):
-                if best[i] < weight * LONE_CHAR.value and char in text:
-                    best[i] = weight * LONE_CHAR.value
-        if field.runs and unit.pinyin is not None and min(best) < weight * HOMOPHONE.value:
+                if best[i] < alone and char in text:
+                    best[i] = alone
+        if field.runs and unit.pinyin is not None and min(best) < weight * _HOMOPHONE:
             # A wrong character of the same sound (补咔 for 补卡, 注消 for 注销): match by pinyin.
-            if _pinyin_in_field(field, unit.pinyin.joined) == PINYIN.value:
-                best = [max(b, weight * HOMOPHONE.value) for b in best]
+            if _pinyin_in_field(field, unit.pinyin.joined) == _PINYIN:
+                heard = weight * _HOMOPHONE
+                best = [max(b, heard) for b in best]
                 found = [True] * length
                 in_title = in_title or title
     weights = unit.char_weights or (1.0,) * length
