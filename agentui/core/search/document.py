@@ -232,7 +232,7 @@ class BatchKeyTexts:
     body: np.ndarray
     """Folded bodies, entry by entry."""
     bodies: np.ndarray
-    """The bodies as written (phone numbers are found in those, see `keys.mention_keys`)."""
+    """The bodies as written (phone numbers are found in those, see `phone_keys.mention_keys`)."""
     phones: np.ndarray
     """The entries' phone numbers as digit groups (`|`-separated)."""
 

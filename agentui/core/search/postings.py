@@ -29,8 +29,8 @@ from agentui.core.search.keys import (
     batch_words,
     compact,
     expand,
-    mention_keys,
 )
+from agentui.core.search.phone_keys import mention_keys
 from agentui.core.search.rules import FIELDS
 
 BATCH = 1024
