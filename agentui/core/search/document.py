@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -177,11 +178,20 @@ def field_source(name: str, record: Record, operator_names: Mapping[str, Sequenc
     return SEPARATOR.join(FIELD_ITEMS[name](record, operator_names))
 
 
+@lru_cache(maxsize=16384)
+def _name(item: str) -> str:
+    """An alias as a name (see `SearchDoc.names`): aliases repeat across entries, and folding one
+    is half the cost of naming an entry, which every new candidate pays."""
+    return units_text(fold(item))
+
+
 def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
     fields: list[FieldText | BodyText] = []
     names: set[str] = set()
+    title_chars = 1
     for rule in FIELDS:
-        source = field_source(rule.name, record, operator_names)
+        items = FIELD_ITEMS[rule.name](record, operator_names)
+        source = SEPARATOR.join(items)
         if rule.name == BODY:
             if source.strip():  # a body of punctuation only folds to blanks: read, it matches nothing
                 fields.append(BodyText(source))
@@ -189,13 +199,13 @@ def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> Se
         built = field_text(rule.name, source, with_pinyin=rule.pinyin)
         if built.text.strip():
             fields.append(built)
-        if rule.names_entry:
-            names.update(units_text(fold(item)) for item in FIELD_ITEMS[rule.name](record, operator_names))
-    title = fold(record[R_TITLE])
+        if rule.names_entry:  # one item is the field's folded text already
+            names.update([units_text(built.text)] if len(items) == 1 else map(_name, items))
+        if rule.name == TITLE:
+            title_chars = len(built.text) - built.text.count(" ")
     return SearchDoc(
         id=record[R_ID], type=record[R_TYPE], title=record[R_TITLE], fields=tuple(fields),
-        phone_digits=_phone_digits(record), names=frozenset(names - {""}),
-        title_chars=len(title) - title.count(" "),
+        phone_digits=_phone_digits(record), names=frozenset(names - {""}), title_chars=title_chars,
     )
 
 

@@ -283,9 +283,12 @@ class SearchIndex:
         if len(candidates) > wanted:
             top = np.argpartition(scores[candidates], -wanted)[-wanted:]
             candidates = candidates[top]
-        # Entries named exactly so (an exact title) rank above any containing the query: always in.
-        named = self._postings.holders(name_key(parsed.whole)) if parsed.whole else ()
-        return list(dict.fromkeys([*candidates.tolist(), *named, *self._used(usage, scores)]))
+        # Entries named exactly so (an exact title) rank above any containing the query: always in
+        # (the best `wanted` of them by pre-score, when a name is shared by many, as `MTS` is).
+        named = np.array(self._postings.holders(name_key(parsed.whole)) if parsed.whole else [], dtype=np.int64)
+        if len(named) > wanted:
+            named = named[np.argpartition(scores[named], -wanted)[-wanted:]]
+        return list(dict.fromkeys([*candidates.tolist(), *named.tolist(), *self._used(usage, scores)]))
 
     def _used(self, usage: Usage, scores: np.ndarray) -> Iterable[int]:
         """The pinned and most used entries holding some of the query's keys (see USED_CANDIDATES)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agentui.core.search.keys import INITIALS as INITIALS_FLAG
 from agentui.core.search.keys import (
     PREFIXES,
     digit_keys,
@@ -16,7 +15,7 @@ from agentui.core.search.keys import (
     word_key,
 )
 from agentui.core.search.query import CJK, WORD, Query, Unit
-from agentui.core.search.rules import FUZZY, INITIALS, PREFIX, SYNONYM, TERM_INITIALS, TYPO_FROM
+from agentui.core.search.rules import FUZZY, INITIALS, PREFIX, SYNONYM, TYPO_FROM
 
 PINYIN_KEYS_UP_TO = 3
 """Chinese runs up to this long also look for their pinyin (a homophone typo, 补咔, breaks every
@@ -84,8 +83,9 @@ def key_groups(
             options.append((1.0, digit_keys(query.joined_digits)))
         if unit.kind == WORD and not unit.text.isdigit():
             if len(unit.text) >= 2 and unit.text.isascii() and unit.text.isalpha():
+                # (Among these keys is the whole initials of a run: a term's entries hold every
+                # one, so they lead; the scorer tells a term from initials inside a run.)
                 options.append((INITIALS.value, initials_keys(unit.text)))
-                options.append((TERM_INITIALS.value, {word_key(unit.text) | INITIALS_FLAG}))
             if len(unit.text) >= TYPO_FROM and held is not None:
                 whole, direct = word_key(unit.text), options[0][1]
                 # A word the KB has is what the agent meant: its neighbours are other words.

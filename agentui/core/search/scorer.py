@@ -38,7 +38,7 @@ Field = FieldText | BodyText
 _EXACT, _PREFIX, _SUFFIX, _INSIDE = EXACT.value, PREFIX.value, SUFFIX.value, INSIDE.value
 _PINYIN, _HOMOPHONE, _LONE_CHAR = PINYIN.value, HOMOPHONE.value, LONE_CHAR.value
 _TERM_INITIALS, _INITIALS = TERM_INITIALS.value, INITIALS.value
-_FUZZY, _FUZZY_FLOOR = FUZZY.value, FUZZY.value * FUZZY_CUTOFF
+_FUZZY, _FUZZY_FLOOR, _SYNONYM = FUZZY.value, FUZZY.value * FUZZY_CUTOFF, SYNONYM.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,29 +57,25 @@ class Scored:
                 cover(self.title_matched, doc.title_chars), -len(doc.title))
 
 
-@dataclass(slots=True)
-class UnitMatch:
-    """One unit's best value in an entry, whether it is found (see `rules.MatchKind.complete`), and
-    whether the title holds any match of it."""
+UnitMatch = tuple[float, bool, bool]
+"""One unit's match in an entry: its best value, whether it is found (see
+`rules.MatchKind.complete`), and whether the title holds any match of it. Tuples, not objects:
+every candidate makes a few per query unit."""
+NO_MATCH: UnitMatch = (0.0, False, False)
 
-    value: float = 0.0
-    complete: bool = False
-    in_title: bool = False
 
-    def add(self, other: UnitMatch, factor: float = 1.0) -> None:
-        self.value = max(self.value, factor * other.value)
-        self.complete = self.complete or other.complete
-        self.in_title = self.in_title or other.in_title
+def _either(known: UnitMatch, other: UnitMatch, factor: float = 1.0) -> UnitMatch:
+    return max(known[0], factor * other[0]), known[1] or other[1], known[2] or other[2]
 
 
 def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
     matches = unit_matches(doc, query)
-    score, all_found = combine([m.value for m in matches], [m.complete for m in matches], query)
+    score, all_found = combine([m[0] for m in matches], [m[1] for m in matches], query)
     if score <= 0:
         return None
     matched = 0
     for unit, match in zip(query.units, matches, strict=True):
-        if match.in_title:
+        if match[2]:
             matched += len(unit.text)
     return Scored(score, all_found, query.whole in doc.names, matched)
 
@@ -91,20 +87,17 @@ def unit_matches(doc: SearchDoc, query: Query) -> list[UnitMatch]:
     matches = []
     for i, unit in enumerate(query.units):
         known = said[i] if said is not None else None
-        if known is not None and known.value >= 1.0:
+        if known is not None and known[0] >= 1.0:
             matches.append(known)
             continue
         found = _match_unit(doc, unit)
         for variant in unit.variants:
-            if found.value >= SYNONYM.value:
+            if found[0] >= _SYNONYM:
                 break
             if not any(variant.swapped in f.text for f in doc.fields):
                 continue  # the variant only differs by a word this entry never uses
-            found.add(_match_unit(doc, variant), SYNONYM.value)
-        if known is not None:
-            known.add(found)
-            found = known
-        matches.append(found)
+            found = _either(found, _match_unit(doc, variant), _SYNONYM)
+        matches.append(found if known is None else _either(known, found))
     return matches
 
 
@@ -112,25 +105,19 @@ def _said_together(doc: SearchDoc, query: Query) -> list[UnitMatch | None]:
     """What pinyin phrases (`bu ka`) and all digit groups joined give each unit they span."""
     said: list[UnitMatch | None] = [None] * len(query.units)
     for phrase in query.phrases:
-        if all(m is not None and m.value >= PINYIN.value for m in said[phrase.first:phrase.last + 1]):
+        if all(m is not None and m[0] >= _PINYIN for m in said[phrase.first:phrase.last + 1]):
             continue
         found = _best_pinyin(doc.fields, phrase.joined)
         for i in range(phrase.first, phrase.last + 1):
-            _merge(said, i, found)
+            known = said[i]
+            said[i] = found if known is None else _either(known, found)
     if query.joined_digits:
         found = _digits_match(doc, query.joined_digits)
         for i, unit in enumerate(query.units):
             if unit.text.isdigit():
-                _merge(said, i, found)
+                known = said[i]
+                said[i] = found if known is None else _either(known, found)
     return said
-
-
-def _merge(matches: list[UnitMatch | None], i: int, found: UnitMatch) -> None:
-    known = matches[i]
-    if known is None:
-        matches[i] = UnitMatch(found.value, found.complete, found.in_title)
-    else:
-        known.add(found)
 
 
 def _match_unit(doc: SearchDoc, unit: Unit) -> UnitMatch:
@@ -138,7 +125,7 @@ def _match_unit(doc: SearchDoc, unit: Unit) -> UnitMatch:
         return _match_cjk(doc.fields, unit)
     found = _match_word(doc.fields, unit.text, unit.pinyin_like, typo=not unit.known)
     if unit.kind == DIGITS:
-        found.add(_digits_match(doc, unit.text))
+        found = _either(found, _digits_match(doc, unit.text))
     return found
 
 
@@ -148,8 +135,8 @@ def _digits_match(doc: SearchDoc, digits: str) -> UnitMatch:
     elif digits in doc.body_digits:
         value = WEIGHTS[BODY]
     else:
-        return UnitMatch()
-    return UnitMatch(value, value >= MATCHED)
+        return NO_MATCH
+    return value, value >= MATCHED, False
 
 
 def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: bool = True) -> UnitMatch:
@@ -198,7 +185,7 @@ def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: b
             if field.finds:
                 found = best
             in_title = in_title or field is title
-    return UnitMatch(best, found >= MATCHED, in_title)
+    return best, found >= MATCHED, in_title
 
 
 def _pinyin_in_field(field: Field, text: str, full: bool = True) -> float:
@@ -225,7 +212,7 @@ def _best_pinyin(fields: tuple[Field, ...], text: str) -> UnitMatch:
             value = _pinyin_in_field(field, text)
             in_title = in_title or bool(value) and field.name == TITLE
             best = max(best, field.weight * value)
-    return UnitMatch(best, best >= MATCHED, in_title)
+    return best, best >= MATCHED, in_title
 
 
 def cjk_pairs(run: str, text: str) -> list[int]:
@@ -241,12 +228,12 @@ def query_words(doc: SearchDoc | None, query: Query) -> tuple[tuple[str, ...], t
     lacking."""
     words: list[str] = []
     lacking: list[str] = []
-    matches = unit_matches(doc, query) if doc is not None else [UnitMatch() for _ in query.units]
+    matches = unit_matches(doc, query) if doc is not None else [NO_MATCH for _ in query.units]
     for unit, match in zip(query.units, matches, strict=True):
         if not unit.required:
             continue
-        if unit.kind != CJK or match.complete or doc is None:
-            pieces = [(piece, match.complete) for piece in _unfilled(unit)]
+        if unit.kind != CJK or match[1] or doc is None:
+            pieces = [(piece, match[1]) for piece in _unfilled(unit)]
         else:
             pieces = _held_pieces(unit, _cjk_found(doc.fields, unit))
         for piece, held in pieces:
@@ -321,13 +308,16 @@ def _match_cjk(fields: tuple[Field, ...], unit: Unit) -> UnitMatch:
     in_title = False
     for field in fields:
         weight = field.weight
-        if min(best) >= weight and (not field.finds or all(found)):
-            break  # nothing later can raise a value, nor (fields after one that does not find) find more
+        finds = field.finds
+        if min(best) >= weight:  # no value can rise any more; only whether characters are found
+            if not finds or all(found):
+                break  # (the fields after one that does not find do not either)
+            found = _found_in(field, unit, found)
+            continue
         if length == 1 and field.name == BODY:
             break
         text = field.text
         title = field.name == TITLE
-        finds = field.finds
         if run in text:
             best = [max(b, weight) for b in best]
             found = [True] * length if finds else found
@@ -361,7 +351,19 @@ def _match_cjk(fields: tuple[Field, ...], unit: Unit) -> UnitMatch:
     weights = unit.char_weights or (1.0,) * length
     value = sum(b * w for b, w in zip(best, weights, strict=True)) / sum(weights)
     complete = value >= MATCHED and (found[0] if length == 1 else _no_two_missing(found, weights))
-    return UnitMatch(value, complete, in_title)
+    return value, complete, in_title
+
+
+def _found_in(field: Field, unit: Unit, found: list[bool]) -> list[bool]:
+    """`found` with the run's characters this field holds in a pair (or all, for the whole run or
+    its sound)."""
+    run = unit.text
+    if run in field.text or (field.runs and unit.pinyin is not None
+                             and _pinyin_in_field(field, unit.pinyin.joined) == _PINYIN):
+        return [True] * len(run)
+    for i in cjk_pairs(run, field.text):
+        found[i] = found[i + 1] = True
+    return found
 
 
 def _no_two_missing(found: list[bool], weights: tuple[float, ...]) -> bool:
