@@ -18,9 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fts5_peer  # noqa: E402
 import synthetic_kb  # noqa: E402
+import zipf_kb  # noqa: E402
+
+GENERATORS = {"grid": synthetic_kb, "zipf": zipf_kb}
 
 SEED = 1
+ROOT = Path(__file__).resolve().parent.parent
 # (metric, size) -> (limit, higher_is_better); from the search issue.
 TARGETS = {
     ("p95_ms", 10_000): (3.0, False), ("p95_ms", 100_000): (10.0, False),
@@ -38,6 +43,15 @@ def pin_to_one_core() -> str:
 
 
 def peak_rss_mib() -> float:
+    """This process's own peak (VmHWM). Not `ru_maxrss`: Linux carries it over `execve`, so a worker
+    started by the driver reported the driver's RSS (pypinyin and the queries: ~140 MiB) whenever
+    its own peak was lower."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
@@ -63,7 +77,7 @@ def percentile(values: list[float], pct: float) -> float:
 def exhaustive_subset(queries: list[list[str]], count: int) -> list[int]:
     """Round-robin over query kinds, so a small subset still covers every kind."""
     by_kind: dict[str, list[int]] = {}
-    for i, (kind, _query) in enumerate(queries):
+    for i, (kind, *_) in enumerate(queries):
         by_kind.setdefault(kind, []).append(i)
     picked: list[int] = []
     while len(picked) < min(count, len(queries)):
@@ -113,13 +127,13 @@ def worker_cold(args: argparse.Namespace) -> dict:
 
     queries = json.loads(Path(args.queries_file).read_text(encoding="utf-8"))
     top10, hit_counts = [], []
-    for _kind, query in queries:  # warm-up pass, also the results we compare
+    for _kind, query, *_ in queries:  # warm-up pass, also the results we compare
         hits = index.search(query, limit=args.limit)
         top10.append([h.id for h in hits[:10]])
         hit_counts.append(len(hits))
     samples: list[list[float]] = [[] for _ in queries]
     for _ in range(args.repeat):
-        for i, (_kind, query) in enumerate(queries):
+        for i, (_kind, query, *_) in enumerate(queries):
             started = time.perf_counter()
             index.search(query, limit=args.limit)
             samples[i].append((time.perf_counter() - started) * 1000)
@@ -127,9 +141,43 @@ def worker_cold(args: argparse.Namespace) -> dict:
     out["max_ms"] = max(max(s) for s in samples)
     out["hit_counts"], out["top10"] = hit_counts, top10
     out["rss_mib"] = peak_rss_mib()
+    out["made_from"] = source_ranks(index, queries, args.limit)
+    held_out = json.loads(Path(args.queries_file).with_suffix(".held-out.json").read_text(encoding="utf-8")) \
+        if Path(args.queries_file).with_suffix(".held-out.json").is_file() else []
+    if held_out:
+        out["held_out"] = source_ranks(index, held_out, args.limit)
+        out["held_out_latency_ms"] = [statistics.median(timed(index.search, q, args.limit, args.repeat))
+                                      for _k, q, *_ in held_out]
     out["exhaustive"] = exhaustive_scan(records, queries, top10, exhaustive_subset(queries, args.exhaustive))
     out["recall"] = candidate_recall(index, queries, args.limit, exhaustive_subset(queries, args.recall))
     return out
+
+
+def timed(search, query: str, limit: int, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        search(query, limit=limit)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[1:]
+
+
+def source_ranks(index, queries: list, limit: int) -> dict | None:
+    """For queries made from an entry (the Zipf generator's): where that entry comes, and whether
+    it scores as high as the first hit (a query of common words matches many entries equally)."""
+    if not queries or len(queries[0]) < 3:
+        return None
+    from agentui.core.search.scorer import score_doc
+
+    position = {record[0]: i for i, record in enumerate(index.records)}
+    ranks, tied_first = [], 0
+    for _kind, query, source in queries:
+        hits = index.search(query, limit=limit)
+        ids = [h.id for h in hits]
+        ranks.append(ids.index(source) + 1 if source in ids else 0)
+        scored = score_doc(index.doc(position[source]), index.parse(query))
+        tied_first += bool(hits) and scored is not None and round(min(scored.score, 100.0), 1) >= hits[0].score
+    return {"ranks": ranks, "tied_first": tied_first}
 
 
 def candidate_recall(index, queries: list, limit: int, subset: list[int], budget_s: float = 60.0) -> dict | None:
@@ -205,11 +253,72 @@ def worker_open(args: argparse.Namespace) -> dict:
     first = index.search(queries[0][1], limit=args.limit)
     out["first_search_ms"] = (time.perf_counter() - started) * 1000
     out["top10"] = [[h.id for h in first[:10]]]
-    out["top10"] += [[h.id for h in index.search(q, limit=args.limit)[:10]] for _kind, q in queries[1:]]
+    out["top10"] += [[h.id for h in index.search(q, limit=args.limit)[:10]] for _kind, q, *_ in queries[1:]]
     out["rss_mib"] = peak_rss_mib()
     out["entries"] = len(kb.entries)
     out["cache_bytes"] = sum(p.stat().st_size for p in Path(args.cache).rglob("*") if p.is_file())
     return out
+
+
+def worker_fts5(args: argparse.Namespace) -> dict:
+    """The peer: SQLite FTS5 (trigram) over the same entries, in a fresh process."""
+    out: dict = {"pinning": pin_to_one_core()}
+    from agentui.core.kb import load_kb
+
+    kb = load_kb(args.kb)
+    records = kb.records
+    out["rss_after_load_mib"] = current_rss_mib()
+    started = time.perf_counter()
+    peer = fts5_peer.Fts5Search.build(records, Path(args.cache) / "fts5.db")
+    out["build_s"] = time.perf_counter() - started
+    out["db_mib"] = peer.size_bytes() / 2**20
+    out["rss_after_build_mib"] = current_rss_mib()
+    queries = json.loads(Path(args.queries_file).read_text(encoding="utf-8"))
+    samples: list[list[float]] = []
+    top10 = []
+    for _kind, query, *_ in queries:
+        top10.append(peer.search(query, args.limit)[:10])
+        runs = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            peer.search(query, args.limit)
+            runs.append((time.perf_counter() - started) * 1000)
+        samples.append(runs)
+    out["latency_ms"] = [statistics.median(s) for s in samples]
+    out["top10"] = top10
+    out["rss_mib"] = peak_rss_mib()
+    if queries and len(queries[0]) == 3:
+        out["source_ranks"] = [ids.index(q[2]) + 1 if q[2] in ids else 0 for ids, q in zip(top10, queries, strict=True)]
+    held_out_file = Path(args.queries_file).with_suffix(".held-out.json")
+    if held_out_file.is_file():
+        held_out = json.loads(held_out_file.read_text(encoding="utf-8"))
+        found = [peer.search(q, args.limit)[:10] for _k, q, *_ in held_out]
+        out["held_out_ranks"] = [ids.index(q[2]) + 1 if q[2] in ids else 0
+                                 for ids, q in zip(found, held_out, strict=True)]
+    return out
+
+
+def dev_hit_rates() -> dict[str, tuple[float, float, int]]:
+    """hit@1 of the index and of the FTS5 peer on the bundled KB's query sets (tests/data)."""
+    from agentui.core.kb import load_kb
+    from agentui.core.search import SearchIndex
+    from agentui.locations import bundled_kb_dir
+
+    kb = load_kb(bundled_kb_dir())
+    index = SearchIndex.from_records(kb.records)
+    with tempfile.TemporaryDirectory() as work:
+        peer = fts5_peer.Fts5Search.build(kb.records, Path(work) / "dev.db")
+        rates = {}
+        for name in ("queries-dev.tsv", "queries-extra.tsv", "queries-call.tsv"):
+            lines = (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()
+            rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+            ours = sum(bool(h) and h[0].id in accepted.split(",")
+                       for query, accepted, _ in rows for h in [index.search(query, 1)])
+            theirs = sum(bool(ids) and ids[0] in accepted.split(",")
+                         for query, accepted, _ in rows for ids in [peer.search(query, 1)])
+            rates[name] = (ours / len(rows), theirs / len(rows), len(rows))
+        peer.db.close()
+    return rates
 
 
 # ---------------------------------------------------------------- driver
@@ -231,15 +340,17 @@ def run_worker(mode: str, args: argparse.Namespace, kb_dir: Path, cache_dir: Pat
         result_file.unlink(missing_ok=True)
 
 
-def ensure_kb(work: Path, size: int) -> tuple[Path, float | None]:
+def ensure_kb(work: Path, size: int, generator: str = "grid") -> tuple[Path, float | None]:
     """Reuse a KB from --keep only if the marker says it was finished with the same size and seed."""
-    kb_dir, marker = work / f"kb-{size}", work / f"kb-{size}.json"
-    expected = {"count": size, "seed": SEED, "generator": synthetic_kb.GENERATOR_VERSION}
+    name = f"kb-{size}" if generator == "grid" else f"kb-{generator}-{size}"
+    kb_dir, marker = work / name, work / f"{name}.json"
+    module = GENERATORS[generator]
+    expected = {"count": size, "seed": SEED, "generator": module.GENERATOR_VERSION}
     if kb_dir.is_dir() and marker.is_file() and json.loads(marker.read_text()) == expected:
         return kb_dir, None
     shutil.rmtree(kb_dir, ignore_errors=True)
     started = time.perf_counter()
-    synthetic_kb.write_kb(kb_dir, size, SEED)
+    module.write_kb(kb_dir, size, SEED)
     marker.write_text(json.dumps(expected))
     return kb_dir, time.perf_counter() - started
 
@@ -284,7 +395,8 @@ def print_header(args: argparse.Namespace, query_count: int, pinning: str) -> No
     print(f"workers: one fresh process per measurement, {pinning}")
 
 
-def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, queries: list) -> dict[str, float]:
+def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, queries: list,
+           peer: dict | None = None, kinds_order: tuple[str, ...] = synthetic_kb.QUERY_KINDS) -> dict[str, float]:
     def line(metric: str, value: float, note: str = "", fmt: str = ".2f") -> None:
         print(f"{metric} size={size}: {value:{fmt}}" + (f"  # {note}" if note else ""))
         metrics[metric] = value
@@ -323,9 +435,9 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
     line("p95_ms", percentile(latency, 95), fmt=".3f")
     line("max_ms", cold["max_ms"], "slowest single sample", fmt=".3f")
     line("empty_results", sum(1 for n in cold["hit_counts"] if n == 0), f"of {len(queries)} queries", fmt="d")
-    kinds = sorted({kind for kind, _q in queries}, key=synthetic_kb.QUERY_KINDS.index)
+    kinds = sorted({kind for kind, *_ in queries}, key=kinds_order.index)
     for kind in kinds:
-        mine = [ms for ms, (k, _q) in zip(latency, queries, strict=False) if k == kind]
+        mine = [ms for ms, (k, *_) in zip(latency, queries, strict=False) if k == kind]
         print(f"p95_ms size={size} kind={kind}: {percentile(mine, 95):.3f}  # n={len(mine)}")
     subset_latency = [latency[i] for i in ex["subset"]]
     scan_p50, index_p50 = percentile(ex["latency_ms"], 50), percentile(subset_latency, 50)
@@ -345,6 +457,34 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
         if "identical" in recall:
             line("identical_top10", recall["identical"] / recall["queries"],
                  f"share of {recall['queries']} queries whose top 10 (ids, scores) is the full scan's")
+    for name, found in (("tuning", cold.get("made_from")), ("held_out", cold.get("held_out"))):
+        if found:
+            ranks = found["ranks"]
+            line(f"source_top1_{name}", sum(r == 1 for r in ranks) / len(ranks),
+                 f"the entry a query was made from is first ({len(ranks)} queries)")
+            line(f"source_top10_{name}", sum(0 < r <= 10 for r in ranks) / len(ranks), "... in the top 10")
+            line(f"source_tied_first_{name}", found["tied_first"] / len(ranks),
+                 "... or scores as high as the first hit (ties of common words)")
+    if cold.get("held_out_latency_ms"):
+        line("held_out_p95_ms", percentile(cold["held_out_latency_ms"], 95), fmt=".3f")
+    if peer:
+        peer_p50, peer_p95 = percentile(peer["latency_ms"], 50), percentile(peer["latency_ms"], 95)
+        line("fts5_build_s", peer["build_s"], "SQLite FTS5 trigram peer, same entries (load_kb not counted)")
+        line("fts5_db_mib", peer["db_mib"])
+        line("fts5_rss_mib", peer["rss_mib"], "peak, load_kb + build + queries", fmt=".1f")
+        line("fts5_rss_after_build_mib", peer["rss_after_build_mib"], "current", fmt=".1f")
+        line("fts5_p50_ms", peer_p50, fmt=".3f")
+        line("fts5_p95_ms", peer_p95, fmt=".3f")
+        ours50, ours95 = percentile(latency, 50), percentile(latency, 95)
+        print(f"vs_fts5 size={size}: p50 {ours50:.2f} ms vs {peer_p50:.2f} ms ({ours50 / peer_p50:.2f}x), "
+              f"p95 {ours95:.2f} vs {peer_p95:.2f} ms ({ours95 / peer_p95:.2f}x), "
+              f"build {cold['build_s']:.2f} vs {peer['build_s']:.2f} s, "
+              f"RSS {cold['rss_mib']:.0f} vs {peer['rss_mib']:.0f} MiB, "
+              f"on disk {warm['cache_bytes'] / 2**20:.1f} vs {peer['db_mib']:.1f} MiB")
+        for name, ranks in (("tuning", peer.get("source_ranks")), ("held_out", peer.get("held_out_ranks"))):
+            if ranks:
+                line(f"fts5_source_top1_{name}", sum(r == 1 for r in ranks) / len(ranks))
+                line(f"fts5_source_top10_{name}", sum(0 < r <= 10 for r in ranks) / len(ranks))
     return metrics
 
 
@@ -360,7 +500,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="queries for candidate recall vs search_exhaustive "
                         "(default: 24 up to 10k entries, 12 above)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="generate KBs here and reuse them next time")
-    parser.add_argument("--worker", choices=["cold", "open"], help=argparse.SUPPRESS)
+    parser.add_argument("--generator", choices=sorted(GENERATORS), default="grid",
+                        help="grid: synthetic_kb's telecom grid (default); zipf: zipf_kb's Zipf vocabulary, "
+                        "queries made from entries, and a held-out query set")
+    parser.add_argument("--no-fts5", action="store_true", help="skip the SQLite FTS5 peer")
+    parser.add_argument("--worker", choices=["cold", "open", "fts5"], help=argparse.SUPPRESS)
     parser.add_argument("--kb", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--queries-file", type=Path, help=argparse.SUPPRESS)
@@ -368,22 +512,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        result = worker_cold(args) if args.worker == "cold" else worker_open(args)
+        result = {"cold": worker_cold, "open": worker_open, "fts5": worker_fts5}[args.worker](args)
         args.result.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = args.keep or Path(tempfile.mkdtemp(prefix="agentui-search-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    queries = synthetic_kb.make_queries(args.queries, SEED)
-    queries_file = work / "queries.json"
+    generator = GENERATORS[args.generator]
+    queries = generator.make_queries(args.queries, SEED)
+    queries_file = work / f"queries-{args.generator}.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False, indent=0), encoding="utf-8")
+    held_out_file = queries_file.with_suffix(".held-out.json")
+    held_out_file.unlink(missing_ok=True)
+    if args.generator == "zipf":
+        held_out = zipf_kb.make_queries(args.queries, SEED, held_out=True)
+        held_out_file.write_text(json.dumps(held_out, ensure_ascii=False, indent=0), encoding="utf-8")
     print_header(args, len(queries), pin_to_one_core())  # workers inherit and re-assert it
+    print(f"generator: {args.generator} ({generator.__name__}, version {generator.GENERATOR_VERSION})")
+    if not args.no_fts5:
+        for name, (ours, theirs, count) in dev_hit_rates().items():
+            print(f"dev_hit1 {name}: agentui {ours:.3f}, fts5 {theirs:.3f}  # bundled KB, {count} queries")
     all_metrics: dict[int, dict[str, float]] = {}
     try:
         for size in sizes:
-            kb_dir, gen_s = ensure_kb(work, size)
-            cache_dir = work / f"cache-{size}"
+            kb_dir, gen_s = ensure_kb(work, size, args.generator)
+            cache_dir = work / f"cache-{args.generator}-{size}"
             shutil.rmtree(cache_dir, ignore_errors=True)
             cache_dir.mkdir()
             counts = (args.exhaustive or (len(queries) if size <= 10_000 else 24),
@@ -391,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
             cold = run_worker("cold", args, kb_dir, cache_dir, queries_file, *counts)
             fill = run_worker("open", args, kb_dir, cache_dir, queries_file, *counts)
             warm = run_worker("open", args, kb_dir, cache_dir, queries_file, *counts)
-            all_metrics[size] = report(size, gen_s, cold, fill, warm, queries)
+            peer = None if args.no_fts5 else run_worker("fts5", args, kb_dir, cache_dir, queries_file, *counts)
+            all_metrics[size] = report(size, gen_s, cold, fill, warm, queries, peer, generator.QUERY_KINDS)
             sys.stdout.flush()
     finally:
         if not args.keep:

@@ -12,7 +12,7 @@ from agentui import locations
 from agentui.core.terminal_text import clean_line, json_text
 
 if TYPE_CHECKING:
-    from agentui.core.search import Hit, SearchIndex
+    from agentui.core.search import Hit, Hits, SearchIndex, Usage
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +21,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("--limit", type=int, default=10, metavar="N", help="results per query (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per query")
     search.add_argument("--stdin", action="store_true", help="read one query per line from standard input")
+    search.add_argument("--no-usage", action="store_true",
+                        help="rank by the text alone, not the agent's usage (what scripts and tests want)")
     search.add_argument("query", nargs="?", help="the query text")
     search.set_defaults(handler=run_search)
 
@@ -41,27 +43,43 @@ def run_search(args: argparse.Namespace) -> int:
     kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:
         print(f"warning: {clean_line(str(problem))}", file=sys.stderr)
+    usage = None if args.no_usage else _usage()
     queries = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else iter([args.query])
     for query in queries:
-        _answer(index, query, args.limit, as_json=args.json)
+        _answer(index, query, args.limit, usage, as_json=args.json)
         sys.stdout.flush()
     return 0
 
 
-def _answer(index: SearchIndex, query: str, limit: int, *, as_json: bool) -> None:
+def _usage() -> Usage | None:
+    """The agent's usage (opens, ticks, copies; pins), which breaks ties of equal text matches.
+    The case store does not record it yet: until it does, the ranking is the pure one either way."""
+    return None
+
+
+def _answer(index: SearchIndex, query: str, limit: int, usage: Usage | None, *, as_json: bool) -> None:
     started = time.perf_counter()
-    hits = index.search(query, limit=limit)
+    hits = index.search(query, limit=limit, usage=usage)
     elapsed_ms = (time.perf_counter() - started) * 1000
     if as_json:
         print(json_text(
-            {"query": query, "results": [_hit_json(h) for h in hits], "elapsed_ms": round(elapsed_ms, 3)}
+            {"query": query, "results": [_hit_json(h) for h in hits], "elapsed_ms": round(elapsed_ms, 3),
+             "words": list(hits.words), "unmatched_words": list(hits.unmatched_words)}
         ))
         return
     if not hits:
         print(f"no results for '{clean_line(query)}'")
         return
+    if hits.lacks_words:
+        print(_lacking_line(hits))
     for rank, hit in enumerate(hits, 1):
         print(f"{rank:>2}. [{clean_line(hit.type)}] {clean_line(hit.title)}  ({clean_line(hit.id)}, {hit.score:.0f})")
+
+
+def _lacking_line(hits: Hits) -> str:
+    words = ", ".join(map(clean_line, hits.words))
+    lacking = ", ".join(map(clean_line, hits.unmatched_words))
+    return f"no entry has all of: {words} (the closest below lack: {lacking})"
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:

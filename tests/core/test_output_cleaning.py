@@ -16,6 +16,7 @@ from agentui.cli import main
 from agentui.cli import search as search_cli
 from agentui.core.cases.model import Caller, Disposition
 from agentui.core.cases.store import open_store
+from agentui.core.search import Hits
 from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet_cell
 
 CORPUS = [
@@ -77,13 +78,16 @@ class FakeHit:
 
 
 class FakeIndex:
-    def search(self, query: str, limit: int) -> list[FakeHit]:
-        return [FakeHit(f"id-{n}\x1b[2J", "faq\x9b", f"{raw}标题") for n, raw in enumerate(CORPUS)]
+    def search(self, query: str, limit: int, usage: object = None) -> Hits:
+        hits = [FakeHit(f"id-{n}\x1b[2J", "faq\x9b", f"{raw}标题") for n, raw in enumerate(CORPUS)]
+        found = Hits(hits)  # type: ignore[arg-type]
+        found.words, found.unmatched_words = (f"注销{EVIL}", "流量卡"), (f"注销{EVIL}",)
+        return found
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 def test_search_output(capsys: pytest.CaptureFixture[str], as_json: bool) -> None:
-    search_cli._answer(FakeIndex(), "补卡\x1b]52;c;ZXZpbA==\x07", 50, as_json=as_json)  # type: ignore[arg-type]
+    search_cli._answer(FakeIndex(), "补卡\x1b]52;c;ZXZpbA==\x07", 50, None, as_json=as_json)  # type: ignore[arg-type]
     out = capsys.readouterr().out
     assert_inert(out, allow_tab=False, escaped=as_json)
     assert out.count("标题") == len(CORPUS)
@@ -92,12 +96,12 @@ def test_search_output(capsys: pytest.CaptureFixture[str], as_json: bool) -> Non
 
 
 class EmptyIndex:
-    def search(self, query: str, limit: int) -> list[FakeHit]:
-        return []
+    def search(self, query: str, limit: int, usage: object = None) -> Hits:
+        return Hits()
 
 
 def test_search_echoes_a_query_it_did_not_find_inertly(capsys: pytest.CaptureFixture[str]) -> None:
-    search_cli._answer(EmptyIndex(), EVIL, 5, as_json=False)  # type: ignore[arg-type]
+    search_cli._answer(EmptyIndex(), EVIL, 5, None, as_json=False)  # type: ignore[arg-type]
     assert_inert(capsys.readouterr().out, allow_tab=False)
 
 

@@ -34,6 +34,7 @@ from agentui.core.search.keys import (
     digit_keys,
     fold_codes,
     latin_keys,
+    name_key,
     prefix_key,
     text_codes,
     word_key,
@@ -47,6 +48,7 @@ from agentui.core.search.normalize import (
     is_cjk,
     join_texts,
     split_units,
+    units_text,
 )
 from agentui.core.search.pinyin import run_pinyin
 from agentui.core.search.postings import BATCH, FIELD_LEVEL, PostingsBuilder, batch_pairs
@@ -112,6 +114,9 @@ def _reference(record: tuple, names: dict[str, tuple[str, ...]]) -> dict[int, in
             TAGS: _tags_text(record, names)}
     for name, text in head.items():
         add(_text_keys(text, head=True, prefixes=True), FIELD_LEVEL[name])
+        if name in (TITLE, ALIASES, TITLE_EN):  # the fields naming the entry: each item whole
+            add({name_key(units_text(fold(item))) for item in text.split(SEPARATOR) if units_text(fold(item))},
+                FIELD_LEVEL[name])
         if name in PINYIN_FIELDS:
             for run in CJK_RUN.findall(fold(text)):
                 pinyin = run_pinyin(run)

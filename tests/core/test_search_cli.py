@@ -77,3 +77,23 @@ def test_kb_check_reports_problems_and_fails(capsys):
 def test_version():
     result = run_cli(["--version"])
     assert result.returncode == 0 and result.stdout.startswith("agentui ")
+
+
+def test_json_names_the_words_no_entry_holds_together(capsys):
+    """Additive fields: the contract's keys stay as they were."""
+    assert main(["search", "--json", "--no-usage", "注销流量卡"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {"query", "results", "elapsed_ms"} <= set(payload)
+    assert payload["words"] == ["注销", "流量卡"] and payload["unmatched_words"] == ["注销"]
+    assert payload["results"][0]["id"] == "data-sim-replacement-online"
+    assert main(["search", "--json", "esim 注销"]) == 0
+    assert json.loads(capsys.readouterr().out)["unmatched_words"] == []
+
+
+def test_human_output_says_when_no_entry_has_every_word(capsys):
+    assert main(["search", "--limit", "3", "cancel data card"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "no entry has all of: cancel, data, card (the closest below lack: cancel)"
+    assert lines[1].startswith(" 1. [procedure]") and len(lines) == 4
+    assert main(["search", "--limit", "3", "流量卡 线下"]) == 0
+    assert capsys.readouterr().out.startswith(" 1. [procedure] 流量卡线下补卡")

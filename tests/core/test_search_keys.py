@@ -23,12 +23,12 @@ from agentui.core.search.keys import (
     expand,
     han_keys,
     latin_keys,
-    mention_keys,
     prefix_key,
     text_codes,
     word_key,
 )
 from agentui.core.search.normalize import TEXT_BREAK, fold, fold_letters, is_cjk, split_units
+from agentui.core.search.phone_keys import mention_keys
 
 PIECES = [
     "补卡", "流量卡", "保号卡", "注销", "eSIM", "MTS", "МТС", "Билайн", "Мой", "ёлка", "Tele2", "megafon",

@@ -106,14 +106,14 @@ def test_a_word_many_entries_hold_is_asked_by_its_whole_word_key():
     from agentui.core.search.keys import word_key
     from agentui.core.search.query import parse_query
     from agentui.core.search.query_keys import WORD_ENOUGH, key_groups, unit_keys
-    from agentui.core.search.synonyms import SYNONYM_FACTOR
+    from agentui.core.search.rules import SYNONYM
 
     parsed = parse_query("forwarding cancel")
     groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH)
     for (_, options), unit in zip(groups, parsed.units, strict=False):
         assert options[0] == (1.0, {word_key(unit.text)})
         assert all(keys == {word_key(v.text)} for (factor, keys), v in zip(options[1:], unit.variants, strict=False))
-        assert all(factor == SYNONYM_FACTOR for factor, _ in options[1:1 + len(unit.variants)])
+        assert all(factor == SYNONYM.value for factor, _ in options[1:1 + len(unit.variants)])
     groups = key_groups(parsed, held=lambda keys: keys, holders=lambda key: WORD_ENOUGH - 1)
     assert [options[0] for _, options in groups] == [(1.0, unit_keys(unit)) for unit in parsed.units]
 

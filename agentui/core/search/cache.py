@@ -16,7 +16,7 @@ from agentui.core.kb.records import knowledge_base
 from agentui.core.kb.source import stat_fingerprint
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-25"
+INDEX_FORMAT = "search-27"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 KEEP_CACHES = 4
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from agentui.core.kb.model import Record
 from agentui.core.search.keys import codes_text, fold_codes, han_runs, text_codes
-from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts
+from agentui.core.search.normalize import CJK_RUN, TEXT_BREAK, WORDS, digits_only, fold, join_texts, units_text
 from agentui.core.search.pinyin import RunPinyin, run_pinyin
+from agentui.core.search.rules import ALIASES, BODY, FIELDS, FINDING, TAGS, TITLE, TITLE_EN, WEIGHTS
 
-# Field weights: how much a match in this field says the entry is the one wanted.
-TITLE, TITLE_EN, ALIASES, TAGS, BODY = "title", "title_en", "aliases", "tags", "body"
-WEIGHTS: dict[str, float] = {TITLE: 1.0, ALIASES: 0.95, TITLE_EN: 0.9, TAGS: 0.7, BODY: 0.45}
-HEAD_FIELDS = (TITLE, ALIASES, TITLE_EN, TAGS)
+__all__ = ["ALIASES", "BODY", "TAGS", "TITLE", "TITLE_EN", "WEIGHTS"]  # the field names, from `rules`
+HEAD_FIELDS = tuple(rule.name for rule in FIELDS if rule.name != BODY)
 """Short fields: indexed with pinyin and single characters. The body gets words and bigrams only."""
 
 SEPARATOR = "\n"
@@ -46,6 +46,8 @@ class FieldText:
     at 100k entries a tuple per field cost more memory than the texts themselves."""
     runs: tuple[PinyinRun, ...]
     """Chinese runs with pinyin (head fields only)."""
+    finds: bool = True
+    """A word matched here is found in the entry (`rules.FieldRule.finds`)."""
 
 
 class BodyText:
@@ -59,6 +61,7 @@ class BodyText:
     __slots__ = ("_source", "_text", "_words", "_digits")
     name = BODY
     weight = WEIGHTS[BODY]
+    finds = BODY in FINDING
     original = None
     runs: tuple[PinyinRun, ...] = ()
 
@@ -101,6 +104,11 @@ class SearchDoc:
     """The non-blank fields, heaviest first; the body (if any) last."""
     phone_digits: str
     """Digits of the entry's phone numbers, `|`-separated: `7977979` finds `+7 (495) 797-79-79`."""
+    names: frozenset[str] = frozenset()
+    """The items naming the entry (title, each alias, English title) as `normalize.units_text`:
+    a query equal to one is a whole-field match."""
+    title_chars: int = 1
+    """Characters of the folded title, spaces aside: what the title coverage is a share of."""
 
     @property
     def body_digits(self) -> str:
@@ -109,7 +117,9 @@ class SearchDoc:
 
 
 _PHONE = re.compile(r"\+?\d[\d \t\-()]{4,}\d")
-HIGHLIGHTED = (TITLE, TITLE_EN)
+HIGHLIGHTED = tuple(rule.name for rule in FIELDS if rule.highlighted)
+PINYIN_FIELDS = tuple(rule.name for rule in FIELDS if rule.pinyin)
+"""The short fields whose Chinese runs are matched, and keyed, by their pinyin too."""
 
 
 def _words(folded: str) -> str:
@@ -119,15 +129,20 @@ def _words(folded: str) -> str:
 def field_text(name: str, original: str, *, with_pinyin: bool) -> FieldText:
     text = fold(original)
     runs = tuple(PinyinRun(m.start(), run_pinyin(m.group(0))) for m in CJK_RUN.finditer(text)) if with_pinyin else ()
-    return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, _words(text), runs)
+    return FieldText(name, WEIGHTS[name], text, original if name in HIGHLIGHTED else None, _words(text), runs,
+                     name in FINDING)
 
 
-def _tags_text(record: Record, operator_names: Mapping[str, Sequence[str]]) -> str:
+def _tag_items(record: Record, operator_names: Mapping[str, Sequence[str]]) -> list[str]:
     """Operators are expanded to every spelling (MTS, МТС, …) so any script finds them."""
     tag_words = [*record.tags]
     for operator in record.operators:
         tag_words.extend(operator_names.get(operator, (operator,)))
-    return SEPARATOR.join(dict.fromkeys(tag_words))
+    return list(dict.fromkeys(tag_words))
+
+
+def _tags_text(record: Record, operator_names: Mapping[str, Sequence[str]]) -> str:
+    return SEPARATOR.join(_tag_items(record, operator_names))
 
 
 def _phone_digits(record: Record) -> str:
@@ -138,26 +153,53 @@ def _body_digits(body: str) -> str:
     return "|".join(d for d in (digits_only(m.group(0)) for m in _PHONE.finditer(body)) if d)
 
 
+FIELD_ITEMS: dict[str, Callable[[Record, Mapping[str, Sequence[str]]], Sequence[str]]] = {
+    TITLE: lambda record, names: (record.title,),
+    ALIASES: lambda record, names: record.aliases,
+    TITLE_EN: lambda record, names: (record.title_en,),
+    TAGS: lambda record, names: _tag_items(record, names),
+    BODY: lambda record, names: (record.body,),
+}
+"""Where each field of `rules.FIELDS` comes from in an entry record, item by item."""
+
+
+def field_source(name: str, record: Record, operator_names: Mapping[str, Sequence[str]]) -> str:
+    return SEPARATOR.join(FIELD_ITEMS[name](record, operator_names))
+
+
+@lru_cache(maxsize=16384)
+def _name(item: str) -> str:
+    """An alias as a name (see `SearchDoc.names`): aliases repeat across entries, and folding one
+    is half the cost of naming an entry, which every new candidate pays."""
+    return units_text(fold(item))
+
+
 def build_doc(record: Record, operator_names: Mapping[str, Sequence[str]]) -> SearchDoc:
-    head = [
-        field_text(TITLE, record.title, with_pinyin=True),
-        field_text(ALIASES, SEPARATOR.join(record.aliases), with_pinyin=True),
-        field_text(TITLE_EN, record.title_en, with_pinyin=False),
-        field_text(TAGS, _tags_text(record, operator_names), with_pinyin=True),
-    ]
-    fields: list[FieldText | BodyText] = [f for f in head if f.text.strip()]
-    if record.body.strip():  # a body of punctuation only folds to blanks: read, it matches nothing
-        fields.append(BodyText(record.body))
+    fields: list[FieldText | BodyText] = []
+    names: set[str] = set()
+    title_chars = 1
+    for rule in FIELDS:
+        items = FIELD_ITEMS[rule.name](record, operator_names)
+        source = SEPARATOR.join(items)
+        if rule.name == BODY:
+            if source.strip():  # a body of punctuation only folds to blanks: read, it matches nothing
+                fields.append(BodyText(source))
+            continue
+        built = field_text(rule.name, source, with_pinyin=rule.pinyin)
+        if built.text.strip():
+            fields.append(built)
+        if rule.names_entry:  # one item is the field's folded text already
+            names.update([units_text(built.text)] if len(items) == 1 else map(_name, items))
+        if rule.name == TITLE:
+            title_chars = len(built.text) - built.text.count(" ")
     return SearchDoc(
         id=record.id, type=record.type, title=record.title, fields=tuple(fields),
-        phone_digits=_phone_digits(record),
+        phone_digits=_phone_digits(record), names=frozenset(names - {""}), title_chars=title_chars,
     )
 
 
-KEY_FIELDS = (*HEAD_FIELDS, BODY)
+KEY_FIELDS = tuple(rule.name for rule in FIELDS)
 """The fields the candidate index keys, in the order `BatchKeyTexts.head` and `.body` hold them."""
-PINYIN_FIELDS = (TITLE, ALIASES, TAGS)
-"""The short fields whose Chinese runs are also keyed by their pinyin."""
 MAX_TAILS = 8
 """A run's pinyin is keyed from each of its first syllables this many after the first (a title's
 runs are short; a long one would add many keys for words nobody types from its middle)."""
@@ -189,7 +231,7 @@ class BatchKeyTexts:
     body: np.ndarray
     """Folded bodies, entry by entry."""
     bodies: np.ndarray
-    """The bodies as written (phone numbers are found in those, see `keys.mention_keys`)."""
+    """The bodies as written (phone numbers are found in those, see `phone_keys.mention_keys`)."""
     phones: np.ndarray
     """The entries' phone numbers as digit groups (`|`-separated)."""
 
@@ -221,14 +263,16 @@ def _tags_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence
     return [f"{SEPARATOR.join(record.tags)}{SEPARATOR}{spelled[record.operators]}" for record in records]
 
 
+def _batch_sources(name: str, records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> list[str]:
+    if name == TAGS:
+        return _tags_texts(records, operator_names)
+    return [field_source(name, record, operator_names) for record in records]
+
+
 def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequence[str]]) -> BatchKeyTexts:
     size = len(records)
-    head_texts = join_texts([
-        *(record.title for record in records),
-        *(SEPARATOR.join(record.aliases) for record in records),
-        *(record.title_en for record in records),
-        *_tags_texts(records, operator_names),
-    ], UNKEYED)
+    head_texts = join_texts([text for name in HEAD_FIELDS for text in _batch_sources(name, records, operator_names)],
+                            UNKEYED)
     head = fold_codes(text_codes(head_texts), head_texts)
     starts, ends = han_runs(head)
     found_in = np.searchsorted(np.flatnonzero(head == ord(TEXT_BREAK)), starts) - 1
@@ -239,7 +283,7 @@ def batch_key_texts(records: Sequence[Record], operator_names: Mapping[str, Sequ
               for start, end in zip((starts[with_pinyin] - 1).tolist(), (ends[with_pinyin] - 1).tolist(), strict=False)]
     columns = list(zip(*(_spoken(run) for run in runs), strict=False)) or [()] * 4
     spoken, initials, spoken_tails, initials_tails = (text_codes(TEXT_BREAK.join(texts)) for texts in columns)
-    bodies = join_texts([record.body for record in records], UNKEYED)
+    bodies = join_texts(_batch_sources(BODY, records, operator_names), UNKEYED)
     written = text_codes(bodies)
     return BatchKeyTexts(
         size=size,

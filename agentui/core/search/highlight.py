@@ -7,7 +7,7 @@ from functools import lru_cache
 from agentui.core.search.document import FieldText
 from agentui.core.search.normalize import fold_with_map
 from agentui.core.search.query import CJK, Query
-from agentui.core.search.scorer import MAX_INITIALS, cjk_pairs
+from agentui.core.search.scorer import cjk_pairs
 
 
 def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
@@ -22,7 +22,7 @@ def field_spans(field: FieldText, query: Query) -> tuple[tuple[int, int], ...]:
             _mark_all(text, unit.text, marked)
             # As the scorer tests pinyin: full pinyin for words that read as pinyin, initials for
             # short ones; an English word (`forwarding`) is not looked for in every run.
-            initials = 2 <= len(unit.text) <= MAX_INITIALS and unit.text.isascii() and unit.text.isalpha()
+            initials = len(unit.text) >= 2 and unit.text.isascii() and unit.text.isalpha()
             if field.runs and (unit.pinyin_like or initials):
                 _mark_pinyin(field, unit.text, marked, full=unit.pinyin_like, initials=initials)
     for phrase in query.phrases:

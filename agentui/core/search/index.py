@@ -1,9 +1,9 @@
-"""The search index: candidates from the inverted index, then exact re-ranking of those candidates."""
+"""The search index: exact ranking up to a few thousand entries, candidates from the inverted index above."""
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,14 +14,16 @@ from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search import hanzi
 from agentui.core.search.bounds import ScoreBounds
-from agentui.core.search.document import TITLE, TITLE_EN, SearchDoc, build_doc
+from agentui.core.search.document import TITLE, TITLE_EN, FieldText, SearchDoc, build_doc
 from agentui.core.search.highlight import field_spans
+from agentui.core.search.keys import name_key, word_key
 from agentui.core.search.normalize import fold, is_cjk, split_units
 from agentui.core.search.pinyin import known_runs, prepare, remember_runs
 from agentui.core.search.postings import BATCH, Postings, PostingsBuilder, batch_pairs
 from agentui.core.search.query import CJK, Query, parse_query
 from agentui.core.search.query_keys import key_groups
-from agentui.core.search.scorer import Scored, score_doc
+from agentui.core.search.rules import RankKey
+from agentui.core.search.scorer import Scored, query_words, score_doc
 
 EXACT_LIMIT = 5000
 """Up to this many entries results are those of the exhaustive scan: every entry gets a bound on
@@ -37,6 +39,10 @@ candidates. Small KBs keep every view."""
 TYPE_ORDER = {
     EntryType.PROCEDURE.value: 0, EntryType.FAQ.value: 1, EntryType.CONTACT.value: 2, EntryType.SCRIPT.value: 3
 }
+"""The empty query's fixed list, after recent, pinned and most used entries."""
+USED_CANDIDATES = 200
+"""Above EXACT_LIMIT, the most used (and pinned) entries holding any of the query's keys join the
+candidates, so usage can break their ties with the equally scored entries picked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,48 @@ class Hit:
     """0-100, higher is better."""
     spans: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     """Field name ("title", "title_en") -> (start, end) offsets into that field's original text."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Usage:
+    """What the agent uses: how often each entry was used (opens, ticks, scripts copied) and the
+    pinned entries. It only breaks ties of equal text matches (see `rules.RankKey`), so the
+    ranking stays that of the text for a given usage, and is the pure ranking without it."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)
+    pinned: frozenset[str] = frozenset()
+
+    def of(self, entry_id: str) -> tuple[bool, int]:
+        """(pinned, uses) as the rank key takes them."""
+        return entry_id in self.pinned, max(0, int(self.counts.get(entry_id, 0)))
+
+
+NO_USAGE = Usage()
+
+
+class Hits(list[Hit]):
+    """Ranked hits, and the query's words with those the first hit lacks: when no entry holds
+    every word (`注销流量卡` in a KB without a data-card cancellation), the closest entries come
+    first and `unmatched_words` names what they lack, so the agent is told. Above the exact
+    stage's size, "no entry" means none of the candidates."""
+
+    words: tuple[str, ...] = ()
+    """The query's words (a Chinese run cut where the first hit's holding changes)."""
+    unmatched_words: tuple[str, ...] = ()
+    """The words the first hit lacks; empty when it holds every word (or the query is empty)."""
+
+    @property
+    def all_words_matched(self) -> bool:
+        return not self.unmatched_words
+
+    @property
+    def lacks_words(self) -> bool:
+        """A query of several words that no entry holds together: say so above the results."""
+        return len(self.words) > 1 and bool(self.unmatched_words)
+
+
+Ranked = tuple[RankKey, int, Scored]
+"""(rank key, entry index, score) of a scored entry."""
 
 
 def _work(parsed: Query) -> int:
@@ -91,6 +139,8 @@ class SearchIndex:
         self._bounds = bounds
         self._docs: dict[int, SearchDoc] = {}
         self._default_order: list[int] | None = None
+        self._ids: dict[str, int] | None = None
+        self._usage_seen: tuple[Usage, np.ndarray, np.ndarray] | None = None
         prepare()
 
     def __getstate__(self) -> dict[str, object]:
@@ -147,24 +197,72 @@ class SearchIndex:
         """Results are those of the exhaustive scan (KBs up to EXACT_LIMIT entries)."""
         return self._bounds is not None
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
-        parsed = parse_query(query)
+    def parse(self, query: str) -> Query:
+        """The query as the scorer takes it, its words marked `known` when the KB has them whole."""
+        return parse_query(query, self._known_words)
+
+    def _known_words(self, words: set[str]) -> set[str]:
+        keys = {word: word_key(word) for word in words}
+        held = self._postings.held(set(keys.values()))
+        return {word for word, key in keys.items() if key in held}
+
+    def search(self, query: str, limit: int = 20, usage: Usage | None = None) -> Hits:
+        """The best `limit` entries for the query; `usage` breaks ties of equal text matches."""
+        usage = usage or NO_USAGE
+        parsed = self.parse(query)
         if limit < 1:
-            return []
+            return Hits()
         if parsed.is_empty:
-            return [self._hit(self.doc(i), None, 0.0) for i in self._default_list(limit)]
+            return Hits(self._hit(self.doc(i), None, 0.0) for i in self._default_list(limit))
         if self._bounds is not None:
-            return self._rank_bounded(parsed, self._bounds, limit)
-        return self._rank(parsed, self._candidates(parsed), limit)
+            ranked = self._rank_bounded(parsed, self._bounds, limit, usage)
+        else:
+            ranked = self._rank(parsed, self._candidates(parsed, usage), usage)
+        return self._ranked_hits(parsed, ranked, limit)
 
-    def search_exhaustive(self, query: str, limit: int = 20) -> list[Hit]:
+    def search_exhaustive(self, query: str, limit: int = 20, usage: Usage | None = None) -> Hits:
         """Every entry scored, no candidate stage: the reference the index must agree with."""
-        parsed = parse_query(query)
+        parsed = self.parse(query)
         if parsed.is_empty or limit < 1:
-            return self.search(query, limit)
-        return self._rank(parsed, range(len(self.records)), limit)
+            return self.search(query, limit, usage)
+        return self._ranked_hits(parsed, self._rank(parsed, range(len(self.records)), usage or NO_USAGE), limit)
 
-    def _candidates(self, parsed: Query) -> Sequence[int]:
+    def starting_list(self, limit: int = 20, recent: Sequence[str] = (), usage: Usage | None = None) -> Hits:
+        """What the empty query lists: pinned entries first, then the recent ones (most recent
+        first), then the most used, then the fixed list (procedures, FAQs, … by title)."""
+        usage = usage or NO_USAGE
+        by_use = sorted(usage.counts, key=lambda entry_id: (-usage.of(entry_id)[1], entry_id))
+        wanted = [*sorted(usage.pinned), *recent, *(i for i in by_use if usage.of(i)[1] > 0)]
+        positions = self._positions()
+        picked = list(dict.fromkeys(positions[i] for i in wanted if i in positions))
+        if len(picked) < limit:
+            taken = set(picked)
+            picked += [i for i in self._default_list(limit + len(picked)) if i not in taken]
+        return Hits(self._hit(self.doc(i), None, 0.0) for i in picked[:max(0, limit)])
+
+    def _positions(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {record.id: index for index, record in enumerate(self.records)}
+        return self._ids
+
+    def _usage_arrays(self, usage: Usage) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+        """Per entry (pinned, uses), for the exact stage's bounds; kept for the last usage seen."""
+        if usage is NO_USAGE or not (usage.counts or usage.pinned):
+            return None, None
+        if self._usage_seen is None or self._usage_seen[0] is not usage:
+            positions = self._positions()
+            pinned = np.zeros(len(self.records), dtype=bool)
+            uses = np.zeros(len(self.records), dtype=np.int64)
+            for entry_id in usage.pinned:
+                if entry_id in positions:
+                    pinned[positions[entry_id]] = True
+            for entry_id in usage.counts:
+                if entry_id in positions:
+                    uses[positions[entry_id]] = usage.of(entry_id)[1]
+            self._usage_seen = (usage, pinned, uses)
+        return self._usage_seen[1], self._usage_seen[2]
+
+    def _candidates(self, parsed: Query, usage: Usage = NO_USAGE) -> Sequence[int]:
         scores = np.zeros(len(self.records), dtype=np.float64)
         # a phrase (`liu liang`) serves each of its words
         seen: dict[tuple[frozenset[int], float], np.ndarray | None] = {}
@@ -185,38 +283,58 @@ class SearchIndex:
         if len(candidates) > wanted:
             top = np.argpartition(scores[candidates], -wanted)[-wanted:]
             candidates = candidates[top]
-        return candidates.tolist()
+        # Entries named exactly so (an exact title) rank above any containing the query: always in
+        # (the best `wanted` of them by pre-score, when a name is shared by many, as `MTS` is).
+        named = np.array(self._postings.holders(name_key(parsed.whole)) if parsed.whole else [], dtype=np.int64)
+        if len(named) > wanted:
+            named = named[np.argpartition(scores[named], -wanted)[-wanted:]]
+        return list(dict.fromkeys([*candidates.tolist(), *named.tolist(), *self._used(usage, scores)]))
 
-    def _rank_bounded(self, parsed: Query, bounds: ScoreBounds, limit: int) -> list[Hit]:
+    def _used(self, usage: Usage, scores: np.ndarray) -> Iterable[int]:
+        """The pinned and most used entries holding some of the query's keys (see USED_CANDIDATES)."""
+        if not (usage.counts or usage.pinned):
+            return ()
+        positions = self._positions()
+        used = sorted(usage.counts, key=lambda entry_id: -usage.of(entry_id)[1])[:USED_CANDIDATES]
+        return [positions[i] for i in (*usage.pinned, *used) if i in positions and scores[positions[i]] > 0]
+
+    def _rank_bounded(self, parsed: Query, bounds: ScoreBounds, limit: int, usage: Usage) -> list[Ranked]:
         """The exhaustive scan's results, scoring only entries whose bound can still make the top:
         once the next bound is below the `limit`-th best rank key, no later entry can reach it."""
-        ranked: list[tuple[tuple[bool, int, int], int, Scored]] = []
-        top: list[tuple[bool, int, int, int]] = []  # the best `limit` keys so far, worst first
-        for bound in bounds.ordered(parsed):
+        ranked: list[Ranked] = []
+        top: list[tuple[bool | int, ...]] = []  # the best `limit` keys so far (with -index), worst first
+        for bound in bounds.ordered(parsed, *self._usage_arrays(usage)):
             if len(top) >= limit and bound < top[0]:
                 break
-            index = -bound[3]
+            index = -bound[-1]
             doc = self.doc(index)
             scored = score_doc(doc, parsed)
             if scored is not None:
-                key = scored.rank_key(doc)
+                key = scored.rank_key(doc, *usage.of(doc.id))
                 ranked.append((key, index, scored))
                 (heapq.heappush if len(top) < limit else heapq.heappushpop)(top, (*key, -index))
-        return self._ranked_hits(parsed, ranked, limit)
+        return ranked
 
-    def _rank(self, parsed: Query, candidates, limit: int) -> list[Hit]:
-        ranked: list[tuple[tuple[bool, int, int], int, Scored]] = []
+    def _rank(self, parsed: Query, candidates: Iterable[int], usage: Usage) -> list[Ranked]:
+        ranked: list[Ranked] = []
+        used = bool(usage.counts or usage.pinned)
         for index in candidates:
             doc = self.doc(index)
             scored = score_doc(doc, parsed)
             if scored is not None:
-                ranked.append((scored.rank_key(doc), index, scored))
-        return self._ranked_hits(parsed, ranked, limit)
+                key = scored.rank_key(doc, *usage.of(doc.id)) if used else scored.rank_key(doc)
+                ranked.append((key, index, scored))
+        return ranked
 
-    def _ranked_hits(self, parsed: Query, ranked: list[tuple[tuple[bool, int, int], int, Scored]],
-                     limit: int) -> list[Hit]:
+    def _ranked_hits(self, parsed: Query, ranked: list[Ranked], limit: int) -> Hits:
         ranked.sort(key=lambda item: (item[0], -item[1]), reverse=True)
-        return [self._hit(self.doc(i), parsed, s.score) for _, i, s in ranked[:limit]]
+        hits = Hits(self._hit(self.doc(i), parsed, s.score) for _, i, s in ranked[:limit])
+        first = self.doc(ranked[0][1]) if ranked else None
+        if first is not None and ranked[0][2].all_matched:
+            hits.words, hits.unmatched_words = query_words(first, parsed)[0], ()
+        else:
+            hits.words, hits.unmatched_words = query_words(first, parsed)
+        return hits
 
     def _default_list(self, limit: int) -> list[int]:
         """For an empty query: procedures first, then FAQs, contacts, scripts, each by title."""
@@ -231,7 +349,7 @@ class SearchIndex:
         spans: dict[str, tuple[tuple[int, int], ...]] = {}
         if parsed is not None:
             for text_field in doc.fields:
-                if text_field.name in (TITLE, TITLE_EN):
+                if text_field.name in (TITLE, TITLE_EN) and isinstance(text_field, FieldText):
                     found = field_spans(text_field, parsed)
                     if found:
                         spans[text_field.name] = found

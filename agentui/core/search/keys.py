@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -46,6 +45,16 @@ def word_key(word: str) -> int:
 def prefix_key(word: str) -> int:
     """The key of entries with a head word that begins with `word` (and is longer)."""
     return word_key(word) ^ WORD | PREFIX
+
+
+NAME_MARK = "\x01"
+"""Begins the text a name key hashes: no unit holds it, so a name key is no word's key."""
+
+
+def name_key(units: str) -> int:
+    """The key of entries named exactly so (a title, an alias; see `document.SearchDoc.names`):
+    the whole-word key of the name's units (`normalize.units_text`) after NAME_MARK."""
+    return word_key(NAME_MARK + units)
 
 
 def latin_keys(word: str) -> set[int]:
@@ -282,10 +291,39 @@ def _word_keys(
     running = np.cumsum(terms)
     before = np.zeros(len(lengths), dtype=np.uint64)
     before[1:] = running[offsets[1:] - 1]
-    begun = running[kept] - before[word_of[kept]]
-    begun >>= np.uint64(8)
-    begun = begun.view(np.int64) | PREFIX | flag
+    sums = running[kept] - before[word_of[kept]]
+    sums >>= np.uint64(8)
+    begun = sums.view(np.int64) | PREFIX | flag
     return np.concatenate([hashes, begun]), np.concatenate([word_owners, word_owners[word_of[kept]]])
+
+
+def batch_name_keys(codes: np.ndarray, owners: np.ndarray, item_break: int) -> KeyPairs:
+    """`name_key` of each item of folded texts (see `text_codes`; items are the texts, and the
+    pieces of a text between `item_break` characters), each with its text's owner: the units of an
+    item, one space between two, hashed as `word_key` hashes, after NAME_MARK."""
+    position_owner = _position_owners(codes, owners)
+    classes = _classes(codes)
+    kept = np.flatnonzero(classes != _BREAK)
+    if not len(kept):
+        return np.zeros(0, np.int64), owners[:0]
+    item_of = np.cumsum((codes == ord(TEXT_BREAK)) | (codes == item_break))[kept]
+    first = np.r_[True, item_of[1:] != item_of[:-1]]
+    new_unit = np.r_[True, (kept[1:] != kept[:-1] + 1) | (classes[kept[1:]] != classes[kept[:-1]])]
+    spaced = new_unit & ~first
+    # The hashed text of each item: NAME_MARK, then its characters with a space before each unit but the first.
+    shift = np.cumsum(first.astype(np.int64) + spaced)
+    places = np.arange(len(kept)) + shift
+    text = np.empty(len(kept) + int(shift[-1]), dtype=np.uint64)
+    text[places] = codes[kept]
+    text[places[spaced] - 1] = ord(" ")
+    item_starts = places[first] - 1
+    text[item_starts] = ord(NAME_MARK)
+    lengths = np.diff(np.append(item_starts, len(text)))
+    offsets = np.repeat(item_starts, lengths)
+    text *= _powers(int(lengths.max())).take(np.arange(len(text)) - offsets)
+    hashes = np.add.reduceat(text, item_starts)
+    hashes >>= np.uint64(8)
+    return hashes.view(np.int64) | WORD, position_owner[kept[first]]
 
 
 def compact(keys: np.ndarray) -> np.ndarray:
@@ -305,67 +343,3 @@ def batch_digit_keys(codes: np.ndarray, owners: np.ndarray) -> KeyPairs:
     first = np.flatnonzero(digit[:-2] & digit[1:-1] & digit[2:])
     values = codes[first].astype(np.int64) * 100 + codes[first + 1] * 10 + codes[first + 2] - 48 * 111
     return values | TRIGRAM >> COMPACT_SHIFT, position_owner[first]
-
-
-_PLUS, _FILLER, _ASCII_DIGIT, _OTHER_DIGIT = 1, 2, 3, 4
-
-
-@lru_cache(maxsize=1)
-def _phone_table() -> np.ndarray:
-    """What each BMP code point can be in a phone number (`document._PHONE`): nothing (0), `+`, a
-    filler, an ASCII digit or another decimal digit (`\\d` takes those; digit keys keep ASCII only)."""
-    table = np.zeros(0x10000, dtype=np.uint8)
-    table[[ord(c) for c in re.findall(r"\d", "".join(map(chr, range(0x10000))))]] = _OTHER_DIGIT
-    table[ord("0"):ord("9") + 1] = _ASCII_DIGIT
-    table[[ord(c) for c in " \t-()"]] = _FILLER
-    table[ord("+")] = _PLUS
-    return table
-
-
-def _phone_kinds(codes: np.ndarray) -> np.ndarray:
-    if codes.max(initial=0) <= 0xFFFF:
-        return _phone_table().take(codes)
-    kinds = _phone_table().take(np.minimum(codes, 0xFFFF))
-    above = np.flatnonzero(codes > 0xFFFF)
-    kinds[above] = [_OTHER_DIGIT if chr(code).isdecimal() else 0 for code in codes[above].tolist()]
-    return kinds
-
-
-def mention_keys(codes: np.ndarray, owners: np.ndarray) -> KeyPairs:
-    """Compact digit trigram keys of the phone-like numbers (`document._PHONE` matches) in texts as
-    written (see `text_codes`), each number's digits read through its punctuation (`+7 (495)
-    797-79-79` -> 74957977979): the keys `digit_keys` gives the digits of each match, found
-    without running the regex (scanning every body for it cost as much as folding them).
-
-    A match holds only `+`, digits and fillers, and `+` only first. So within a stretch of those
-    characters cut before each `+`, the regex, which starts at the first digit (or the `+` just
-    before it) and runs greedily to the last, matches once if these digits are 5 or more apart
-    (`\\d`, four or more characters, `\\d`), else not at all."""
-    bounds = np.flatnonzero(codes == ord(TEXT_BREAK))
-    if len(bounds) != len(owners) + 1:
-        raise ValueError(f"{len(bounds) - 1} texts for {len(owners)} owners")
-    kinds = _phone_kinds(codes)
-    edges = np.flatnonzero(np.diff(kinds != 0, prepend=False, append=False))
-    starts, lengths = edges[0::2], edges[1::2] - edges[0::2]
-    long_enough = lengths >= 6  # a match is six characters or more
-    starts, lengths = starts[long_enough], lengths[long_enough]
-    firsts = np.cumsum(lengths) - lengths  # each stretch's first place in `places`
-    places = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
-    kind = kinds[places]
-    digit = np.flatnonzero(kind >= _ASCII_DIGIT)
-    if not len(digit):
-        return np.zeros(0, np.int64), owners[:0]
-    new_piece = kind == _PLUS
-    new_piece[firsts] = True
-    piece = np.cumsum(new_piece) - 1
-    digit_piece = piece[digit]
-    first_digit = np.r_[True, digit_piece[1:] != digit_piece[:-1]]
-    last_digit = np.r_[first_digit[1:], True]
-    matched = np.zeros(int(piece[-1]) + 1, dtype=bool)
-    matched[digit_piece[first_digit][digit[last_digit] - digit[first_digit] >= 5]] = True
-    kept = np.flatnonzero((kind == _ASCII_DIGIT) & matched[piece])
-    values = codes[places[kept]].astype(np.int64) - 48
-    group = piece[kept]
-    first = np.flatnonzero(group[:-2] == group[2:])
-    values = values[first] * 100 + values[first + 1] * 10 + values[first + 2]
-    return values | TRIGRAM >> COMPACT_SHIFT, owners[np.searchsorted(bounds, places[kept[first]]) - 1]

@@ -124,6 +124,12 @@ def split_units(folded: str) -> list[str]:
     return _UNITS.findall(folded)
 
 
+def units_text(folded: str) -> str:
+    """A folded text's units joined by one space: how a whole query and a whole field item are
+    compared (`eSIM注销` and `eSIM 注销！` are one text)."""
+    return " ".join(split_units(folded))
+
+
 _NOT_DIGIT = re.compile("[^0-9]+")
 
 

@@ -10,17 +10,28 @@ import numpy as np
 
 from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Record
-from agentui.core.search.document import BODY, HEAD_FIELDS, KEY_FIELDS, TITLE, TITLE_EN, WEIGHTS, batch_key_texts
+from agentui.core.search.document import (
+    BODY,
+    HEAD_FIELDS,
+    KEY_FIELDS,
+    SEPARATOR,
+    TITLE,
+    TITLE_EN,
+    WEIGHTS,
+    batch_key_texts,
+)
 from agentui.core.search.keys import (
     HASHED,
     INITIALS,
     batch_digit_keys,
     batch_keys,
+    batch_name_keys,
     batch_words,
     compact,
     expand,
-    mention_keys,
 )
+from agentui.core.search.phone_keys import mention_keys
+from agentui.core.search.rules import FIELDS
 
 BATCH = 1024
 """Entries turned into keys per numpy pass: big enough to amortise numpy calls, small enough that
@@ -33,6 +44,8 @@ COMMON_KEY = 0.5
 entries apart by almost nothing (idf < 0.7) yet costs the most postings to read: the candidate
 stage skips it when the query unit has any rarer key. At 100k entries it halves the postings read."""
 FIELD_LEVEL = {name: round(WEIGHTS[name] * 100) for name in KEY_FIELDS}
+NAMING = np.array([rule.names_entry for rule in FIELDS if rule.name in HEAD_FIELDS])
+"""Which head fields name the entry: their items get a name key (see `keys.name_key`)."""
 TITLE_LEVEL = round(WEIGHTS[TITLE_EN] * 100)
 """`title_holders` counts entries holding a key at this level or above (see `query_keys.WORD_ENOUGH`)."""
 """A posting's weight: the scorer's weight of the best field holding the key, in hundredths."""
@@ -69,7 +82,9 @@ def batch_pairs(
     body_keys, body_words = batch_keys(texts.body, in_body, head=False)
     parts = [*head_keys, *body_keys, mention_keys(texts.bodies, in_body),
              batch_digit_keys(texts.phones, posting_codes(entries, np.full(size, FIELD_LEVEL[TITLE])))]
-    words = [head_words, body_words]
+    name_keys, named_in = batch_name_keys(texts.head, np.arange(len(HEAD_FIELDS) * size), ord(SEPARATOR))
+    is_name = NAMING[named_in // size]
+    words = [head_words, body_words, (name_keys[is_name], head_owners[named_in[is_name]])]
     if len(texts.run_of):
         runs = np.arange(int(texts.run_of.max()) + 1)
         found = (texts.run_of, head_owners[texts.run_from])
@@ -293,12 +308,24 @@ class Postings:
     def find(self, keys: Iterable[int]) -> np.ndarray:
         """Ids of the keys this index holds."""
         _, held, position = self._lookup(keys)
-        return self.key_ids[position[held]].astype(np.int64)
+        found: np.ndarray = self.key_ids[position[held]].astype(np.int64)
+        return found
 
     def held(self, keys: set[int]) -> set[int]:
         """The keys some entry holds."""
         wanted, held, _ = self._lookup(keys)
         return set(wanted[held].tolist())
+
+    def holders(self, key: int) -> list[int]:
+        """The entries holding the key."""
+        ids = self.find((key,))
+        found: list[int] = []
+        for block in self.blocks if len(ids) else ():
+            position = int(np.searchsorted(block.key_ids, ids[0]))
+            if position < len(block.key_ids) and block.key_ids[position] == ids[0]:
+                docs = block.docs[block.offsets[position]:block.offsets[position + 1]]
+                found += (docs.astype(np.int64) + block.first).tolist()
+        return found
 
     def title_holders(self, key: int) -> int:
         """How many entries hold the key in a field weighing at least the English title."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units
+from agentui.core.search.normalize import MAX_QUERY_CHARS, fold, is_cjk, split_units, units_text
 from agentui.core.search.pinyin import RunPinyin, is_pinyin_like, run_pinyin
+from agentui.core.search.rules import TYPO_FROM
 from agentui.core.search.synonyms import run_variants, word_alternatives
 
 CJK, WORD, DIGITS = "cjk", "word", "digits"
@@ -35,6 +37,9 @@ class Unit:
     """The same unit said with thesaurus alternatives (原因 -> 理由); they match slightly lower."""
     swapped: str = ""
     """In a variant, the thesaurus word it put in: entries without that word skip the variant."""
+    known: bool = False
+    """A word the KB has as a whole word (set by the index, see `SearchIndex.parse`): it is what
+    the agent meant, so it is never matched as a typo of another word (`esim` is not `sim`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +61,30 @@ class Query:
     total_weight: float = 1.0
     required_weight: float = 1.0
     """Sums the scorer needs for every candidate, taken once per query."""
+    whole: str = ""
+    """The whole query's units, one space apart (`normalize.units_text`): equal to one of an
+    entry's names, it is a whole-field match."""
 
     @property
     def is_empty(self) -> bool:
         return not self.units
 
 
-def parse_query(raw: str) -> Query:
+def parse_query(raw: str, known: Callable[[set[str]], set[str]] | None = None) -> Query:
+    """`known` tells which of the query's words the KB has whole (see `Unit.known`)."""
     folded = fold(raw[:MAX_QUERY_CHARS])
     units: list[Unit] = []
-    pieces = []
+    pieces: list[str] = []
     for piece in split_units(folded):
         if is_cjk(piece[0]) and len(piece) > MAX_RUN:
             pieces.extend(piece[i:i + MAX_RUN] for i in range(0, len(piece), MAX_RUN))
         else:
             pieces.append(piece)
-    for piece in pieces[:MAX_UNITS]:
+    pieces = pieces[:MAX_UNITS]
+    words = {word for piece in pieces if not is_cjk(piece[0]) for word in (piece, *word_alternatives(piece))
+             if len(word) >= TYPO_FROM}
+    kb_has = known(words) if known is not None and words else set()
+    for piece in pieces:
         if is_cjk(piece[0]):
             weights = _char_weights(piece)
             weight = 0.2 if len(piece) == 1 else sum(weights) / 2
@@ -83,12 +96,14 @@ def parse_query(raw: str) -> Query:
                 Unit(piece, CJK, weight, run_pinyin(piece), weights, required=len(piece) > 1, variants=variants)
             )
         elif piece.isdigit() and len(piece) >= 3:
-            units.append(Unit(piece, DIGITS, 1.0))
+            units.append(Unit(piece, DIGITS, 1.0, known=piece in kb_has))
         else:
             variants = tuple(
-                Unit(a, WORD, 1.0, pinyin_like=is_pinyin_like(a), swapped=a) for a in word_alternatives(piece)
+                Unit(a, WORD, 1.0, pinyin_like=is_pinyin_like(a), swapped=a, known=a in kb_has)
+                for a in word_alternatives(piece)
             )
-            units.append(Unit(piece, WORD, 1.0, pinyin_like=is_pinyin_like(piece), variants=variants))
+            units.append(Unit(piece, WORD, 1.0, pinyin_like=is_pinyin_like(piece), variants=variants,
+                              known=piece in kb_has))
     phrases: list[Phrase] = []
     for first in range(len(units)):
         for last in range(min(len(units), first + 4) - 1, first, -1):
@@ -100,7 +115,7 @@ def parse_query(raw: str) -> Query:
     joined_digits = "".join(digit_groups) if len(digit_groups) > 1 else ""
     total = sum(u.weight for u in units) or 1.0
     required = sum(u.weight for u in units if u.required) or total
-    return Query(raw, tuple(units), tuple(phrases), joined_digits, total, required)
+    return Query(raw, tuple(units), tuple(phrases), joined_digits, total, required, units_text(folded))
 
 
 def _char_weights(run: str) -> tuple[float, ...]:

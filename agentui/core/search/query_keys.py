@@ -15,13 +15,8 @@ from agentui.core.search.keys import (
     word_key,
 )
 from agentui.core.search.query import CJK, WORD, Query, Unit
-from agentui.core.search.scorer import FUZZY, MAX_INITIALS
-from agentui.core.search.scorer import INITIALS as INITIALS_SCORE
-from agentui.core.search.scorer import PREFIX as PREFIX_SCORE
-from agentui.core.search.synonyms import SYNONYM_FACTOR
+from agentui.core.search.rules import FUZZY, INITIALS, PREFIX, SYNONYM, TYPO_FROM
 
-TYPO_FROM = 4
-"""Words this long also look for the KB words one typo away (shorter ones have too many)."""
 PINYIN_KEYS_UP_TO = 3
 """Chinese runs up to this long also look for their pinyin (a homophone typo, 补咔, breaks every
 bigram of a short run); a longer run keeps correct bigrams, and its long pinyin only adds noise."""
@@ -82,31 +77,34 @@ def key_groups(
     groups = []
     for position, unit in enumerate(query.units):
         options = [(1.0, unit_keys(unit))]
-        options += [(SYNONYM_FACTOR, keys_of(variant)) for variant in unit.variants]
+        options += [(SYNONYM.value, keys_of(variant)) for variant in unit.variants]
         options += [(1.0, phrase_keys(p.joined)) for p in query.phrases if p.first <= position <= p.last]
         if query.joined_digits and unit.text.isdigit():
             options.append((1.0, digit_keys(query.joined_digits)))
         if unit.kind == WORD and not unit.text.isdigit():
-            if 2 <= len(unit.text) <= MAX_INITIALS and unit.text.isascii():
-                options.append((INITIALS_SCORE, initials_keys(unit.text)))
+            if len(unit.text) >= 2 and unit.text.isascii() and unit.text.isalpha():
+                # (Among these keys is the whole initials of a run: a term's entries hold every
+                # one, so they lead; the scorer tells a term from initials inside a run.)
+                options.append((INITIALS.value, initials_keys(unit.text)))
             if len(unit.text) >= TYPO_FROM and held is not None:
                 whole, direct = word_key(unit.text), options[0][1]
-                neighbours = {word_key(w) for w in typo_words(unit.text)}
+                # A word the KB has is what the agent meant: its neighbours are other words.
+                neighbours = set() if unit.known else {word_key(w) for w in typo_words(unit.text)}
                 begun = {prefix_key(unit.text)} if len(unit.text) in PREFIXES else set()
                 found = held(neighbours | direct | begun)
                 if found & begun:
                     # Head words begin so (`rene` of renewal, `beel` of Beeline): worth what the
                     # scorer gives a prefix, more than a KB word one typo away (`bel`).
-                    options.append((PREFIX_SCORE, begun))
+                    options.append((PREFIX.value, begun))
                 elif found & direct == direct - {whole}:
                     # Every bigram and the start are in the KB, the word is not: most likely pinyin
                     # being typed (`xufe` of xufei), not a typo. Charged as missing, the whole word
                     # would let a neighbour (`xue`) outrank every completion. (Beginning keys for
                     # pinyin too would cover this, but cost 16% more postings: over the RSS budget.)
                     options[0] = (1.0, direct - {whole})
-                options += [(FUZZY, {key}) for key in sorted(found & neighbours)]
-        whole = common_word(unit.text) if unit.kind == WORD else None
-        if whole is not None:  # after the typo tests, which read all the unit's keys
-            options[0] = (1.0, {whole})
+                options += [(FUZZY.value, {key}) for key in sorted(found & neighbours)]
+        common = common_word(unit.text) if unit.kind == WORD else None
+        if common is not None:  # after the typo tests, which read all the unit's keys
+            options[0] = (1.0, {common})
         groups.append((unit.weight, options))
     return groups

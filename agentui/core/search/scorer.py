@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agentui.core.search.document import BODY, WEIGHTS, BodyText, FieldText, SearchDoc
+from agentui.core.search.document import BODY, TITLE, WEIGHTS, BodyText, FieldText, SearchDoc
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
-from agentui.core.search.synonyms import SYNONYM_FACTOR
+from agentui.core.search.rules import (
+    EXACT,
+    FINDING,
+    FUZZY,
+    FUZZY_CUTOFF,
+    HOMOPHONE,
+    INITIALS,
+    INSIDE,
+    LONE_CHAR,
+    MATCHED,
+    PHONE,
+    PINYIN,
+    PREFIX,
+    SUFFIX,
+    SYNONYM,
+    TERM_INITIALS,
+    TYPE_PRIOR,
+    TYPO_FROM,
+    RankKey,
+    combine,
+    cover,
+    tenths,
+)
 
 Field = FieldText | BodyText
-
-# How much each kind of match is worth before the field weight.
-EXACT, PREFIX, SUFFIX, PINYIN, INSIDE, INITIALS, HOMOPHONE, FUZZY = 1.0, 0.9, 0.85, 0.9, 0.7, 0.75, 0.85, 0.85
-LONE_CHAR = 0.5
-MAX_INITIALS = 6
-"""Initials queries (`bk`, `llk bk`) are short; a longer word is never read as initials."""
-MATCHED = 0.3
-"""A unit scoring at least this counts as matched, for the all-words-first rule."""
-FUZZY_CUTOFF = 0.7
-TYPE_PRIOR = {"procedure": 3.0, "faq": 2.0, "contact": 2.0, "script": -3.0}
-"""Points added when ranking: on an equal match the procedure is what an agent on a call wants;
-scripts have their own pane (F5), so in search they yield to knowledge entries."""
+# The table's values as plain floats: the loops below read them per field and per character.
+_EXACT, _PREFIX, _SUFFIX, _INSIDE = EXACT.value, PREFIX.value, SUFFIX.value, INSIDE.value
+_PINYIN, _HOMOPHONE, _LONE_CHAR = PINYIN.value, HOMOPHONE.value, LONE_CHAR.value
+_TERM_INITIALS, _INITIALS = TERM_INITIALS.value, INITIALS.value
+_FUZZY, _FUZZY_FLOOR, _SYNONYM = FUZZY.value, FUZZY.value * FUZZY_CUTOFF, SYNONYM.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,134 +46,173 @@ class Scored:
     score: float
     """0-100."""
     all_matched: bool
+    """Every required word of the query is found in the entry (see `rules.MatchKind.complete`)."""
+    whole: bool = False
+    """The whole query is one of the entry's names (its title, an alias, its English title)."""
+    title_matched: int = 0
+    """The length of the query units found in the title (see `rules.cover`)."""
 
-    def rank_key(self, doc: SearchDoc) -> tuple[bool, int, int]:
-        return (self.all_matched, tenths(self.score + TYPE_PRIOR.get(doc.type, 0.0)), -len(doc.title))
+    def rank_key(self, doc: SearchDoc, pinned: bool = False, uses: int = 0) -> RankKey:
+        return (self.all_matched, self.whole, int(tenths(self.score + TYPE_PRIOR.get(doc.type, 0.0))), pinned, uses,
+                cover(self.title_matched, doc.title_chars), -len(doc.title))
 
 
-def tenths(value: float) -> int:
-    """A ranking score in whole tenths: scores that differ by less tie, and the type prior and title
-    length decide. Not `round`: this is the same float operations in numpy (see `bounds`)."""
-    return math.floor(value * 10 + 0.5)
+UnitMatch = tuple[float, bool, bool]
+"""One unit's match in an entry: its best value, whether it is found (see
+`rules.MatchKind.complete`), and whether the title holds any match of it. Tuples, not objects:
+every candidate makes a few per query unit."""
+NO_MATCH: UnitMatch = (0.0, False, False)
+
+
+def _either(known: UnitMatch, other: UnitMatch, factor: float = 1.0) -> UnitMatch:
+    return max(known[0], factor * other[0]), known[1] or other[1], known[2] or other[2]
 
 
 def score_doc(doc: SearchDoc, query: Query) -> Scored | None:
-    units = query.units
-    scores = [0.0] * len(units)
-    for phrase in query.phrases:
-        if all(scores[i] >= PINYIN for i in range(phrase.first, phrase.last + 1)):
+    matches = unit_matches(doc, query)
+    score, all_found = combine([m[0] for m in matches], [m[1] for m in matches], query)
+    if score <= 0:
+        return None
+    matched = 0
+    for unit, match in zip(query.units, matches, strict=True):
+        if match[2]:
+            matched += len(unit.text)
+    return Scored(score, all_found, query.whole in doc.names, matched)
+
+
+def unit_matches(doc: SearchDoc, query: Query) -> list[UnitMatch]:
+    """Each unit's match in the entry: its own, a pinyin phrase spanning it, all digit groups
+    joined, a thesaurus variant (worth a little less), whichever is best."""
+    said = _said_together(doc, query) if query.phrases or query.joined_digits else None
+    matches = []
+    for i, unit in enumerate(query.units):
+        known = said[i] if said is not None else None
+        if known is not None and known[0] >= 1.0:
+            matches.append(known)
             continue
-        value = _best_pinyin(doc.fields, phrase.joined)
-        for i in range(phrase.first, phrase.last + 1):
-            scores[i] = max(scores[i], value)
-    if query.joined_digits:
-        value = _digits_score(doc, query.joined_digits)
-        for i, unit in enumerate(units):
-            if unit.text.isdigit():
-                scores[i] = value
-    for i, unit in enumerate(units):
-        if scores[i] >= 1.0:
-            continue
-        value = _score_unit(doc, unit)
+        found = _match_unit(doc, unit)
         for variant in unit.variants:
-            if value >= SYNONYM_FACTOR:
+            if found[0] >= _SYNONYM:
                 break
             if not any(variant.swapped in f.text for f in doc.fields):
                 continue  # the variant only differs by a word this entry never uses
-            value = max(value, SYNONYM_FACTOR * _score_unit(doc, variant))
-        scores[i] = max(scores[i], value)
-    base = sum([s * u.weight for s, u in zip(scores, units, strict=False)]) / query.total_weight
-    if base <= 0:
-        return None
-    matched_weight = 0.0
-    all_matched = True
-    for value, unit in zip(scores, units, strict=False):
-        if unit.required:
-            if value >= MATCHED:
-                matched_weight += unit.weight
-            else:
-                all_matched = False
-    matched = matched_weight / query.required_weight
-    return Scored(score=100 * base * (0.6 + 0.4 * matched), all_matched=all_matched)
+            found = _either(found, _match_unit(doc, variant), _SYNONYM)
+        matches.append(found if known is None else _either(known, found))
+    return matches
 
 
-def _score_unit(doc: SearchDoc, unit: Unit) -> float:
+def _said_together(doc: SearchDoc, query: Query) -> list[UnitMatch | None]:
+    """What pinyin phrases (`bu ka`) and all digit groups joined give each unit they span."""
+    said: list[UnitMatch | None] = [None] * len(query.units)
+    for phrase in query.phrases:
+        if all(m is not None and m[0] >= _PINYIN for m in said[phrase.first:phrase.last + 1]):
+            continue
+        found = _best_pinyin(doc.fields, phrase.joined)
+        for i in range(phrase.first, phrase.last + 1):
+            known = said[i]
+            said[i] = found if known is None else _either(known, found)
+    if query.joined_digits:
+        found = _digits_match(doc, query.joined_digits)
+        for i, unit in enumerate(query.units):
+            if unit.text.isdigit():
+                known = said[i]
+                said[i] = found if known is None else _either(known, found)
+    return said
+
+
+def _match_unit(doc: SearchDoc, unit: Unit) -> UnitMatch:
     if unit.kind == CJK:
-        return _score_cjk(doc.fields, unit)
+        return _match_cjk(doc.fields, unit)
+    found = _match_word(doc.fields, unit.text, unit.pinyin_like, typo=not unit.known)
     if unit.kind == DIGITS:
-        return max(_digits_score(doc, unit.text), _score_word(doc.fields, unit.text, False))
-    return _score_word(doc.fields, unit.text, unit.pinyin_like)
+        found = _either(found, _digits_match(doc, unit.text))
+    return found
 
 
-def _digits_score(doc: SearchDoc, digits: str) -> float:
+def _digits_match(doc: SearchDoc, digits: str) -> UnitMatch:
     if digits in doc.phone_digits:
-        return EXACT
-    if digits in doc.body_digits:
-        return WEIGHTS[BODY]
-    return 0.0
+        value = PHONE.value
+    elif digits in doc.body_digits:
+        value = WEIGHTS[BODY]
+    else:
+        return NO_MATCH
+    return value, value >= MATCHED, False
 
 
-def _score_word(fields: tuple[Field, ...], word: str, pinyin_like: bool) -> float:
+def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: bool = True) -> UnitMatch:
     """Best field weight x match kind. Two passes, same result as one: substring and pinyin tests
     first (cheap), then typo matching only in fields where it could still beat that best; a word
     found in the title never pays for fuzzy matching against the body."""
     exact, prefix, suffix = f" {word} ", f" {word}", f"{word} "
     length = len(word)
-    try_initials = 2 <= length <= MAX_INITIALS and word.isascii()
-    best = 0.0
+    try_initials = length >= 2 and word.isascii() and word.isalpha()
+    title = fields[0] if fields and fields[0].name == TITLE else None
+    best = found = 0.0  # best weighted value; the same in fields that find (see `rules.FieldRule.finds`)
+    in_title = False
     fuzzy_fields: list[Field] = []
     for field in fields:
         if field.weight <= best:
             break
         words = field.words
         if exact in words:
-            value = EXACT
+            value = _EXACT
         else:
             value = 0.0
             if length >= 2 and prefix in words:
-                value = PREFIX
+                value = _PREFIX
             elif length >= 3 and suffix in words:
-                value = SUFFIX  # the head of a compound: sim in esim
+                value = _SUFFIX  # the head of a compound: sim in esim
             elif length >= 3 and word in field.text:
-                value = INSIDE
-            if value < PINYIN and field.runs and (pinyin_like or try_initials):
+                value = _INSIDE
+            if value < _PINYIN and field.runs and (pinyin_like or try_initials):
                 value = max(value, _pinyin_in_field(field, word, full=pinyin_like))
-            if value < FUZZY * FUZZY_CUTOFF and length >= 4 and len(words) > 2:
+            if typo and value < _FUZZY_FLOOR and length >= TYPO_FROM and len(words) > 2:
                 fuzzy_fields.append(field)
+        if field is title and value:
+            in_title = True
         if field.weight * value > best:
             best = field.weight * value
+            if field.finds:
+                found = best
     for field in fuzzy_fields:
-        if field.weight * FUZZY <= best:
+        if field.weight * _FUZZY <= best:
             continue
         match = process.extractOne(
             word, field.words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
         )
-        if match is not None and field.weight * FUZZY * match[1] > best:
-            best = field.weight * FUZZY * match[1]
-    return best
+        if match is not None and field.weight * _FUZZY * match[1] > best:
+            best = field.weight * _FUZZY * match[1]
+            if field.finds:
+                found = best
+            in_title = in_title or field is title
+    return best, found >= MATCHED, in_title
 
 
 def _pinyin_in_field(field: Field, text: str, full: bool = True) -> float:
-    """Full pinyin from a syllable start (a trailing partial syllable is fine), else initials."""
+    """Full pinyin from a syllable start (a trailing partial syllable is fine), else the initials
+    of a whole run (a term), else initials inside a run."""
     best = 0.0
     for run in field.runs:
         pinyin = run.pinyin
         position = pinyin.joined.find(text) if full else -1
         while position != -1:
             if position in pinyin.starts:
-                return PINYIN
+                return _PINYIN
             position = pinyin.joined.find(text, position + 1)
-        if 2 <= len(text) <= MAX_INITIALS and text in pinyin.initials:
-            best = INITIALS
+        if best < _TERM_INITIALS and len(text) >= 2 and text in pinyin.initials:
+            best = _TERM_INITIALS if text == pinyin.initials else _INITIALS
     return best
 
 
-def _best_pinyin(fields: tuple[Field, ...], text: str) -> float:
-    best = 0.0
+def _best_pinyin(fields: tuple[Field, ...], text: str) -> UnitMatch:
+    best = 0.0  # the fields with runs all find
+    in_title = False
     for field in fields:
         if field.runs and field.weight > best:
-            best = max(best, field.weight * _pinyin_in_field(field, text))
-    return best
+            value = _pinyin_in_field(field, text)
+            in_title = in_title or bool(value) and field.name == TITLE
+            best = max(best, field.weight * value)
+    return best, best >= MATCHED, in_title
 
 
 def cjk_pairs(run: str, text: str) -> list[int]:
@@ -168,36 +221,156 @@ def cjk_pairs(run: str, text: str) -> list[int]:
     return [i for i in range(len(run) - 1) if run[i:i + 2] in text]
 
 
-def _score_cjk(fields: tuple[Field, ...], unit: Unit) -> float:
-    """Share of the run's characters found in substrings of ≥ 2 characters, at the best field weight."""
+def query_words(doc: SearchDoc | None, query: Query) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the query's words, those `doc` lacks). A Chinese run is one word where the entry holds all
+    of it, and is cut where the entry's holding changes (`注销流量卡` -> `注销`, `流量卡` for an
+    entry holding 流量卡 only); question fillers are no words. Without an entry every word is
+    lacking."""
+    words: list[str] = []
+    lacking: list[str] = []
+    matches = unit_matches(doc, query) if doc is not None else [NO_MATCH for _ in query.units]
+    for unit, match in zip(query.units, matches, strict=True):
+        if not unit.required:
+            continue
+        if unit.kind != CJK or match[1] or doc is None:
+            pieces = [(piece, match[1]) for piece in _unfilled(unit)]
+        else:
+            pieces = _held_pieces(unit, _cjk_found(doc.fields, unit))
+        for piece, held in pieces:
+            words.append(piece)
+            if not held:
+                lacking.append(piece)
+    return tuple(dict.fromkeys(words)), tuple(dict.fromkeys(lacking))
+
+
+def _unfilled(unit: Unit) -> list[str]:
+    """The run's pieces between question fillers (a word's text as it is)."""
+    weights = unit.char_weights or (1.0,) * len(unit.text)
+    pieces: list[str] = []
+    piece = ""
+    for char, weight in zip(unit.text, weights, strict=True):
+        if weight:
+            piece += char
+        elif piece:
+            pieces, piece = [*pieces, piece], ""
+    return [*pieces, piece] if piece else pieces
+
+
+def _held_pieces(unit: Unit, found: list[bool]) -> list[tuple[str, bool]]:
+    """The run cut where `found` changes (fillers cut it too); a lone character goes with the
+    piece before it (or after, at the start), as it is no word of its own."""
+    weights = unit.char_weights or (1.0,) * len(unit.text)
+    pieces: list[tuple[str, bool]] = []
+    cut = True
+    for char, weight, held in zip(unit.text, weights, found, strict=True):
+        if not weight:
+            cut = True
+        elif not cut and pieces[-1][1] == held:
+            pieces[-1] = (pieces[-1][0] + char, held)
+        else:
+            pieces.append((char, held))
+            cut = False
+    merged: list[tuple[str, bool]] = []
+    for text, held in pieces:
+        if len(text) == 1 and merged:
+            merged[-1] = (merged[-1][0] + text, merged[-1][1])
+        elif merged and len(merged[-1][0]) == 1:
+            merged[-1] = (merged[-1][0] + text, held)
+        else:
+            merged.append((text, held))
+    return merged
+
+
+def _cjk_found(fields: tuple[Field, ...], unit: Unit) -> list[bool]:
+    """Which of the run's characters the entry holds in a pair (or the whole run, or its sound)."""
+    run = unit.text
+    found = [False] * len(run)
+    for field in fields:
+        if field.name not in FINDING:
+            continue
+        if run in field.text:
+            return [True] * len(run)
+        for i in cjk_pairs(run, field.text):
+            found[i] = found[i + 1] = True
+        if field.runs and unit.pinyin is not None and _pinyin_in_field(field, unit.pinyin.joined) == PINYIN.value:
+            return [True] * len(run)
+    return found
+
+
+def _match_cjk(fields: tuple[Field, ...], unit: Unit) -> UnitMatch:
+    """Share of the run's characters found in substrings of ≥ 2 characters, at the best field weight.
+    The run is found when no two of its characters in a row are missing (a lone character, the
+    `的` of 忘了原来的号码, is no word of its own)."""
     run = unit.text
     length = len(run)
     best = [0.0] * length
+    found = [False] * length  # in a pair (or the whole run, or its sound) in a field that finds
+    in_title = False
     for field in fields:
         weight = field.weight
-        if min(best) >= weight:
-            break
+        finds = field.finds
+        if min(best) >= weight:  # no value can rise any more; only whether characters are found
+            if not finds or all(found):
+                break  # (the fields after one that does not find do not either)
+            found = _found_in(field, unit, found)
+            continue
         if length == 1 and field.name == BODY:
             break
         text = field.text
+        title = field.name == TITLE
         if run in text:
             best = [max(b, weight) for b in best]
+            found = [True] * length if finds else found
+            in_title = in_title or title
             continue
         if length == 1:
             continue  # a lone character in a long text says nothing (and the body has no such key)
-        for i in cjk_pairs(run, text):
+        pairs = cjk_pairs(run, text)
+        for i in pairs:
             if best[i] < weight:
                 best[i] = weight
             if best[i + 1] < weight:
                 best[i + 1] = weight
+            if finds:
+                found[i] = found[i + 1] = True
+        if pairs and title:
+            in_title = True
         if field.name != BODY:
             # A leftover single character (选 in 选哪个运营商) still counts a little in a short field.
+            alone = weight * _LONE_CHAR
             for i, char in enumerate(run):
-                if best[i] < weight * LONE_CHAR and char in text:
-                    best[i] = weight * LONE_CHAR
-        if field.runs and unit.pinyin is not None and min(best) < weight * HOMOPHONE:
+                if best[i] < alone and char in text:
+                    best[i] = alone
+        if field.runs and unit.pinyin is not None and min(best) < weight * _HOMOPHONE:
             # A wrong character of the same sound (补咔 for 补卡, 注消 for 注销): match by pinyin.
-            if _pinyin_in_field(field, unit.pinyin.joined) == PINYIN:
-                best = [max(b, weight * HOMOPHONE) for b in best]
+            if _pinyin_in_field(field, unit.pinyin.joined) == _PINYIN:
+                heard = weight * _HOMOPHONE
+                best = [max(b, heard) for b in best]
+                found = [True] * length
+                in_title = in_title or title
     weights = unit.char_weights or (1.0,) * length
-    return sum(b * w for b, w in zip(best, weights, strict=True)) / sum(weights)
+    value = sum(b * w for b, w in zip(best, weights, strict=True)) / sum(weights)
+    complete = value >= MATCHED and (found[0] if length == 1 else _no_two_missing(found, weights))
+    return value, complete, in_title
+
+
+def _found_in(field: Field, unit: Unit, found: list[bool]) -> list[bool]:
+    """`found` with the run's characters this field holds in a pair (or all, for the whole run or
+    its sound)."""
+    run = unit.text
+    if run in field.text or (field.runs and unit.pinyin is not None
+                             and _pinyin_in_field(field, unit.pinyin.joined) == _PINYIN):
+        return [True] * len(run)
+    for i in cjk_pairs(run, field.text):
+        found[i] = found[i + 1] = True
+    return found
+
+
+def _no_two_missing(found: list[bool], weights: tuple[float, ...]) -> bool:
+    """At least one character found, and no two in a row missing (fillers count as found)."""
+    missing = 0
+    for here, weight in zip(found, weights, strict=True):
+        missing = 0 if here or not weight else missing + 1
+        if missing == 2:
+            return False
+    return any(found)

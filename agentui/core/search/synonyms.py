@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# Each group is one meaning; a query word from a group also matches the others (slightly lower).
+# Each group is one meaning; a query word from a group also matches the others (slightly lower:
+# `rules.SYNONYM`).
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("原因", "理由", "为什么"),
     ("多少钱", "费用", "收费", "价格", "手续费"),
@@ -23,7 +24,6 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("cancel", "deactivate", "terminate"),
     ("phone", "hotline", "number", "call"),
 )
-SYNONYM_FACTOR = 0.9
 
 _ALTERNATIVES: dict[str, tuple[str, ...]] = {}
 for _group in GROUPS:
