@@ -24,6 +24,11 @@ class Settings:
     lang: str = "zh"
     theme: str = "textual-dark"
     agent_name: str = ""
+    # Team mode: `--store`/$AGENTUI_STORE/"store" select a PostgreSQL server (empty: the embedded
+    # store); `--agent` names this agent on the floor (default: the OS login).
+    store: str = ""
+    agent: str = ""
+    role: str = "agent"
 
     def with_choice(self, **changes: str) -> Settings:
         """A copy with user choices changed, persisted to the config file when there is one."""
@@ -39,6 +44,9 @@ def load_settings(
     data_dir: Path | None = None,
     lang: str | None = None,
     config_file: Path | None = None,
+    store: str | None = None,
+    agent: str | None = None,
+    role: str | None = None,
 ) -> Settings:
     """Command-line values win over the config file, which wins over defaults."""
     config_path = config_file or locations.config_file()
@@ -54,6 +62,9 @@ def load_settings(
         lang=chosen_lang,
         theme=str(stored.get("theme") or "textual-dark"),
         agent_name=str(stored.get("agent_name") or ""),
+        store=store or os.environ.get("AGENTUI_STORE") or str(stored.get("store") or ""),
+        agent=agent or os.environ.get("AGENTUI_AGENT") or str(stored.get("agent") or ""),
+        role=role or str(stored.get("role") or "agent"),
     )
 
 
@@ -70,7 +81,8 @@ def save_choices(settings: Settings) -> None:
     path = settings.config_file
     if path is None:
         return
-    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name}
+    # Keys the console does not set (e.g. "store", written by a floor's IT) are kept as they are.
+    payload = {**_read_choices(path), "theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
