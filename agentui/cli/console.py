@@ -10,7 +10,8 @@ def run_console(args: argparse.Namespace) -> int:
     from agentui.app import create_app
     from agentui.config import load_settings
 
-    settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
+    settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang, store=getattr(args, "store", None),
+                             agent=getattr(args, "agent", None), role=getattr(args, "role", None))
     if not settings.kb_dir.is_dir():
         print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
         return 2

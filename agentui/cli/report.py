@@ -51,10 +51,12 @@ def run_report(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"{PROG}: error: --since/--until take 7d, 24h, 2w, a date (2026-03-01) or an ISO time", file=sys.stderr)
         return 2
-    since_iso, until_iso = _iso(since), _iso(until)
+    since_iso = _iso(since)
+    until_iso = _iso(until) if args.until else None  # open-ended: a call closed this second counts
     settings = team_settings(args)
     try:
         report = collect(settings, since_iso, until_iso, args.report_agent)
+        report.until = _iso(until)
     except Exception as exc:  # noqa: BLE001 - StoreError, or an unreachable server: said plainly
         from agentui.core.cases.server.url import mask_secrets
 
@@ -69,7 +71,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def collect(settings: Settings, since: str, until: str, agent: str | None) -> Report:
+def collect(settings: Settings, since: str, until: str | None, agent: str | None) -> Report:
     """Never takes the data dir's lock (a console may be running on it) nor writes anything."""
     from agentui.core.cases.report import build_report
 
@@ -92,13 +94,13 @@ def collect(settings: Settings, since: str, until: str, agent: str | None) -> Re
         for problem in snapshot.problems:
             print(f"{PROG}: warning: {problem}", file=sys.stderr)
         records = sorted(
-            (CallRecord.of(case) for case in snapshot.closed if case.closed_at and since <= case.closed_at < until
-             and (agent is None or (case.closed_by or case.opened_by) == agent)),
+            (CallRecord.of(case) for case in snapshot.closed if case.closed_at and since <= case.closed_at
+             and (until is None or case.closed_at < until) and (agent is None or (case.closed_by or case.opened_by) == agent)),
             key=lambda record: record.closed_at,
         )  # fmt: skip
         log = EventLog(StorePaths(settings.data_dir).cases_dir / "events")
         misses = [*log.query("miss", since, until, agent), *log.query("zero", since, until, agent)]
-    return build_report(records, misses, since=since, until=until, agent=agent or "")
+    return build_report(records, misses, since=since, until=until or "", agent=agent or "")
 
 
 def _clock(seconds: int | None) -> str:

@@ -34,6 +34,8 @@ class CallHeader(Widget):
 
     case_id: reactive[str] = reactive("")
     opened_at: reactive[str] = reactive("")
+    sync: reactive[str] = reactive("")
+    """Team mode: "offline · 3 changes waiting" / "synced 10:42"; empty with the embedded store."""
 
     def __init__(self, title: str, idle: str, clock: Callable[[], datetime], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -59,4 +61,6 @@ class CallHeader(Widget):
         if self.case_id:
             parts += [" · ", clean_line(self.case_id)]
         parts += [" · ⏱ ", (self.timer_text, "bold")]
+        if self.sync:
+            parts += [" · ", (clean_line(self.sync), "italic")]
         return Content.assemble(*parts)

@@ -51,9 +51,14 @@ class Outbox:
         if not state:
             self._write_state()
         self._seqs = self._scan()
-        for seq in [s for s in self._seqs if s <= self.acked]:  # decided before a crash cut the tidy-up
-            self._unlink(seq)
+        leftovers = [s for s in self._seqs if s <= self.acked]  # decided before a stop cut the tidy-up
+        for seq in leftovers:
+            self._unlink(seq, sync=False)
+        if leftovers:
+            fsync_dir(self.directory)
         self._seqs = [s for s in self._seqs if s > self.acked]
+        self._spent: list[int] = []
+        """Acknowledged changes whose files `tidy` has not deleted yet."""
         self._case_of: dict[int, str] = {}
         """Seq -> case id of the waiting case changes."""
         for entry in self.read(len(self._seqs)):
@@ -134,13 +139,21 @@ class Outbox:
                 if case_id not in keep and not self._queued_for(case_id, after=upto):
                     del self.versions[case_id]
             self._write_state()
-            for seq in done:
-                if seq not in refused:
-                    self._unlink(seq, sync=False)
-            fsync_dir(self.directory)
+            self._spent.extend(seq for seq in done if seq not in refused)
             self._seqs = [seq for seq in self._seqs if seq > upto]
             for seq in done:
                 self._case_of.pop(seq, None)
+
+    def tidy(self) -> None:
+        """Delete the files of acknowledged changes. Not on the push's path: an unlink costs ~4 ms
+        on a disk mounted with `discard`, and sync.json already says they are done (a start
+        deletes any left over)."""
+        with self._lock:
+            spent, self._spent = self._spent, []
+        for seq in spent:
+            self._unlink(seq, sync=False)
+        if spent:
+            fsync_dir(self.directory)
 
     def refused_files(self) -> list[Path]:
         try:

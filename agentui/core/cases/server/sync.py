@@ -106,6 +106,7 @@ class Pusher:
                 self._kicked = False
             try:
                 self._push_all()
+                self._outbox.tidy()
                 if not self._status.online:
                     self._server.ping()
                     self._update(online=True)

@@ -216,6 +216,7 @@ class TeamCaseStore:
         try:
             if self.pusher.status.online:
                 self.pusher.drain()
+            self.outbox.tidy()
         finally:
             self.server.close()
             self.local.close_store()
