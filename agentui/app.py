@@ -166,7 +166,7 @@ class AgentApp(CaseActions, App[None]):
     # --- team mode --------------------------------------------------------------------------------
     def _watch_sync(self, store: CaseStore) -> None:
         """A server store: the header says how many changes wait while offline, and when it caught up."""
-        from agentui.core.cases.protocol import SyncStatusSource
+        from agentui.core.cases.protocol import SyncStatus, SyncStatusSource
 
         if not isinstance(store, SyncStatusSource):
             return
@@ -175,7 +175,7 @@ class AgentApp(CaseActions, App[None]):
         loop = asyncio.get_running_loop()
         told = [""]
 
-        def show(status) -> None:  # from the outbox's thread, or this one
+        def show(status: SyncStatus) -> None:  # from the outbox's thread, or this one
             text = sync_text(status, self.settings.lang)
             loop.call_soon_threadsafe(lambda: setattr(self.main.header, "sync", text))
             if status.problem != told[0] and status.problem and not status.problem.startswith("PostgreSQL"):

@@ -95,9 +95,10 @@ def collect(settings: Settings, since: str, until: str | None, agent: str | None
             print(f"{PROG}: warning: {problem}", file=sys.stderr)
         records = sorted(
             (CallRecord.of(case) for case in snapshot.closed if case.closed_at and since <= case.closed_at
-             and (until is None or case.closed_at < until) and (agent is None or (case.closed_by or case.opened_by) == agent)),
+             and (until is None or case.closed_at < until)),
             key=lambda record: record.closed_at,
         )  # fmt: skip
+        records = [r for r in records if agent is None or r.agent == agent]
         log = EventLog(StorePaths(settings.data_dir).cases_dir / "events")
         misses = [*log.query("miss", since, until, agent), *log.query("zero", since, until, agent)]
     return build_report(records, misses, since=since, until=until or "", agent=agent or "")
