@@ -59,6 +59,13 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> HistorySnapshot:
+    from agentui.cli.team_options import agent_of, team_settings
+
+    settings = team_settings(args)
+    if settings.store:  # team mode: the floor's cases, from the server
+        from agentui.core.cases.server.remote import server_snapshot
+
+        return server_snapshot(settings.store, agent_of(settings))
     data_dir = locations.data_dir(getattr(args, "cases_data", None) or getattr(args, "data", None))
     from agentui.core.cases.reader import read_history  # TinyDB loads only for this command
 

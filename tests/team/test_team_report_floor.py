@@ -143,3 +143,18 @@ def test_floor_release_command(pg_url: str, tmp_path: Path, capsys) -> None:  # 
         assert main(["floor", "--store", pg_url, "--release", case.id]) == 1
     finally:
         wang.close_store()
+
+
+def test_cases_commands_read_the_floor_in_team_mode(pg_url: str, tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("AGENTUI_STORE", pg_url)
+    wang = open_team_store(tmp_path / "wang", pg_url, agent="wang")
+    try:
+        wang.open_case()
+        closed = wang.close(Disposition.RESOLVED, "王的小结")
+        wait_for(wang, caught_up)
+    finally:
+        wang.close_store()
+    assert main(["cases", "--data", str(tmp_path / "elsewhere"), "list"]) == 0
+    assert closed.id in capsys.readouterr().out, "another workstation lists the floor's cases"
+    assert main(["--agent", "li", "cases", "show", closed.id]) == 0
+    assert "王的小结" in capsys.readouterr().out

@@ -18,6 +18,8 @@ from agentui.core.cases.server.search_keys import case_search_text, keys_of, lik
 if TYPE_CHECKING:
     import psycopg
 
+    from agentui.core.cases.reader import HistorySnapshot
+
 FLOOR_CHANNEL = "agentui_floor"
 """`NOTIFY` channel: the payload is the agent whose state changed."""
 
@@ -337,3 +339,16 @@ def _case_params(case: Case, agent: str) -> dict[str, Any]:
         "articles": list(case.articles), "scripts": list(case.scripts), "doc": Jsonb(case.to_dict()),
         "search_text": text, "search_keys": keys_of(text) if text is not None else None,
     }  # fmt: skip
+
+
+def server_snapshot(url: str, agent: str) -> HistorySnapshot:
+    """For `agentui cases` in team mode: this agent's active case and the floor's closed cases."""
+    from agentui.core.cases.reader import HistorySnapshot
+
+    server = CaseServer(url, agent=agent, client_id="cases-cli")
+    try:
+        active = server.active_of(agent)
+        closed = server.history(text="", operator="", disposition="", limit=0, exclude_id="")
+    finally:
+        server.close()
+    return HistorySnapshot(active=active, closed=closed)
