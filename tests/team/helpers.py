@@ -20,7 +20,6 @@ def wait_for(store: TeamCaseStore, predicate: Any, timeout: float = 30.0) -> Syn
             reached.set()
 
     store.watch_sync(listener)
-    store.pusher.kick()
     assert reached.wait(timeout), f"sync status never got there; last: {seen[-1] if seen else None}"
     return store.sync_status()
 

@@ -133,10 +133,9 @@ def test_restarting_offline_restores_the_case_from_the_outbox(pg_server, pg_url:
         store = open_team_store(tmp_path / "data", url, agent="wang")  # restarted, still offline
         assert store.active().id == case.id and store.active().notes == "离线时记的"
         assert store.sync_status().waiting >= 2
-        store.update(notes="离线时记的，又补充")
-        proxy.allow()
+        proxy.allow()  # back, with nothing typed since the restart: the outbox still goes out
         wait_for(store, caught_up)
-        assert server_rows(pg_url, "SELECT doc->>'notes' FROM agentui.cases") == [("离线时记的，又补充",)]
+        assert server_rows(pg_url, "SELECT doc->>'notes' FROM agentui.cases") == [("离线时记的",)]
     finally:
         store.close_store()
         proxy.close()
@@ -156,3 +155,33 @@ def test_a_save_cut_short_before_it_was_queued_is_queued_at_the_next_start(pg_ur
         ]
     finally:
         store.close_store()
+
+
+def test_a_console_that_reached_the_server_at_start_says_online(pg_url: str, tmp_path: Path) -> None:
+    store = open_team_store(tmp_path / "data", pg_url, agent="wang")
+    try:
+        assert store.sync_status().online and store.sync_status().waiting == 0
+    finally:
+        store.close_store()
+
+
+def test_history_after_a_server_restart_comes_from_the_server(pg_server, pg_url: str, tmp_path: Path) -> None:
+    """An idle console's connections died with the server; the first read after it reconnects
+    instead of answering from the data dir alone (which would miss the floor's cases)."""
+    cluster = pg_server.cluster
+    if cluster is None:
+        pytest.skip("needs the fixture's own cluster to restart it (AGENTUI_TEST_PG_URL is set)")
+    wang = open_team_store(tmp_path / "wang", pg_url, agent="wang")
+    li = open_team_store(tmp_path / "li", pg_url, agent="li")
+    try:
+        wang.open_case()
+        closed = wang.close(Disposition.RESOLVED, "补卡完成")
+        wait_for(wang, caught_up)
+        assert [c.id for c in li.history(text="补卡")] == [closed.id]
+        cluster.stop("immediate")
+        cluster.start()
+        assert [c.id for c in li.history(text="补卡")] == [closed.id]
+    finally:
+        _ensure_running(cluster)
+        wang.close_store()
+        li.close_store()

@@ -65,11 +65,15 @@ class Pusher:
 
     def drain(self) -> bool:
         """Push everything waiting now, in the caller's thread; False if the server is away."""
-        try:
-            self._push_all()
-        except ServerUnavailable:
-            return False
-        return True
+        for attempt in range(2):  # a connection the server dropped (a restart) fails once, then reconnects
+            try:
+                self._push_all()
+            except ServerUnavailable:
+                if attempt:
+                    return False
+            else:
+                return True
+        return False
 
     def _push_all(self) -> None:
         with self._push_lock:
@@ -99,8 +103,8 @@ class Pusher:
         while True:
             with self._wake:
                 if not self._kicked and not self._stopping:
-                    delay = RETRY_S[min(self._failures, len(RETRY_S) - 1)] if self._failures else None
-                    self._wake.wait(delay)
+                    behind = self._failures or not self._status.online or self._outbox.waiting
+                    self._wake.wait(RETRY_S[min(self._failures, len(RETRY_S) - 1)] if behind else None)
                 if self._stopping:
                     return
                 self._kicked = False
@@ -140,6 +144,10 @@ class Pusher:
             status = SyncStatus(online=True, waiting=waiting, caught_up_at=caught_up)
         self._status = status
         return status, status != before
+
+    def reached_server(self) -> None:
+        """The store talked to the server at start: online until a push says otherwise."""
+        self._update(online=True)
 
     def queued(self) -> None:
         """A change was queued: count it now (the header says how many wait) and push soon."""

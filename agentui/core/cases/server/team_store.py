@@ -45,6 +45,7 @@ def open_team_store(
             if applied:
                 local.recovery_notes.append(f"Server schema upgraded: {', '.join(applied)}.")
             store.resume_from_server()
+            store.pusher.reached_server()
         except ServerUnavailable as exc:
             local.recovery_notes.append(
                 f"Working offline ({exc}); changes are kept here and sent when the server is back."
@@ -252,8 +253,10 @@ class TeamCaseStore:
 
     def _from_server(self, remote: Callable[[], T], local: Callable[[], T]) -> T:
         if self.pusher.drain():
-            try:
-                return remote()
-            except ServerUnavailable:
-                pass
+            for attempt in range(2):  # the read connection may have been dropped by a server restart
+                try:
+                    return remote()
+                except ServerUnavailable:
+                    if attempt:
+                        break
         return local()
