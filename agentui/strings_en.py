@@ -12,7 +12,8 @@ EN = Strings(
         help="Help", new_case="New", search="Search", history="History", scripts="Scripts",
         notes="Notes", wrapup="Wrap up", quit="Quit", palette="Commands", tick="Tick step",
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
-        export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", floor="Floor",
+        export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search",
+        floor="Floor", release="Release",
     ),
     help_groups=(
         ("Global (anywhere)", (

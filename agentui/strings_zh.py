@@ -11,7 +11,8 @@ ZH = Strings(
         help="帮助", new_case="新建", search="搜索", history="历史", scripts="话术",
         notes="备注", wrapup="结案", quit="退出", palette="命令", tick="勾选",
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
-        export="导出", confirm="确认", cancel="取消", to_search="回到搜索", floor="现场",
+        export="导出", confirm="确认", cancel="取消", to_search="回到搜索",
+        floor="现场", release="释放",
     ),
     help_groups=(
         ("全局（任何位置）", (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from agentui.core.terminal_text import clean_line
 
@@ -58,9 +59,10 @@ def vbar(title: str, items: Sequence[tuple[str, int]], *, color: bool = False) -
     return _built(plt, color)
 
 
-def _built(plt: object, color: bool) -> str:
-    text: str = plt.build()  # type: ignore[attr-defined]
+def _built(plt: Any, color: bool) -> str:
+    """`plt`: the plotext module (untyped)."""
+    text: str = plt.build()
     if not color:
-        text = plt.uncolorize(text)  # type: ignore[attr-defined]
-    plt.clear_figure()  # type: ignore[attr-defined]
+        text = plt.uncolorize(text)
+    plt.clear_figure()
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"

@@ -10,7 +10,7 @@ from agentui.cli.team_options import add_team_options, require_server, team_sett
 PROG = "agentui db"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="the team-mode server's schema (PostgreSQL)")
     add_team_options(db)
     actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)

@@ -13,7 +13,7 @@ from agentui.cli.team_options import add_team_options, require_server, team_sett
 PROG = "agentui floor"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     floor = commands.add_parser("floor", help="who is on which call, live (team mode, for supervisors)")
     add_team_options(floor)
     floor.add_argument("--once", action="store_true", help="print the floor once and exit")

@@ -21,7 +21,7 @@ _SPAN = re.compile(r"^(\d+)\s*([dhw])$")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", help="calls, handle times and KB gaps (floor-wide with --store)")
     report.add_argument("--since", default="7d", metavar="WHEN", help="7d, 24h, 2w or a date/time (default: 7d)")
     report.add_argument("--until", default=None, metavar="WHEN", help="a date/time or a span before now (default: now)")

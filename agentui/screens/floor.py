@@ -83,13 +83,16 @@ def row_cells(row: AgentRow, now: datetime) -> list[Text]:
 class FloorScreen(Screen[None]):
     BINDINGS = [
         Binding("f8", "release", "release", key_display="F8"),
-        Binding("escape,f7", "close", "back", key_display="Esc"),
+        Binding("escape,f7", "close", "close", key_display="Esc"),
     ]
 
     def __init__(self, url: str, lang: str, *, release: Any = None) -> None:
         super().__init__()
         self.url = url
         self.text = TEXT.get(lang, TEXT["en"])
+        from agentui.strings import localize_bindings, strings_for
+
+        self._bindings = localize_bindings(self._bindings, strings_for(lang))  # as the app does its own
         self._release = release
         """`release(case_id) -> agent`: a supervisor frees a case (None: read-only view)."""
         self._rows: list[AgentRow] = []
