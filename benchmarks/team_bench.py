@@ -350,12 +350,15 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=120, help="history spread over this many days")
     parser.add_argument("--unique", type=int, default=50_000, help="cases generated in Python; the rest are copies")
     parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--only", default="search,report,catchup,autosave", help="which parts to run")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--procs", type=int, default=4, help="processes the agents are spread over")
     parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--pgdir", type=Path, help="keep the cluster here and reuse it (and its history) next run")
     args = parser.parse_args()
-    cluster = start_cluster({"max_connections": str(2 * args.agents + 50), "shared_buffers": "1GB", "fsync": "on",
-                             "work_mem": "32MB", "max_wal_size": "4GB"})  # fmt: skip
+    settings = {"max_connections": str(2 * args.agents + 50), "shared_buffers": "1GB", "fsync": "on",
+                "work_mem": "32MB", "max_wal_size": "4GB"}
+    cluster = start_cluster(base=args.pgdir, settings=settings)
     try:
         url = cluster.tcp_url()
         from agentui.core.cases.server.connect import connect
@@ -363,13 +366,24 @@ def main() -> None:
 
         with connect(url) as conn:
             migrate(conn)
-        load_history(url, args.cases, args.days, args.unique)
-        search_bench(url, args.cases)
-        report_bench(url, args.cases)
-        catchup_bench(url, args.changes)
-        autosave_bench(url, args.agents, args.seconds, args.procs)
+        with connect(url) as conn:
+            have = conn.execute("SELECT count(*) FROM agentui.cases WHERE closed_at IS NOT NULL").fetchone()
+        if not have or have[0] < args.cases:
+            load_history(url, args.cases, args.days, args.unique)
+        parts = set(args.only.split(","))
+        if "search" in parts:
+            search_bench(url, args.cases)
+        if "report" in parts:
+            report_bench(url, args.cases)
+        if "catchup" in parts:
+            catchup_bench(url, args.changes)
+        if "autosave" in parts:
+            autosave_bench(url, args.agents, args.seconds, args.procs)
     finally:
-        cluster.destroy()
+        if args.pgdir:
+            cluster.stop("fast")
+        else:
+            cluster.destroy()
 
 
 if __name__ == "__main__":

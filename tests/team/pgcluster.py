@@ -29,7 +29,7 @@ def free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, *, settings: dict[str, str] | None = None) -> None:
+    def __init__(self, *, settings: dict[str, str] | None = None, base: Path | None = None) -> None:
         if not (PG_BIN / "initdb").exists():
             raise ClusterUnavailable(f"no PostgreSQL server in {PG_BIN} (Debian: apt-get install postgresql-15)")
         self.as_user: str | None = None
@@ -39,7 +39,8 @@ class Cluster:
             except KeyError as exc:
                 raise ClusterUnavailable("running as root and there is no `postgres` system user") from exc
             self.as_user = "postgres"
-        self.base = Path(tempfile.mkdtemp(prefix="agentui-pg-"))
+        self.base = base or Path(tempfile.mkdtemp(prefix="agentui-pg-"))
+        self.base.mkdir(parents=True, exist_ok=True)
         self.data = self.base / "data"
         self.socket_dir = self.base
         self.port = free_port()
@@ -98,8 +99,12 @@ class Cluster:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start_cluster(settings: dict[str, str] | None = None) -> Cluster:
-    cluster = Cluster(settings=settings)
+def start_cluster(settings: dict[str, str] | None = None, base: Path | None = None) -> Cluster:
+    """A new cluster in a temp dir, or in `base` (kept: an existing one there is started again)."""
+    cluster = Cluster(settings=settings, base=base)
+    if base is not None and (cluster.data / "PG_VERSION").exists():
+        cluster.start()
+        return cluster
     try:
         cluster.init()
         cluster.start()

@@ -226,32 +226,59 @@ class CaseServer:
         return replace(Case.from_dict(row[0]), version=row[1]) if row else None
 
     def history(self, *, text: str, operator: str, disposition: str, limit: int, exclude_id: str) -> list[Case]:
+        """Newest first. A query that is one index key (`补卡`, `esi`) is answered by the key alone,
+        which the planner estimates well (a common pair: walk the newest cases; a rare one: fetch
+        its matches). A longer query pages through the newest key matches and checks the exact
+        text on each page, so a common key is never fetched whole just to sort it."""
         where = ["closed_at IS NOT NULL"]
         params: list[Any] = []
-        query = text
-        if query:
-            keys = query_keys(query)
-            if keys:
-                where.append("search_keys @> %s::text[]")
-                params.append(keys)
-            where.append("search_text LIKE %s")
-            params.append(like_pattern(query))
-        if operator:
-            where.append("operator = %s")
-            params.append(operator)
-        if disposition:
-            where.append("disposition = %s")
-            params.append(disposition)
+        for column, value in (("operator", operator), ("disposition", disposition)):
+            if value:
+                where.append(f"{column} = %s")
+                params.append(value)
         if exclude_id:
             where.append("id <> %s")
             params.append(exclude_id)
+        keys = query_keys(text) if text else []
+        if keys:
+            where.append("search_keys @> %s::text[]")
+            params.append(keys)
+        if text and not (len(keys) == 1 and keys[0] == text.casefold()):
+            if keys and limit > 0:
+                return self._paged(where, params, like_pattern(text), limit)
+            where.append("search_text LIKE %s")
+            params.append(like_pattern(text))
+        return self._newest(where, params, limit)
+
+    def _newest(self, where: list[str], params: list[Any], limit: int) -> list[Case]:
         sql = f"SELECT doc FROM agentui.cases WHERE {' AND '.join(where)} ORDER BY opened_at DESC, row_no DESC"
         if limit > 0:
-            sql += " LIMIT %s"
-            params.append(limit)
+            sql += f" LIMIT {int(limit)}"
         with self.read_link.use() as conn:
             rows = conn.execute(sql.encode(), params).fetchall()
         return [Case.from_dict(row[0]) for row in rows]
+
+    def _paged(self, where: list[str], params: list[Any], pattern: str, limit: int) -> list[Case]:
+        page = max(200, 4 * limit)
+        found: list[Case] = []
+        after: tuple[Any, Any] | None = None
+        with self.read_link.use() as conn:
+            while len(found) < limit:
+                clauses, values = list(where), list(params)
+                if after is not None:
+                    clauses.append("(opened_at, row_no) < (%s, %s)")
+                    values.extend(after)
+                sql = (
+                    "SELECT CASE WHEN search_text LIKE %s THEN doc END, opened_at, row_no FROM"
+                    f" (SELECT doc, search_text, opened_at, row_no FROM agentui.cases WHERE {' AND '.join(clauses)}"
+                    f" ORDER BY opened_at DESC, row_no DESC LIMIT {page}) newest"
+                )
+                rows = conn.execute(sql.encode(), [pattern, *values]).fetchall()
+                found.extend(Case.from_dict(doc) for doc, _, _ in rows if doc is not None)
+                if len(rows) < page:
+                    break
+                after = (rows[-1][1], rows[-1][2])
+        return found[:limit]
 
     def events(self, kind: str, since: str, until: str | None, agent: str | None) -> list[Event]:
         sql = "SELECT kind, ref, at, agent, case_id FROM agentui.events WHERE kind = %s AND at >= %s"
