@@ -326,6 +326,27 @@ def report_bench(url: str, count: int) -> None:
     print(f"# report over {report.calls} calls; runs {', '.join(f'{r:.0f}' for r in runs)} ms")
 
 
+def single_agent_bench(url: str, saves: int = 200) -> None:
+    """One agent alone, the embedded store beside the team store: what one workstation's disk costs
+    (the team store makes two durable writes per save: the data dir's file and the outbox entry)."""
+    from agentui.core.cases.server.team_store import open_team_store
+    from agentui.core.cases.store import open_store
+
+    for name, store in (
+        ("embedded_autosave_p95_ms agents=1", open_store(Path(tempfile.mkdtemp(prefix="agentui-one-")))),
+        ("team_autosave_p95_ms agents=1", open_team_store(Path(tempfile.mkdtemp(prefix="agentui-one-")), url)),
+    ):
+        store.open_case()
+        times = []
+        for n in range(saves):
+            started = time.perf_counter()
+            store.update(notes=f"客户说 {n}")
+            times.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.01)
+        store.close_store()
+        print(f"{name}: {p95(times):.1f}")
+
+
 def catchup_bench(url: str, changes: int) -> None:
     from agentui.core.cases.server.team_store import open_team_store
 
@@ -378,6 +399,7 @@ def main() -> None:
         if "catchup" in parts:
             catchup_bench(url, args.changes)
         if "autosave" in parts:
+            single_agent_bench(url)
             autosave_bench(url, args.agents, args.seconds, args.procs)
     finally:
         if args.pgdir:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from agentui.core.cases.model import Caller, Case
+from agentui.core.cases.server import remote
 from agentui.core.cases.server.remote import _INSERT, CaseServer, _case_params
 from agentui.core.cases.server.search_keys import keys_of, query_keys
 
@@ -18,9 +21,13 @@ def test_keys_are_pairs_of_chinese_and_triples_of_the_rest() -> None:
     assert len(long) == 6 and long[0] == every[0] and long[-1] == every[-1] and set(long) <= set(every)
 
 
-def test_a_long_query_pages_past_newer_cases_that_hold_its_keys_but_not_its_text(pg_url: str) -> None:
-    """300 newer cases hold the keys of `补卡 护照` in another order; the one case holding the text
-    is older than a page of them, and is still found."""
+@pytest.mark.parametrize("common", [False, True], ids=["rare-keys", "common-keys"])
+def test_a_phrase_is_checked_exactly_among_cases_holding_its_keys(pg_url: str, common: bool, monkeypatch) -> None:
+    """300 newer cases hold the keys of `补卡 护照` in another order; only the oldest holds the text.
+    With rare keys every candidate is checked; with common ones (the planner's statistics say so)
+    the newest `COMMON_BUDGET` candidates are, newest first."""
+    if common:
+        monkeypatch.setattr(remote, "RARE_KEY", -1)
     import psycopg
 
     now = datetime(2026, 3, 1, tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
     from agentui.core.cases.reader import HistorySnapshot
 
+RARE_KEY = 20_000
+"""Cases a key may be in and still be worth fetching whole (then each is checked for the text)."""
+COMMON_BUDGET = 2_000
+"""Newest candidates checked when every key of a query is common."""
 FLOOR_CHANNEL = "agentui_floor"
 """`NOTIFY` channel: the payload is the agent whose state changed."""
 
@@ -54,6 +59,7 @@ class CaseServer:
         self.push_link = Link(url)
         """The outbox's own connection, so a long catch-up never holds up a history search."""
         self.read_link = Link(url)
+        self._counts: tuple[float, dict[str, float]] | None = None
 
     def close(self) -> None:
         self.push_link.close()
@@ -226,10 +232,20 @@ class CaseServer:
         return replace(Case.from_dict(row[0]), version=row[1]) if row else None
 
     def history(self, *, text: str, operator: str, disposition: str, limit: int, exclude_id: str) -> list[Case]:
-        """Newest first. A query that is one index key (`补卡`, `esi`) is answered by the key alone,
-        which the planner estimates well (a common pair: walk the newest cases; a rare one: fetch
-        its matches). A longer query pages through the newest key matches and checks the exact
-        text on each page, so a common key is never fetched whole just to sort it."""
+        """Newest first, over the whole floor.
+
+        The index gives the cases holding all of a query's keys; `LIKE` then checks the exact
+        text. Which keys, and how, depends on how common they are (the planner's statistics):
+        - a query that is one key (`补卡`, `esi`) needs no `LIKE` (the key holds iff the text does);
+        - with a rare key (fewer than `RARE_KEY` cases), the cases holding the three rarest keys
+          are fetched and each is checked;
+        - when every key is common, the newest `COMMON_BUDGET` candidates are checked, newest
+          first, selected by the rarest key alone: the pieces of a phrase occur together (`pas`,
+          `ssp`, `por` of "passport"), and the planner, which takes them for independent, would
+          expect a handful of cases holding all of them and fetch 160,000 to sort them. A phrase
+          of common pieces is itself common, and the screen shows the newest 50.
+          An older case holding such a phrase is found by adding a rarer word (a name, a phone).
+        """
         where = ["closed_at IS NOT NULL"]
         params: list[Any] = []
         for column, value in (("operator", operator), ("disposition", disposition)):
@@ -240,15 +256,49 @@ class CaseServer:
             where.append("id <> %s")
             params.append(exclude_id)
         keys = query_keys(text) if text else []
-        if keys:
-            where.append("search_keys @> %s::text[]")
-            params.append(keys)
-        if text and not (len(keys) == 1 and keys[0] == text.casefold()):
-            if keys and limit > 0:
-                return self._paged(where, params, like_pattern(text), limit)
-            where.append("search_text LIKE %s")
-            params.append(like_pattern(text))
-        return self._newest(where, params, limit)
+        if not text or (len(keys) == 1 and keys[0] == text.casefold()):
+            if keys:
+                where.append("search_keys @> %s::text[]")
+                params.append(keys)
+            return self._newest(where, params, limit)
+        if not keys:  # one character, or only punctuation: the newest cases are scanned for it
+            return self._newest([*where, "search_text LIKE %s"], [*params, like_pattern(text)], limit)
+        with self.read_link.use() as conn:
+            counts = self._key_counts(conn)
+        expected = {key: counts.get(key, 0.0) for key in keys}
+        ranked = sorted(keys, key=lambda key: expected[key])
+        where.append("search_keys @> %s::text[]")
+        if expected[ranked[0]] < RARE_KEY or limit <= 0:  # fetched by the index: more keys, fewer cases
+            params.append(ranked[:3])
+            return self._newest([*where, "search_text LIKE %s"], [*params, like_pattern(text)], limit)
+        params.append(ranked[:1])
+        sql = (
+            "SELECT doc FROM agentui.cases WHERE id IN (SELECT id FROM (SELECT id, search_text, opened_at, row_no"
+            f" FROM agentui.cases WHERE {' AND '.join(where)} ORDER BY opened_at DESC, row_no DESC"
+            f" LIMIT {COMMON_BUDGET}) newest WHERE search_text LIKE %s ORDER BY opened_at DESC, row_no DESC"
+            f" LIMIT {int(limit)}) ORDER BY opened_at DESC, row_no DESC"
+        )
+        with self.read_link.use() as conn:
+            rows = conn.execute(sql.encode(), [*params, like_pattern(text)]).fetchall()
+        return [Case.from_dict(row[0]) for row in rows]
+
+    def _key_counts(self, conn: psycopg.Connection) -> dict[str, float]:
+        """Expected cases per common key, from the planner's statistics (refreshed every 10 min);
+        a key not among them is rarer than the rarest listed."""
+        now = time.monotonic()
+        if self._counts is not None and now - self._counts[0] < 600:
+            return self._counts[1]
+        row = conn.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
+            " FROM pg_stats s, pg_class c WHERE s.schemaname = 'agentui' AND s.tablename = 'cases'"
+            " AND s.attname = 'search_keys' AND c.oid = 'agentui.cases'::regclass"
+        ).fetchone()
+        counts: dict[str, float] = {}
+        if row and row[0] and row[1]:
+            total = max(float(row[2] or 0), 0.0)
+            counts = {key: float(freq) * total for key, freq in zip(row[0], row[1], strict=False)}
+        self._counts = (now, counts)
+        return counts
 
     def _newest(self, where: list[str], params: list[Any], limit: int) -> list[Case]:
         sql = f"SELECT doc FROM agentui.cases WHERE {' AND '.join(where)} ORDER BY opened_at DESC, row_no DESC"
@@ -257,28 +307,6 @@ class CaseServer:
         with self.read_link.use() as conn:
             rows = conn.execute(sql.encode(), params).fetchall()
         return [Case.from_dict(row[0]) for row in rows]
-
-    def _paged(self, where: list[str], params: list[Any], pattern: str, limit: int) -> list[Case]:
-        page = max(200, 4 * limit)
-        found: list[Case] = []
-        after: tuple[Any, Any] | None = None
-        with self.read_link.use() as conn:
-            while len(found) < limit:
-                clauses, values = list(where), list(params)
-                if after is not None:
-                    clauses.append("(opened_at, row_no) < (%s, %s)")
-                    values.extend(after)
-                sql = (
-                    "SELECT CASE WHEN search_text LIKE %s THEN doc END, opened_at, row_no FROM"
-                    f" (SELECT doc, search_text, opened_at, row_no FROM agentui.cases WHERE {' AND '.join(clauses)}"
-                    f" ORDER BY opened_at DESC, row_no DESC LIMIT {page}) newest"
-                )
-                rows = conn.execute(sql.encode(), [pattern, *values]).fetchall()
-                found.extend(Case.from_dict(doc) for doc, _, _ in rows if doc is not None)
-                if len(rows) < page:
-                    break
-                after = (rows[-1][1], rows[-1][2])
-        return found[:limit]
 
     def events(self, kind: str, since: str, until: str | None, agent: str | None) -> list[Event]:
         sql = "SELECT kind, ref, at, agent, case_id FROM agentui.events WHERE kind = %s AND at >= %s"
@@ -295,7 +323,8 @@ class CaseServer:
 
     def call_records(self, since: str, until: str | None, agent: str | None) -> list[CallRecord]:
         sql = (
-            "SELECT id, opened_at, closed_at, coalesce(nullif(closed_by, ''), opened_by), disposition, operator,"
+            f"SELECT id, {_ISO.format('opened_at')}, {_ISO.format('closed_at')},"
+            " coalesce(nullif(closed_by, ''), opened_by), disposition, operator,"
             " category, talk_s, hold_s, hold_count, wrap_s, duration_s, articles, scripts"
             " FROM agentui.cases WHERE closed_at IS NOT NULL AND closed_at >= %s"
         )
@@ -307,15 +336,19 @@ class CaseServer:
             sql += " AND coalesce(nullif(closed_by, ''), opened_by) = %s"
             params.append(agent)
         with self.read_link.use() as conn:
-            rows = conn.execute((sql + " ORDER BY closed_at, row_no").encode(), params).fetchall()
+            cursor = conn.cursor(binary=True)  # ints and arrays without parsing text
+            rows = cursor.execute((sql + " ORDER BY closed_at, row_no").encode(), params).fetchall()
+        # Positional: 60,000 keyword constructions cost a noticeable part of a week's report.
         return [
-            CallRecord(
-                id=r[0], opened_at=_iso(r[1]), closed_at=_iso(r[2]), agent=r[3], disposition=r[4], operator=r[5],
-                category=r[6], talk_s=r[7], hold_s=r[8], hold_count=r[9], wrap_s=r[10], duration_s=r[11],
-                articles=tuple(r[12]), scripts=tuple(r[13]),
-            )  # fmt: skip
+            CallRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], tuple(r[12]),
+                       tuple(r[13]))  # fmt: skip
             for r in rows
         ]
+
+
+_ISO = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+"""A timestamp as the embedded store writes it (UTC, seconds), formatted by the server: a week of a
+floor is 120,000 of them, too many to format in Python while a supervisor waits."""
 
 
 def _chains(changes: Sequence[Change]) -> list[list[Change]]:
