@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -209,7 +210,8 @@ def agent_worker(url: str, root: str, names: list[str], seconds: float, out: mul
 def autosave_bench(url: str, agents: int, seconds: float, procs: int) -> None:
     import psycopg
 
-    names = [f"live{i:03d}" for i in range(agents)]
+    run = f"r{os.getpid()}"  # a kept server may hold open cases of an earlier run's agents
+    names = [f"{run}-live{i:03d}" for i in range(agents)]
     root = tempfile.mkdtemp(prefix="agentui-team-bench-")
     queue: multiprocessing.Queue = multiprocessing.Queue()
     ctx_procs = [multiprocessing.Process(target=agent_worker, args=(url, root, names[i::procs], seconds, queue))
@@ -217,8 +219,13 @@ def autosave_bench(url: str, agents: int, seconds: float, procs: int) -> None:
     probe = FloorProbe(url)
     for proc in ctx_procs:
         proc.start()
-    probe.run_while(lambda: any(p.is_alive() for p in ctx_procs), names)
+    done = threading.Event()
+    prober = threading.Thread(target=probe.run_while, args=(lambda: not done.is_set(), names))
+    prober.start()
+    # Results first, then join: a child cannot exit before its (large) result has left the pipe.
     results = [queue.get() for _ in ctx_procs]
+    done.set()
+    prober.join()
     for proc in ctx_procs:
         proc.join()
     latencies = [x for r in results for x in r[0]]
@@ -253,17 +260,18 @@ class FloorProbe:
 
         seen = threading.Condition()
         latest: dict[str, int] = {}
+        probe_name = f"probe{os.getpid()}"
 
         def on_rows(rows) -> None:  # noqa: ANN001
             with seen:
                 for row in rows:
-                    if row.agent == "probe" and row.case is not None:
+                    if row.agent == probe_name and row.case is not None:
                         latest["v"] = row.case.version
                 seen.notify_all()
 
         watcher = FloorWatcher(self.url, on_rows)
         watcher.start()
-        store = open_team_store(Path(tempfile.mkdtemp(prefix="agentui-probe-")), self.url, agent="probe")
+        store = open_team_store(Path(tempfile.mkdtemp(prefix="agentui-probe-")), self.url, agent=probe_name)
         store.open_case()
         time.sleep(3)  # let the agents start typing: the probe measures under their load
         n = 0
@@ -334,7 +342,8 @@ def single_agent_bench(url: str, saves: int = 200) -> None:
 
     for name, store in (
         ("embedded_autosave_p95_ms agents=1", open_store(Path(tempfile.mkdtemp(prefix="agentui-one-")))),
-        ("team_autosave_p95_ms agents=1", open_team_store(Path(tempfile.mkdtemp(prefix="agentui-one-")), url)),
+        ("team_autosave_p95_ms agents=1",
+         open_team_store(Path(tempfile.mkdtemp(prefix="agentui-one-")), url, agent=f"solo{os.getpid()}")),
     ):
         store.open_case()
         times = []
