@@ -65,6 +65,7 @@ class AgentApp(CaseActions, App[None]):
         # often taken by terminal menus, help and full screen).
         Binding("f7", "hold", "hold", priority=True, key_display="F7"),
         Binding("f10", "wrapup", "wrapup", priority=True, key_display="F10"),
+        Binding("f9", "floor", "floor", priority=True, key_display="F9"),  # team mode: supervisors only
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
         # Tab moves focus before the next key is delivered: as a screen binding it ran after the
         # keys typed right behind it had already gone to the field it left.
@@ -185,11 +186,12 @@ class AgentApp(CaseActions, App[None]):
 
     @work(thread=True, exclusive=True, group="store")
     def open_case_store(self) -> None:
+        from agentui.core.cases.choose import open_case_store
         from agentui.core.cases.errors import StoreLocked
-        from agentui.core.cases.store import open_store
 
         try:
-            store = open_store(self.settings.data_dir)
+            store = open_case_store(self.settings.data_dir, store_url=self.settings.store,
+                                    agent=self.settings.agent or None)  # fmt: skip
             active = self.session.attach(store)
         except StoreLocked as error:
             self.call_from_thread(self._refuse_start, str(error))
@@ -204,6 +206,7 @@ class AgentApp(CaseActions, App[None]):
         self.exit(return_code=1)
 
     def _store_ready(self, store: CaseStore, active: Case | None, notes: Iterable[str]) -> None:
+        self._watch_sync(store)
         for note in notes:
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
@@ -212,6 +215,39 @@ class AgentApp(CaseActions, App[None]):
             self.flow.new_case_when_ready = False
             self.action_new_case()
         self.look_for_rescues()
+
+    # --- team mode --------------------------------------------------------------------------------
+    def _watch_sync(self, store: CaseStore) -> None:
+        """A server store: the header says how many changes wait while offline, and when it caught up."""
+        from agentui.core.cases.protocol import SyncStatus, SyncStatusSource
+
+        if not isinstance(store, SyncStatusSource):
+            return
+        from agentui.screens.floor import sync_text
+
+        loop = asyncio.get_running_loop()
+        told = [""]
+
+        def show(status: SyncStatus) -> None:  # from the outbox's thread, or this one
+            text = sync_text(status, self.settings.lang)
+            loop.call_soon_threadsafe(lambda: setattr(self.main.header, "sync", text))
+            if status.problem != told[0] and status.problem and not status.problem.startswith("PostgreSQL"):
+                loop.call_soon_threadsafe(self.tell, status.problem, "error")  # a refused (stale) change
+            told[0] = status.problem
+
+        store.watch_sync(show)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "floor":  # hidden from the footer unless this console is a supervisor's on a server
+            return self.settings.role == "supervisor" and bool(self.settings.store)
+        return True
+
+    def action_floor(self) -> None:
+        from agentui.screens.floor import FloorScreen
+
+        if isinstance(self.screen, FloorScreen) or not self.settings.store:
+            return
+        self.push_screen(FloorScreen(self.settings.store, self.settings.lang, release=self.session.release_case))
 
     # --- global keys ------------------------------------------------------------------------------
     def return_to_main(self) -> None:

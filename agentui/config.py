@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -33,6 +34,11 @@ class Settings:
     agent_name: str = ""
     stale_after_days: int = 180
     """KB entries and dated facts checked longer ago than this are stale (settings file key)."""
+    # Team mode: `--store`/$AGENTUI_STORE/"store" select a PostgreSQL server (empty: the embedded
+    # store); `--agent` names this agent on the floor (default: the OS login).
+    store: str = ""
+    agent: str = ""
+    role: str = "agent"
 
     def with_choice(self, **changes: Any) -> Settings:
         """A copy with user choices (`theme`, `lang`, `agent_name`) changed; `save_choices` keeps them."""
@@ -53,6 +59,9 @@ def load_settings(
     data_dir: Path | None = None,
     lang: str | None = None,
     config_file: Path | None = None,
+    store: str | None = None,
+    agent: str | None = None,
+    role: str | None = None,
 ) -> Settings:
     """Command-line values win over the config file, which wins over defaults."""
     config_path = config_file or locations.config_file()
@@ -69,6 +78,9 @@ def load_settings(
         theme=str(stored.get("theme") or "textual-dark"),
         agent_name=str(stored.get("agent_name") or ""),
         stale_after_days=_days(stored.get("stale_after_days"), default=180),
+        store=store or os.environ.get("AGENTUI_STORE") or str(stored.get("store") or ""),
+        agent=agent or os.environ.get("AGENTUI_AGENT") or str(stored.get("agent") or ""),
+        role=role or str(stored.get("role") or "agent"),
     )
 
 
@@ -92,7 +104,8 @@ def save_choices(settings: Settings) -> None:
     path = settings.config_file
     if path is None:
         return
-    payload = {"theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name,
+    # Keys the console does not set (e.g. "store", written by a floor's IT) are kept as they are.
+    payload = {**_read_choices(path), "theme": settings.theme, "lang": settings.lang, "agent_name": settings.agent_name,
                "stale_after_days": settings.stale_after_days}
     try:
         ensure_private_dir(path.parent)

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.protocol import CaseStore
 
@@ -240,6 +241,14 @@ class CallSession:
             notes = self.store.recovery_notes[self._notes_told :]
             self._notes_told += len(notes)
             return list(notes)
+
+    def release_case(self, case_id: str) -> str:
+        """For a supervisor on a server store: free a case an agent holds; who held it."""
+        with self._lock:
+            release = getattr(self.store, "release", None)
+            if release is None:
+                raise StoreError("Releasing a case needs the floor's server store (--store).")
+            return str(release(case_id))
 
     def release(self) -> None:
         """Release the store's lock without saving (what could not be saved went to a rescue file)."""

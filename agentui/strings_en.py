@@ -14,6 +14,7 @@ EN = Strings(
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", choose="Choose", hold="Hold",
         retry="Retry", rescue_quit="Rescue and quit", restore="Restore", discard="Delete", later="Later",
+        floor="Floor", release="Release",
     ),
     help_groups=(
         ("Global (anywhere)", (

@@ -13,6 +13,7 @@ ZH = Strings(
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
         export="导出", confirm="确认", cancel="取消", to_search="回到搜索", choose="选择", hold="保持",
         retry="重试", rescue_quit="救援后退出", restore="恢复", discard="删除", later="稍后",
+        floor="现场", release="释放",
     ),
     help_groups=(
         ("全局（任何位置）", (

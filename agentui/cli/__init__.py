@@ -1,4 +1,5 @@
-"""Command line: the console by default, plus `search`, `kb check` and `cases` subcommands."""
+"""Command line: the console by default, plus `search`, `kb check`, `cases`, and the team-mode
+`db`, `report` and `floor` subcommands."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from agentui import __version__
 
-SUBCOMMANDS = ("search", "kb", "cases")
+SUBCOMMANDS = ("search", "kb", "cases", "db", "report", "floor")
 
 
 def _console_parser() -> argparse.ArgumentParser:
@@ -21,12 +22,19 @@ def _console_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kb", type=Path, metavar="DIR", help="knowledge base directory (default: bundled)")
     parser.add_argument("--data", type=Path, metavar="DIR", help="data directory for cases")
     parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: zh; remembered)")
+    parser.add_argument("--store", metavar="URL", help="PostgreSQL URL of the floor's case store "
+                        "(default: $AGENTUI_STORE, the settings file's \"store\", else the embedded store)")
+    parser.add_argument("--agent", metavar="NAME", help="this agent's name on the floor (default: the OS login)")
+    parser.add_argument("--role", choices=("agent", "supervisor"), help="supervisor: the console also shows the floor")
     return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     from agentui.cli import cases as cases_cli
+    from agentui.cli import db as db_cli
+    from agentui.cli import floor as floor_cli
     from agentui.cli import kb as kb_cli
+    from agentui.cli import report as report_cli
     from agentui.cli import search as search_cli
 
     parser = _console_parser()
@@ -34,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     search_cli.add_parser(commands)
     kb_cli.add_parser(commands)
     cases_cli.add_parser(commands)
+    db_cli.add_parser(commands)
+    report_cli.add_parser(commands)
+    floor_cli.add_parser(commands)
     return parser
 
 

@@ -10,7 +10,8 @@ def run_console(args: argparse.Namespace) -> int:
     from agentui.app import RESCUE_EXIT_CODE, create_app
     from agentui.config import SettingsNotSaved, load_settings, save_choices
 
-    settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang)
+    settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang, store=getattr(args, "store", None),
+                             agent=getattr(args, "agent", None), role=getattr(args, "role", None))
     if args.lang:  # a language chosen on the command line is remembered, as one chosen in the palette
         settings = settings.with_choice(lang=settings.lang)
         try:

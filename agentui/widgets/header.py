@@ -71,6 +71,8 @@ class CallHeader(Widget):
     case_id: reactive[str] = reactive("")
     opened_at: reactive[str] = reactive("")
     phases: reactive[Phases] = reactive(Phases())
+    sync: reactive[str] = reactive("")
+    """Team mode: "offline · 3 changes waiting" / "synced 10:42"; empty with the embedded store."""
 
     def __init__(
         self, title: str, idle: str, clock: Callable[[], datetime], labels: PhaseLabels | None = None, **kwargs: Any
@@ -125,4 +127,6 @@ class CallHeader(Widget):
         phase = self.phase_text
         if phase:
             parts += [" · ", (phase, "bold" if self.phases.hold_started_at else "")]
+        if self.sync:
+            parts += [" · ", (clean_line(self.sync), "italic")]
         return Content.assemble(*parts)

@@ -61,6 +61,14 @@ class Case:
     """At close: seconds talked, holds excluded."""
     wrap_s: int | None = None
     """At close: seconds of after-call work (from the end of talk to the close)."""
+    # Team mode: who worked on the case, and the version every write carries. A server refuses a
+    # write whose version does not follow the one it holds (someone else changed the case).
+    opened_by: str = ""
+    edited_by: list[str] = field(default_factory=list)
+    """Agents who changed the case, first edit first, no repeats."""
+    closed_by: str = ""
+    version: int = 0
+    """Bumped by every saved change of the case."""
 
     @property
     def is_open(self) -> bool:

@@ -1,16 +1,18 @@
-"""The case-store interface the console and CLI program against (TinyDB today, a server later).
+"""The case-store interface the console and CLI program against: embedded TinyDB or a PostgreSQL server.
 
-`CaseReader` is what reading needs (the CLI, the history screen); `CaseStore` adds the writes of
-a call. Every reader and writer goes through these, so another backend is a second
+`CaseReader` is what reading needs (the CLI, the history screen, reports); `CaseStore` adds the
+writes of a call. Every reader and writer goes through these, so the server backend is a second
 implementation, not a second code path. `validate.from_stored` checks records for any of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
+from agentui.core.cases.records import CallRecord, Event
 
 
 @runtime_checkable
@@ -47,6 +49,9 @@ class CaseReader(Protocol):
 
 @runtime_checkable
 class CaseStore(CaseReader, Protocol):
+    agent: str
+    """Who this store writes as: stamped on every case opened, edited or closed through it."""
+
     def open_case(self) -> Case:
         """Start a new active case; raises `CaseAlreadyOpen` if one is open."""
 
@@ -78,3 +83,36 @@ class CaseStore(CaseReader, Protocol):
 
     def reopen(self, case_id: str) -> Case:
         """Make a closed case active again (its closed_at, disposition are cleared)."""
+
+    # -- usage and search-miss records, and report rows (per agent embedded, floor wide on a server)
+
+    def record_event(self, kind: str, ref: str, *, case_id: str = "", at: str | None = None) -> None:
+        """Keep one usage or search-miss record (`records.EVENT_KINDS`); `at` defaults to now.
+        A query is redacted like a note before it is kept."""
+
+    def events(self, kind: str, *, since: str, until: str | None = None, agent: str | None = None) -> Sequence[Event]:
+        """Records of `kind` with `since <= at < until` (UTC ISO-8601), oldest first."""
+
+    def call_records(self, *, since: str, until: str | None = None, agent: str | None = None) -> Sequence[CallRecord]:
+        """Closed cases with `since <= closed_at < until`, oldest close first, for reports."""
+
+
+@runtime_checkable
+class SyncStatusSource(Protocol):
+    """A store that pushes to a server: the console shows its state in the header."""
+
+    def sync_status(self) -> SyncStatus: ...
+
+    def watch_sync(self, listener: Callable[[SyncStatus], None]) -> None:
+        """Call `listener` (from any thread) whenever the status changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    online: bool
+    waiting: int
+    """Changes made durable locally that the server has not acknowledged."""
+    caught_up_at: str = ""
+    """UTC ISO-8601 of the last time nothing was waiting after being offline or behind."""
+    problem: str = ""
+    """The latest refusal or error, fit to show the agent (passwords masked)."""

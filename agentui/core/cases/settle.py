@@ -6,7 +6,10 @@ from typing import Literal
 
 from agentui.core.cases.model import Case
 
-_CLOSING_FIELDS = ("closed_at", "disposition", "summary", "duration_s", "talk_s", "wrap_s", "talk_ended_at")
+_CLOSING_FIELDS = (
+    "closed_at", "disposition", "summary", "duration_s", "talk_s", "wrap_s", "talk_ended_at", "closed_by",
+    "version",
+)  # fmt: skip
 
 
 def settle_duplicate(active: Case, closed: Case) -> Literal["active", "history"]:

@@ -21,12 +21,14 @@ from agentui.core.cases.errors import (
     SaveNotConfirmed,
     StoreError,
 )
+from agentui.core.cases.events import EventLog, make_event
 from agentui.core.cases.history import CaseFilter, HistoryPartitions
 from agentui.core.cases.layout import ACTIVE_DOC_ID, ACTIVE_TABLE, StorePaths, new_case_id
 from agentui.core.cases.lock import DataDirLock
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.phases import closing_phases, end_hold, iso, seconds_since
 from agentui.core.cases.protocol import CaseReader
+from agentui.core.cases.records import CallRecord, Event, default_agent_name
 from agentui.core.cases.redact import redact_case
 from agentui.core.cases.settle import settle_duplicate
 from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, keep_copy, move_aside
@@ -40,10 +42,16 @@ def utc_now() -> datetime:
 
 
 @overload
-def open_store(data_dir: Path, *, clock: Clock = ..., read_only: Literal[False] = False) -> TinyCaseStore: ...
+def open_store(
+    data_dir: Path, *, clock: Clock = ..., agent: str | None = ..., read_only: Literal[False] = False
+) -> TinyCaseStore: ...
 @overload
-def open_store(data_dir: Path, *, clock: Clock = ..., read_only: Literal[True]) -> CaseReader: ...
-def open_store(data_dir: Path, *, clock: Clock = utc_now, read_only: bool = False) -> TinyCaseStore | CaseReader:
+def open_store(
+    data_dir: Path, *, clock: Clock = ..., agent: str | None = ..., read_only: Literal[True]
+) -> CaseReader: ...
+def open_store(
+    data_dir: Path, *, clock: Clock = utc_now, agent: str | None = None, read_only: bool = False
+) -> TinyCaseStore | CaseReader:
     """Create the data dir (0700) if needed, take its lock, tidy after a crash and load the active case.
 
     With `read_only`, nothing is locked, created or changed: a `CaseReader` over a snapshot of
@@ -74,7 +82,7 @@ def open_store(data_dir: Path, *, clock: Clock = utc_now, read_only: bool = Fals
                 _make_files_private(directory)
         except OSError as exc:
             raise StoreError(f"Cannot prepare {paths.cases_dir}: {exc.strerror or exc}.") from exc
-        store = TinyCaseStore(paths, lock, clock=clock)
+        store = TinyCaseStore(paths, lock, clock=clock, agent=agent)
         store._load()
     except BaseException:
         lock.release()
@@ -97,8 +105,12 @@ class TinyCaseStore:
     the disk did not confirm the flush, which the agent should hear about.
     """
 
-    def __init__(self, paths: StorePaths, lock: DataDirLock, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, paths: StorePaths, lock: DataDirLock, *, clock: Clock = utc_now, agent: str | None = None
+    ) -> None:
         self.paths = paths
+        self.agent = agent or default_agent_name()
+        self._events = EventLog(paths.cases_dir / "events")
         self._clock = clock
         """UTC now; tests pass a clock they move, to measure call phases."""
         self.data_dir = paths.data_dir
@@ -135,7 +147,7 @@ class TinyCaseStore:
             case_id = new_case_id(now)
             while self._history.get(case_id) is not None:
                 case_id = new_case_id(now)
-            case = Case(id=case_id, opened_at=iso(now))
+            case = Case(id=case_id, opened_at=iso(now), opened_by=self.agent)
             return self._save_active(case).case
 
     def update(
@@ -219,6 +231,8 @@ class TinyCaseStore:
                     disposition=Disposition(disposition).value,
                     summary=summary,
                     duration_s=seconds_since(case.timer_start, now),
+                    closed_by=self.agent,
+                    version=case.version + 1,
                 )
             )
             try:
@@ -250,12 +264,7 @@ class TinyCaseStore:
             closed = self._history.get(case_id)
             if closed is None:
                 raise CaseNotFound(f"No closed case {case_id} in {self.data_dir}.")
-            talked = timedelta(seconds=closed.duration_s or 0)
-            reopened = replace(
-                closed, closed_at=None, disposition=None, duration_s=None,
-                timer_from=iso(self._clock() - talked),
-                talk_ended_at=None, talk_s=None, wrap_s=None,
-            )
+            reopened = reopened_case(closed, self._clock())
             try:
                 self._write_active(reopened)
                 self._history.remove(case_id, closed.opened_at)
@@ -277,6 +286,47 @@ class TinyCaseStore:
             if self._active is not None and self._active.id == case_id:
                 return _copy(self._active)
             return _copy(self._history.get(case_id))
+
+    def adopt(self, case: Case) -> Case:
+        """Make `case` (as a server handed it over) the active case; a copy of it in this data dir's
+        history is removed, as `reopen` does. For the team store's reopen and resume."""
+        with self._mutex:
+            self._check_open()
+            if self._active is not None and self._active.id != case.id:
+                raise CaseAlreadyOpen(f"Case {self._active.id} is still open; wrap it up before taking {case.id}.")
+            stored, _ = redact_case(case)
+            self._write_active(stored)
+            local = self._history.get(case.id)
+            if local is not None:
+                self._undo(lambda: self._history.remove(case.id, local.opened_at))
+            return stored
+
+    def record_event(self, kind: str, ref: str, *, case_id: str = "", at: str | None = None) -> None:
+        with self._mutex:
+            self._check_open()
+            self.append_event(make_event(kind, ref, agent=self.agent, case_id=case_id, at=at, now=self._clock()))
+
+    def append_event(self, event: Event) -> None:
+        """Keep a record made (and redacted) already by `make_event`."""
+        with self._mutex:
+            self._check_open()
+            self._events.append(event)
+
+    def events(self, kind: str, *, since: str, until: str | None = None, agent: str | None = None) -> Sequence[Event]:
+        with self._mutex:
+            self._check_open()
+            return self._events.query(kind, since, until, agent)
+
+    def call_records(self, *, since: str, until: str | None = None, agent: str | None = None) -> Sequence[CallRecord]:
+        """From this data dir's history (one agent's calls); reads the months the range touches."""
+        with self._mutex:
+            self._check_open()
+            found = [
+                CallRecord.of(case) for case in self._history.search(CaseFilter(), 0)
+                if case.closed_at and since <= case.closed_at and (until is None or case.closed_at < until)
+                and (agent is None or (case.closed_by or case.opened_by) == agent)
+            ]
+            return sorted(found, key=lambda record: record.closed_at)
 
     def history(
         self,
@@ -313,8 +363,12 @@ class TinyCaseStore:
 
     def _save_active(self, case: Case) -> SaveResult:
         stored, messages = redact_case(case)
-        if not (self._active_synced and stored == self._active):
+        if self._active is None or stored != self._active:
+            self._write_active(self._stamped(stored))
+        elif not self._active_synced:
             self._write_active(stored)
+        assert self._active is not None
+        stored = self._active
         self.last_redactions = messages
         return SaveResult(case=_copy(stored), redactions=messages)
 
@@ -333,6 +387,15 @@ class TinyCaseStore:
             self._active_synced = False
             raise
         self._active, self._active_synced = case, True
+
+    def _stamped(self, case: Case) -> Case:
+        """A change: the next version, and this agent among the editors (opening is not editing)."""
+        previous = self._active if self._active is not None and self._active.id == case.id else None
+        version = (previous.version if previous is not None else case.version) + 1
+        editors = case.edited_by
+        if previous is not None and self.agent not in editors:
+            editors = [*editors, self.agent]
+        return replace(case, version=version, edited_by=editors)
 
     def _active_table(self) -> Table:
         return self._active_db.table(ACTIVE_TABLE)
@@ -438,3 +501,14 @@ def _copy(case: Case | None) -> Case | None: ...
 def _copy(case: Case | None) -> Case | None:
     """A copy the caller may change without touching the store's own."""
     return None if case is None else Case.from_dict(case.to_dict())
+
+
+def reopened_case(closed: Case, now: datetime) -> Case:
+    """A closed case made active again: the timer resumes at the time already talked, and the
+    closing fields are cleared (the next close measures them anew)."""
+    talked = timedelta(seconds=closed.duration_s or 0)
+    return replace(
+        closed, closed_at=None, disposition=None, duration_s=None, closed_by="",
+        timer_from=iso(now - talked), talk_ended_at=None, talk_s=None, wrap_s=None,
+        version=closed.version + 1,
+    )

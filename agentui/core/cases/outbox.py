@@ -1,0 +1,206 @@
+"""The team store's outbox: every change made durable in the data dir before it goes to the server.
+
+One atomic file per change (`cases/outbox/<seq>.json`), so queueing never rewrites the backlog;
+`cases/sync.json` holds this console's client id, the last seq the server decided, and the version
+the server holds of each case still in play. A change the server refused is moved to
+`cases/outbox-refused/` with the reason, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agentui.core.cases.atomic import atomic_write, ensure_private_dir, fsync_dir, remove_leftover_temps
+from agentui.core.cases.errors import StoreError
+from agentui.core.cases.events import event_from_dict, event_to_dict
+from agentui.core.cases.model import Case
+from agentui.core.cases.records import Event
+
+_ENTRY = re.compile(r"^(\d{12})\.json$")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    case: Case | None = None
+    base: int = 0
+    """The version the server should hold of the case before this change."""
+    event: Event | None = None
+
+
+class Outbox:
+    def __init__(self, cases_dir: Path) -> None:
+        self.directory = cases_dir / "outbox"
+        self.refused_dir = cases_dir / "outbox-refused"
+        self.state_path = cases_dir / "sync.json"
+        self._lock = threading.RLock()
+        ensure_private_dir(self.directory)
+        remove_leftover_temps(self.directory)
+        state = self._read_state()
+        self.client_id: str = state.get("client_id") or secrets.token_hex(8)
+        self.acked: int = int(state.get("acked") or 0)
+        self.versions: dict[str, int] = {str(k): int(v) for k, v in (state.get("versions") or {}).items()}
+        """Case id -> the version the server holds, or will once the queued changes are pushed."""
+        if not state:
+            self._write_state()
+        self._seqs = self._scan()
+        leftovers = [s for s in self._seqs if s <= self.acked]  # decided before a stop cut the tidy-up
+        for seq in leftovers:
+            self._unlink(seq, sync=False)
+        if leftovers:
+            fsync_dir(self.directory)
+        self._seqs = [s for s in self._seqs if s > self.acked]
+        self._spent: list[int] = []
+        """Acknowledged changes whose files `tidy` has not deleted yet."""
+        self._case_of: dict[int, str] = {}
+        """Seq -> case id of the waiting case changes."""
+        for entry in self.read(len(self._seqs)):
+            if entry.case is not None:
+                self._case_of[entry.seq] = entry.case.id
+                self.versions[entry.case.id] = max(self.versions.get(entry.case.id, 0), entry.case.version)
+        self._next = max([self.acked, *self._seqs]) + 1
+
+    # -- queueing -------------------------------------------------------------------------------
+
+    def add_case(self, case: Case) -> int:
+        """Queue a case as saved; its base is the version queued (or pushed) before it."""
+        with self._lock:
+            base = self.versions.get(case.id, 0)
+            seq = self._add({"case": case.to_dict(), "base": base})
+            self._case_of[seq] = case.id
+            self.versions[case.id] = case.version
+            return seq
+
+    def add_event(self, event: Event) -> int:
+        with self._lock:
+            return self._add({"event": event_to_dict(event)})
+
+    def note_server_version(self, case_id: str, version: int) -> None:
+        """The server handed this case over at `version` (a reopen): durable before the local copy changes."""
+        with self._lock:
+            self.versions[case_id] = version
+            self._write_state()
+
+    def _add(self, body: dict[str, Any]) -> int:
+        seq = self._next
+        body["seq"] = seq
+        atomic_write(self._path(seq), json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+        self._next += 1
+        self._seqs.append(seq)
+        return seq
+
+    # -- pushing --------------------------------------------------------------------------------
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._seqs)
+
+    def queued_version(self, case_id: str) -> int | None:
+        with self._lock:
+            return self.versions.get(case_id)
+
+    def read(self, limit: int) -> list[Entry]:
+        """The oldest `limit` waiting changes, in order; an unreadable file stops the batch there
+        (pushing past it would break the order) and is reported."""
+        with self._lock:
+            seqs = self._seqs[:limit]
+        entries = []
+        for seq in seqs:
+            try:
+                body = json.loads(self._path(seq).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"Outbox entry {self._path(seq)} cannot be read ({exc}); left untouched.") from exc
+            event = event_from_dict(body.get("event")) if body.get("event") is not None else None
+            case = Case.from_dict(body["case"]) if isinstance(body.get("case"), dict) else None
+            entries.append(Entry(seq=seq, case=case, base=int(body.get("base") or 0), event=event))
+        return entries
+
+    def acknowledge(self, upto: int, refused: dict[int, str], keep: set[str]) -> None:
+        """The server decided every change up to `upto`. Refused ones are moved aside first (with the
+        reason), then the state is saved, then the applied files go: a crash at any point leaves
+        nothing refused deleted, and anything left over is a replay the server recognises."""
+        with self._lock:
+            done = [seq for seq in self._seqs if seq <= upto]
+            if refused:
+                ensure_private_dir(self.refused_dir)
+                for seq in done:
+                    if seq in refused:
+                        self._set_aside(seq, refused[seq])
+            self.acked = max(self.acked, upto)
+            for case_id in list(self.versions):
+                if case_id not in keep and not self._queued_for(case_id, after=upto):
+                    del self.versions[case_id]
+            self._write_state()
+            self._spent.extend(seq for seq in done if seq not in refused)
+            self._seqs = [seq for seq in self._seqs if seq > upto]
+            for seq in done:
+                self._case_of.pop(seq, None)
+
+    def tidy(self) -> None:
+        """Delete the files of acknowledged changes. Not on the push's path: an unlink costs ~4 ms
+        on a disk mounted with `discard`, and sync.json already says they are done (a start
+        deletes any left over)."""
+        with self._lock:
+            spent, self._spent = self._spent, []
+        for seq in spent:
+            self._unlink(seq, sync=False)
+        if spent:
+            fsync_dir(self.directory)
+
+    def refused_files(self) -> list[Path]:
+        try:
+            return sorted(self.refused_dir.iterdir())
+        except FileNotFoundError:
+            return []
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _queued_for(self, case_id: str, after: int) -> bool:
+        return any(seq > after and self._case_of.get(seq) == case_id for seq in self._seqs)
+
+    def _set_aside(self, seq: int, reason: str) -> None:
+        source = self._path(seq)
+        try:
+            body = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            body = {}
+        body["refused"] = reason
+        atomic_write(self.refused_dir / source.name, json.dumps(body, ensure_ascii=False).encode())
+        self._unlink(seq)
+
+    def _path(self, seq: int) -> Path:
+        return self.directory / f"{seq:012d}.json"
+
+    def _scan(self) -> list[int]:
+        return sorted(int(m[1]) for name in os.listdir(self.directory) if (m := _ENTRY.match(name)))
+
+    def _unlink(self, seq: int, *, sync: bool = True) -> None:
+        try:
+            os.unlink(self._path(seq))
+        except FileNotFoundError:
+            pass
+        if sync:
+            fsync_dir(self.directory)
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise StoreError(
+                f"{self.state_path} cannot be read ({exc}); move it aside only if the outbox is empty."
+            ) from exc
+        return data if isinstance(data, dict) else {}
+
+    def _write_state(self) -> None:
+        state = {"client_id": self.client_id, "acked": self.acked, "versions": self.versions}
+        atomic_write(self.state_path, json.dumps(state, ensure_ascii=False).encode())
