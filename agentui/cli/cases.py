@@ -66,16 +66,11 @@ def _open(args: argparse.Namespace) -> CaseReader:
     """A reader through the store protocol, without the lock: works while a console runs. In
     team mode, the floor's cases from the server."""
     from agentui.cli.team_options import agent_of, team_settings
+    from agentui.core.cases.choose import open_case_reader  # TinyDB loads only for this command
 
     settings = team_settings(args)
-    if settings.store:
-        from agentui.core.cases.reader import SnapshotReader
-        from agentui.core.cases.server.remote import server_snapshot
-
-        return SnapshotReader(server_snapshot(settings.store, agent_of(settings)))
-    from agentui.core.cases.store import open_store  # TinyDB loads only for this command
-
-    return open_store(_data_dir(args), read_only=True)
+    agent = agent_of(settings) if settings.store else ""
+    return open_case_reader(_data_dir(args), store_url=settings.store, agent=agent)
 
 
 class _Notes:

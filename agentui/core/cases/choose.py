@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agentui.core.cases.protocol import CaseStore
+from agentui.core.cases.protocol import CaseReader, CaseStore
 from agentui.core.cases.store import Clock, open_store, utc_now
 
 
@@ -18,3 +18,14 @@ def open_case_store(
 
         return open_team_store(data_dir, store_url, agent=agent, clock=clock)
     return open_store(data_dir, clock=clock, agent=agent)
+
+
+def open_case_reader(data_dir: Path, *, store_url: str = "", agent: str = "") -> CaseReader:
+    """For reading commands (`agentui cases`): never takes the console's lock. In team mode the
+    floor's cases, from the server (this agent's active case, everyone's closed ones)."""
+    if store_url:
+        from agentui.core.cases.reader import SnapshotReader
+        from agentui.core.cases.server.remote import server_snapshot
+
+        return SnapshotReader(server_snapshot(store_url, agent))
+    return open_store(data_dir, read_only=True)
