@@ -12,6 +12,7 @@ import pytest
 
 import agentui
 from agentui.cli import main
+from agentui.core.cases import choose as choose_module
 from agentui.core.cases import store as store_module
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Caller, Case, Disposition
@@ -109,6 +110,7 @@ def test_the_cli_reads_any_case_reader(monkeypatch: pytest.MonkeyPatch, capsys: 
         return reader
 
     monkeypatch.setattr(store_module, "open_store", fake_open_store)
+    monkeypatch.setattr(choose_module, "open_store", fake_open_store)
     data = ["--data", str(tmp_path)]
     assert main(["cases", "list", *data]) == 0
     out, err = capsys.readouterr()
