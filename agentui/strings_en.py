@@ -69,6 +69,10 @@ EN = Strings(
             ("R", "retry the save (quits if it works)"), ("Q", "write a rescue file and quit"),
             ("Esc", "back to the console"),
         )),
+        ("Floor (F9, supervisors in team mode)", (
+            ("F9", "open / close the floor: every agent's call and today's totals"),
+            ("F8", "release the case the selected agent holds"), ("Esc", "back"),
+        )),
         ("Unsaved text found at start", (
             ("Enter", "restore it into the case and save"), ("D", "delete the rescue file"),
             ("Esc", "later (asked again next start)"),

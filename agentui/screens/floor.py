@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from agentui.screens.base import localized
 from agentui.widgets.header import elapsed_text
 from agentui.widgets.safe_text import clean_line
 
@@ -90,13 +91,19 @@ class FloorScreen(Screen[None]):
         super().__init__()
         self.url = url
         self.text = TEXT.get(lang, TEXT["en"])
-        from agentui.strings import localize_bindings, strings_for
+        from agentui.strings import strings_for
 
-        self._bindings = localize_bindings(self._bindings, strings_for(lang))  # as the app does its own
+        self.strings = strings_for(lang)
         self._release = release
         """`release(case_id) -> agent`: a supervisor frees a case (None: read-only view)."""
         self._rows: list[AgentRow] = []
         self._watcher: Any = None
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Key labels in the console's language, as on every screen (`screens.base`); this screen
+        also runs in `agentui floor`, whose app is not the console's."""
+        return localized(super().active_bindings, self.strings)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.text["title"] + " · " + self.text["waiting"]), id="floor-status")
