@@ -58,7 +58,8 @@ EN = Strings(
             ("Esc", "back to the call (the timer now counts wrap-up)"),
         )),
         ("During a call", (
-            ("typing in results or an entry", "goes on in the search box"),
+            ("typing in results or an entry",
+             "goes to the search box: a new query from an entry, refines it from the results"),
             ("Alt+← / Alt+→", "previous / next entry opened"),
             ("F6 / Tab (into notes)", "cursor at the end"),
             ("Ctrl+Home / Ctrl+End (notes)", "to the start / end"),

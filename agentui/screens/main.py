@@ -214,7 +214,9 @@ class MainScreen(AgentScreen[None]):
     # --- keys typed where there is nothing to type into ----------------------------------------
     def on_key(self, event: events.Key) -> None:
         """Printable keys typed in the results or the article go to the search box, as in any
-        launcher; keys bound there (Space ticks a step, 1-9 copy) keep their meaning."""
+        launcher; keys bound there (Space ticks a step, 1-9 copy) keep their meaning. Typed in
+        an opened entry they start a new query: the agent has read the answer, and the caller's
+        next question is a new search (F3 goes back to refine the old one)."""
         focused = self.focused
         if not (event.is_printable and event.character) or focused is None or event.key in self.active_bindings:
             return
@@ -225,7 +227,7 @@ class MainScreen(AgentScreen[None]):
             return
         event.stop()
         event.prevent_default()
-        self.search_bar.continue_typing(event.character)
+        self.search_bar.continue_typing(event.character, fresh=reading and focused is not self.results)
 
     # The article and case panes' messages are handled by name (Textual's `on_<widget>_<message>`):
     # `@on(ArticleView.CopyRequested)` would import those widgets before the first frame.

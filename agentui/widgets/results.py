@@ -74,12 +74,15 @@ class SearchBar(SafeInput):
 
     BINDINGS = [Binding("down", "into_results", "open", show=False)]
 
-    def continue_typing(self, text: str) -> None:
-        """Keys typed in the results or the article continue the query, as if it had focus."""
+    def continue_typing(self, text: str, *, fresh: bool = False) -> None:
+        """Keys typed in the results continue the query, as if it had focus; with `fresh` (typed
+        in an opened entry: the caller's next question) they start a new one."""
         if not self.has_focus:
             self.select_on_focus = False  # focusing would select the query: the key would replace it
             focus_now(self)
             self.call_later(setattr, self, "select_on_focus", True)  # after the Focus event
+        if fresh:
+            self.value = ""
         self.cursor_position = len(self.value)
         self.insert_text_at_cursor(text)
 

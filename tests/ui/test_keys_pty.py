@@ -17,7 +17,7 @@ def test_a_burst_typed_in_the_article_lands_whole_in_the_search_box(tmp_path: Pa
         app.wait_for("步骤".encode(), since=mark)
         mark = len(app.output)
         app.send("fee")  # one write: three keys before the first is handled
-        app.wait_for("「补卡fee」".encode(), since=mark)
+        app.wait_for("「fee」".encode(), since=mark)  # a new question: the old query is replaced
         app.send(CTRL_Q)
         assert app.finish() == 0
     finally:
