@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from backends import Backend
 
-from agentui.core.cases import CaseStore
+from agentui.core.cases import CaseReader, CaseStore
 from agentui.core.cases.errors import CaseAlreadyOpen, CaseNotFound, NoActiveCase, StoreError
 from agentui.core.cases.model import Caller, Disposition
 
@@ -44,8 +44,20 @@ def test_store_satisfies_the_protocol(backend: Backend) -> None:
         assert cases.active() is None
 
     use(store)
-    protocol_methods = {name for name in vars(CaseStore) if not name.startswith("_")}
-    assert protocol_methods <= set(dir(store))
+    protocol_members = {name for cls in (CaseStore, CaseReader) for name in vars(cls) if not name.startswith("_")}
+    assert protocol_members <= set(dir(store))
+    assert isinstance(store, CaseStore) and store.complete
+
+
+def test_the_wrap_up_summary_draft_is_kept_until_the_close(backend: Backend) -> None:
+    store = backend.open()
+    store.open_case()
+    assert store.update(summary="客户在国外，已告知").case.summary == "客户在国外，已告知"
+    store.close_store()
+    store = backend.open()
+    active = store.active()
+    assert active is not None and active.summary == "客户在国外，已告知"
+    assert store.close(Disposition.RESOLVED, "客户在国外，已告知补卡时长").summary == "客户在国外，已告知补卡时长"
 
 
 def test_full_call_is_saved_and_comes_back_after_restart(backend: Backend) -> None:

@@ -80,11 +80,21 @@ class TeamCaseStore:
         with self._mutex, self._queueing(None):
             return self.local.open_case()
 
+    @property
+    def complete(self) -> bool:
+        """Whether everything local could be read (the outbox is the local store's files)."""
+        return self.local.complete
+
     def update(
-        self, *, caller: Caller | None = None, category: str | None = None, notes: str | None = None
+        self,
+        *,
+        caller: Caller | None = None,
+        category: str | None = None,
+        notes: str | None = None,
+        summary: str | None = None,
     ) -> SaveResult:
         with self._mutex, self._queueing(self._active_id()):
-            return self.local.update(caller=caller, category=category, notes=notes)
+            return self.local.update(caller=caller, category=category, notes=notes, summary=summary)
 
     def tick_step(self, procedure_id: str, step: int, done: bool) -> SaveResult:
         with self._mutex, self._queueing(self._active_id()):
