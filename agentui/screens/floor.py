@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from agentui.core.cases.markdown import operator_name
 from agentui.screens.base import localized
 from agentui.widgets.header import elapsed_text
 from agentui.widgets.safe_text import clean_line
@@ -59,8 +61,10 @@ def _clock(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def row_cells(row: AgentRow, now: datetime) -> list[Text]:
-    """Cells as `Text`: names, categories and ids come from the floor's data, never parsed as markup."""
+def row_cells(row: AgentRow, now: datetime, dispositions: Mapping[str, str] | None = None) -> list[Text]:
+    """Cells as `Text`: names, categories and ids come from the floor's data, never parsed as markup.
+    Operators by name and dispositions in `dispositions`' words (the console's language), most
+    frequent first: the stored ids are for machines."""
     case = row.case
     talk = hold = "-"
     if case is not None:
@@ -73,9 +77,12 @@ def row_cells(row: AgentRow, now: datetime) -> list[Text]:
             hold = _clock(hold_s)
         talk = elapsed_text(case.timer_start, now)
     last = datetime.fromisoformat(row.last_activity).astimezone().strftime("%H:%M:%S") if row.last_activity else "-"
-    mix = " ".join(f"{name}:{n}" for name, n in sorted(row.dispositions.items()))
+    words = dispositions or {}
+    counted = sorted(row.dispositions.items(), key=lambda item: (-item[1], words.get(item[0], item[0])))
+    mix = " ".join(f"{words.get(name, name)}:{n}" for name, n in counted)
     values = [
-        row.agent, case.id if case else "-", case.caller.operator if case else "", case.category if case else "",
+        row.agent, case.id if case else "-", operator_name(case.caller.operator) if case else "",
+        case.category if case else "",
         talk, hold, last, str(row.calls_today), _clock(row.avg_handle_s), mix,
     ]  # fmt: skip
     return [Text(clean_line(value or "-")) for value in values]
@@ -146,7 +153,7 @@ class FloorScreen(Screen[None]):
         table.clear()
         now = datetime.now(UTC)
         for row in self._rows:
-            table.add_row(*row_cells(row, now), key=row.agent)
+            table.add_row(*row_cells(row, now, self.strings.dispositions), key=row.agent)
         if self._rows:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
 

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from agentui.app import create_app
 from agentui.config import Settings
+from agentui.core.cases.model import Caller, Case
 from agentui.core.cases.protocol import SyncStatus
+from agentui.core.cases.server.floor import AgentRow
 from agentui.core.cases.server.team_store import open_team_store
-from agentui.screens.floor import FloorScreen, sync_text
+from agentui.screens.floor import FloorScreen, row_cells, sync_text
+from agentui.strings import strings_for
 
 FIXTURE_KB = Path(__file__).parents[1] / "ui" / "fixtures" / "kb"
 
@@ -22,6 +25,18 @@ def test_sync_text_says_what_waits_and_when_it_caught_up() -> None:
     stamp = datetime(2026, 3, 2, 10, 42, tzinfo=UTC)
     local = stamp.astimezone().strftime("%H:%M")
     assert sync_text(SyncStatus(online=True, waiting=0, caught_up_at=stamp.isoformat()), "en") == f"caught up {local}"
+
+
+def test_the_floor_names_operators_and_dispositions_in_the_screens_language() -> None:
+    """A supervisor reads "MegaFon" and "已解决:2", not the stored ids "megafon" and "resolved:2"."""
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    case = Case(id="C1", opened_at=now.isoformat(), caller=Caller(operator="megafon"))
+    row = AgentRow(agent="wang", case=case, last_activity=now.isoformat(), calls_today=3,
+                   dispositions={"resolved": 2, "callback": 1})  # fmt: skip
+    zh = [cell.plain for cell in row_cells(row, now, strings_for("zh").dispositions)]
+    assert zh[2] == "MegaFon" and zh[-1] == "已解决:2 需回电:1"
+    en = [cell.plain for cell in row_cells(row, now, strings_for("en").dispositions)]
+    assert en[2] == "MegaFon" and en[-1] == "Resolved:2 Call back:1"
 
 
 async def _until(pilot, predicate, timeout: float = 10.0) -> None:  # noqa: ANN001
