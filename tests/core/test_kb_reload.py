@@ -77,3 +77,18 @@ def test_the_watcher_reports_a_saved_entry_and_stops(kb_copy: Path):
     finally:
         watcher.stop()
     assert not watcher.running and watcher.error == ""
+
+
+def test_a_broken_then_fixed_file_changes_only_its_own_entry(kb_copy: Path):
+    """Entries linking to a kept entry keep their links in their own order: breaking a file and
+    fixing it again is no change to them ("15 条修改" for one file fixed was seen in the console)."""
+    old = load_kb(kb_copy)
+    path = kb_copy / "procedures" / "esim-replacement.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("type: procedure", "type: [procedure"), encoding="utf-8")
+    broken = reload_search(kb_copy, old)
+    assert broken.kept == ("esim-replacement",)
+    assert broken.diff.changed == () and broken.diff.added == () and broken.diff.removed == ()
+    path.write_text(good.replace("title: eSIM 补卡", "title: eSIM 补办"), encoding="utf-8")
+    fixed = reload_search(kb_copy, broken.kb)
+    assert fixed.diff.changed == ("esim-replacement",) and fixed.kept == ()

@@ -11,6 +11,22 @@ def missing_link(target: str) -> str:
     return f"related id '{target}' does not exist"
 
 
+def relink(related: tuple[str, ...], targets: list[str], listed_before: tuple[str, ...]) -> tuple[str, ...]:
+    """`related` with `targets` put back where the entry listed them before (after the link that
+    preceded them), so an entry whose links were only dropped and restored is unchanged; a target
+    it did not list before goes last."""
+    links = list(related)
+    for target in targets:
+        if target in links:
+            continue
+        at = len(links)
+        if target in listed_before:
+            earlier = listed_before[: listed_before.index(target)]
+            at = next((links.index(link) + 1 for link in reversed(earlier) if link in links), 0)
+        links.insert(at, target)
+    return tuple(links)
+
+
 def keep_last_good(old: KnowledgeBase, new: KnowledgeBase) -> tuple[KnowledgeBase, tuple[str, ...]]:
     """`new`, plus the entries of `old` whose file the new load reports a problem for and lacks
     an entry from (an author's half-saved edit, a merge conflict pulled in): the agent keeps the
@@ -34,8 +50,11 @@ def keep_last_good(old: KnowledgeBase, new: KnowledgeBase) -> tuple[KnowledgeBas
             problems.append(problem)
         else:
             relinked.setdefault(str(problem.path), []).append(target)
+    before = {record.id: record.related for record in old.records}
     records: list[Record] = [
-        record._replace(related=(*record.related, *relinked[record.path])) if record.path in relinked else record
+        record._replace(related=relink(record.related, relinked[record.path], before.get(record.id, ())))
+        if record.path in relinked
+        else record
         for record in new.records
     ]
     # No fingerprint: this set of entries is no load of the files, and must key no cache.
