@@ -250,6 +250,15 @@ class CaseActions(_Host):
             self.call_from_thread(self.tell, str(error), "error")
 
     @work(thread=True, group="store")
+    def toggle_pin(self, entry_id: str) -> None:
+        try:
+            pinned = self.session.toggle_pin(entry_id)
+        except StoreError as error:
+            self.call_from_thread(self.tell, str(error), "error")
+            return
+        self.call_from_thread(self.main.pin_changed, entry_id, pinned)
+
+    @work(thread=True, group="store")
     def close_case(self, disposition: Disposition, summary: str) -> None:
         try:
             closed = self.session.close(disposition, summary)

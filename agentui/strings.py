@@ -157,6 +157,12 @@ class Strings:
     notes_over_limit: str  # {length} {limit}
     # --- where the keys go (issue 14 §1-§7) ---
     ticks_kept: str
+    # --- the KB loop (issue 16: misses, stale facts, live reload, usage) ---
+    results_recent: str  # {count}: the empty query's list once the agent has used entries
+    pin_no_entry: str
+    pinned: str  # {title}
+    unpinned: str  # {title}
+    pinned_mark: str
 
 
     __slots__ = tuple(__annotations__)

@@ -14,7 +14,7 @@ EN = Strings(
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", choose="Choose", hold="Hold",
         retry="Retry", rescue_quit="Rescue and quit", restore="Restore", discard="Delete", later="Later",
-        floor="Floor", release="Release",
+        floor="Floor", release="Release", pin="Pin",
     ),
     help_groups=(
         ("Global (anywhere)", (
@@ -36,6 +36,7 @@ EN = Strings(
             ("Space", "tick / untick the current step (procedures)"),
             ("1–9", "copy the numbered phone, app or website"),
             ("Tab", "move to related entries"), ("Enter (related)", "open the related entry"),
+            ("F8", "pin / unpin the open entry (pinned entries lead the list when the search box is empty)"),
         )),
         ("Case", (
             ("Tab / Shift+Tab", "move between fields"),
@@ -214,4 +215,10 @@ EN = Strings(
         "nothing can be added until they are shorter"
     ),
     ticks_kept="No case open: ticks are kept and saved into the case you open next (F2)",
+    # --- the KB loop (issue 16) ---
+    results_recent="Recent and most used · first {count}",
+    pin_no_entry="Open an entry first, then F8 pins it",
+    pinned="Pinned: {title} (it leads the list when the search box is empty)",
+    unpinned="Unpinned: {title}",
+    pinned_mark="★ pinned",
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from textual.widgets import Select
 
     from agentui.core.kb.model import Entry
-    from agentui.core.search import Hit
+    from agentui.core.search import Hits
     from agentui.widgets.article import ArticleView, StepsList
     from agentui.widgets.case_pane import CasePane
 
@@ -44,6 +44,9 @@ class MainScreen(AgentScreen[None]):
     BINDINGS = [
         Binding("alt+left", "entry_back", "back", show=False),
         Binding("alt+right", "entry_forward", "forward", show=False),
+        # F8: free on the main screen (the floor screen's F8 is another screen's), an F-key like the
+        # console's other actions, and no terminal takes it.
+        Binding("f8", "toggle_pin", "pin", key_display="F8", show=False),
     ]
 
     def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
@@ -126,14 +129,20 @@ class MainScreen(AgentScreen[None]):
 
     @work(exclusive=True, thread=True, group="search")
     def run_search(self, query: str) -> None:
-        index = self.agent_app.index
-        if index is None:
-            return
-        hits = index.search(query, limit=RESULT_LIMIT)
-        if not get_current_worker().is_cancelled:
+        hits = self.hits_for(query)
+        if hits is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_results, query, hits)
 
-    def show_results(self, query: str, hits: Sequence[Hit]) -> None:
+    def hits_for(self, query: str) -> Hits | None:
+        """The results for `query`; with none typed, the agent's pinned, recent and most used entries."""
+        index, session = self.agent_app.index, self.agent_app.session
+        if index is None:
+            return None
+        if query.strip():
+            return index.search(query, limit=RESULT_LIMIT, usage=session.search_usage())
+        return index.starting_list(RESULT_LIMIT, session.recent_entries(), session.search_usage())
+
+    def show_results(self, query: str, hits: Hits) -> None:
         """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
         if query != self.search_bar.value:
             return
@@ -142,8 +151,10 @@ class MainScreen(AgentScreen[None]):
         self.results.show_hits(hits, s.badges, self.agent_app.kb)
         if query.strip():
             header = s.results_header.format(query=clean_line(query)[:40], count=len(hits))
-        else:
+        elif self.agent_app.session.usage.empty:
             header = s.results_default.format(count=len(hits))
+        else:
+            header = s.results_recent.format(count=len(hits))
         if not hits and query.strip():
             header += " · " + s.no_results
         self.query_one("#results-header", Static).update(Content(header))
@@ -157,10 +168,10 @@ class MainScreen(AgentScreen[None]):
     def open_top_result(self) -> None:
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
-            index = self.agent_app.index
-            if index is None:
+            hits = self.hits_for(self.search_bar.value)
+            if hits is None:
                 return
-            self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))
+            self.show_results(self.search_bar.value, hits)
         entry_id = self.results.highlighted_id
         if entry_id is not None:
             self.open_entry(entry_id)
@@ -173,10 +184,9 @@ class MainScreen(AgentScreen[None]):
     # --- article ------------------------------------------------------------------------------
     def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
         app = self.agent_app
-        entry = app.kb.get(entry_id) if app.kb is not None else None
+        entry = self._show_article(entry_id)
         if entry is None:
             return None
-        self.article.show(entry, app.session.ticked(entry_id), app.kb)
         if focus:
             self.article.focus_body()
         if visit:
@@ -186,6 +196,13 @@ class MainScreen(AgentScreen[None]):
             self.visit_at = len(self.visited) - 1
         app.record_article(entry_id)
         self.suggest_operator()
+        return entry
+
+    def _show_article(self, entry_id: str) -> Entry | None:
+        app = self.agent_app
+        entry = app.kb.get(entry_id) if app.kb is not None else None
+        if entry is not None:
+            self.article.show(entry, app.session.ticked(entry_id), app.kb, pinned=entry_id in app.session.usage.pinned)
         return entry
 
     def action_entry_back(self) -> None:
@@ -198,6 +215,23 @@ class MainScreen(AgentScreen[None]):
         if self.visit_at + 1 < len(self.visited):
             self.visit_at += 1
             self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+
+    def action_toggle_pin(self) -> None:
+        """F8: pin the open entry to the top of the empty-query list, or unpin it."""
+        entry = self.article.entry if self.query("#article") else None
+        if entry is None:
+            self.agent_app.tell(self.strings.pin_no_entry, "warning")
+            return
+        self.agent_app.toggle_pin(entry.id)
+
+    def pin_changed(self, entry_id: str, pinned: bool) -> None:
+        entry = self.article.entry
+        if entry is not None and entry.id == entry_id:
+            self.article.set_pinned(pinned)
+        if not self.search_bar.value.strip():
+            self.run_search(self.search_bar.value)
+        title = clean_line(entry.title if entry is not None and entry.id == entry_id else entry_id)
+        self.agent_app.tell((self.strings.pinned if pinned else self.strings.unpinned).format(title=title))
 
     def suggest_operator(self) -> None:
         """With a case open and no operator chosen yet: the operator the open entry is about, or

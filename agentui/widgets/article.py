@@ -214,6 +214,8 @@ class ArticleView(VerticalScroll):
         self.caller_operator = ""
         """The open case's operator: its phones and apps are numbered first."""
         self._kb: KnowledgeBase | None = None
+        self._meta: tuple[list[str], list[Content]] = ([], [])
+        """The header line but the pinned mark (`set_pinned` redraws it): plain parts, warnings."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.article_empty, id="article-title", markup=False)
@@ -229,20 +231,12 @@ class ArticleView(VerticalScroll):
             widget.display = False
         await self.mount_all([*hidden, Markdown(id="article-body", open_links=False), *later])
 
-    def show(self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None) -> None:
+    def show(self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None, *, pinned: bool = False) -> None:
         s = self.strings
         self.entry = entry
         self.query_one("#article-title", Static).update(heading(entry.title, entry.title_en, s.title_en_first))
-        meta = [s.badges.get(entry.type.value, entry.type.value)]
-        if entry.operators:
-            meta.append(f"{s.operators_label}: {operator_names(entry.operators)}")
-        if entry.channel:
-            meta.append(f"{s.channel_label}: {clean_line(entry.channel)}")
-        if entry.verified:
-            meta.append(f"{s.verified_label} {entry.verified.isoformat()}")
-        meta_widget = self.query_one("#article-meta", Static)
-        meta_widget.update(safe(" · ".join(meta), "dim"))
-        meta_widget.display = True
+        self._meta = self._meta_parts(entry)
+        self.set_pinned(pinned)
         self.query_one("#article-body").update(body_without_steps(entry))  # type: ignore[attr-defined]
         steps = self.query_one(StepsList)
         steps.display = bool(entry.steps)
@@ -262,6 +256,29 @@ class ArticleView(VerticalScroll):
                     related.add_option(Option(Content.assemble((badge, "dim"), " ", title), id=rid))
         related.display = related.option_count > 0
         self.scroll_home(animate=False)
+
+    def _meta_parts(self, entry: Entry) -> tuple[list[str], list[Content]]:
+        """The header line's plain parts (shown dim) and its warnings."""
+        s = self.strings
+        plain = [s.badges.get(entry.type.value, entry.type.value)]
+        warnings: list[Content] = []
+        if entry.operators:
+            plain.append(f"{s.operators_label}: {operator_names(entry.operators)}")
+        if entry.channel:
+            plain.append(f"{s.channel_label}: {clean_line(entry.channel)}")
+        if entry.verified:
+            plain.append(f"{s.verified_label} {entry.verified.isoformat()}")
+        return plain, warnings
+
+    def set_pinned(self, pinned: bool) -> None:
+        """The header says whether the agent pinned this entry (F8)."""
+        plain, warnings = self._meta
+        parts = [safe(" · ".join(plain), "dim"), *warnings]
+        if pinned:
+            parts.append(Content.styled(self.strings.pinned_mark, "bold $accent"))
+        meta_widget = self.query_one("#article-meta", Static)
+        meta_widget.update(safe(" · ", "dim").join(parts))
+        meta_widget.display = True
 
     def set_caller_operator(self, operator: str) -> None:
         """The case's operator changed: its items are numbered first."""
