@@ -6,8 +6,9 @@ final synchronous save on quit or on a signal never interleave. Nothing here tou
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.protocol import CaseStore
 from agentui.core.cases.usage import UsageHistory, read_usage
+from agentui.core.misses import MissRecord, MissTracker
 
 if TYPE_CHECKING:
     from agentui.core.search import Usage
@@ -72,6 +74,8 @@ class CallSession:
     """The wrap-up summary as typed, not saved yet (saved to the open case as its draft)."""
     usage: UsageHistory = field(default_factory=UsageHistory)
     """The agent's use of the KB (read from the store at attach, then kept up to date)."""
+    misses: MissTracker = field(default_factory=MissTracker)
+    """Typed searches and how they end; driven from the UI thread, its records stored by workers."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _notes_told: int = 0
     """How many of the store's recovery notes the agent has been shown."""
@@ -243,6 +247,14 @@ class CallSession:
         with self._lock:
             return self.usage.recent_entries()
 
+    def record_misses(self, records: Iterable[MissRecord]) -> None:
+        """Keep searches that found nothing or were given up (the store redacts the queries)."""
+        with self._lock:
+            if self.store is None:
+                return
+            for record in records:
+                self.store.record_event(record.kind, record.query, case_id=record.case_id)
+
     def record_article(self, entry_id: str) -> SaveResult | None:
         with self._lock:
             self._use("open", entry_id)
@@ -341,6 +353,8 @@ class CallSession:
             try:
                 self.store = store
                 self.flush()
+                with contextlib.suppress(StoreError, OSError):  # a search record never blocks quitting
+                    self.record_misses(self.misses.end())  # a search given up just before quitting
             finally:
                 self.store = None
                 store.close_store()

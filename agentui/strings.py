@@ -159,6 +159,8 @@ class Strings:
     ticks_kept: str
     # --- the KB loop (issue 16: misses, stale facts, live reload, usage) ---
     results_recent: str  # {count}: the empty query's list once the agent has used entries
+    results_lacking: str  # {words}: no entry holds every word of the query
+    results_lacking_word: str  # {word}
     pin_no_entry: str
     pinned: str  # {title}
     unpinned: str  # {title}

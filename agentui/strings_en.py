@@ -217,6 +217,8 @@ EN = Strings(
     ticks_kept="No case open: ticks are kept and saved into the case you open next (F2)",
     # --- the KB loop (issue 16) ---
     results_recent="Recent and most used · first {count}",
+    results_lacking="No entry has all of {words}",
+    results_lacking_word="“{word}” ",
     pin_no_entry="Open an entry first, then F8 pins it",
     pinned="Pinned: {title} (it leads the list when the search box is empty)",
     unpinned="Unpinned: {title}",

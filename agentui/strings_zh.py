@@ -213,6 +213,8 @@ ZH = Strings(
     ticks_kept="未建案例：勾选已暂存，新建案例（F2）后一并保存",
     # --- the KB loop (issue 16) ---
     results_recent="最近与常用 · 前 {count} 条",
+    results_lacking="没有同时包含{words}的条目",
+    results_lacking_word="「{word}」",
     pin_no_entry="先打开一个条目，再按 F8 收藏",
     pinned="已收藏：{title}（搜索框为空时排在最前）",
     unpinned="已取消收藏：{title}",

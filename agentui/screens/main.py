@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
+from agentui.core.misses import MissRecord
 from agentui.core.operators import operators_named_in
 from agentui.screens.base import AgentScreen
 from agentui.session import CaseFields
@@ -67,6 +68,7 @@ class MainScreen(AgentScreen[None]):
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
+                yield Static(id="results-lacking", markup=False)
                 yield ResultsList(id="results")
             # The article and case panes and the footer come right after the first frame: their
             # modules and widgets (TextArea, Select, a widget per key) took a third of the time to it.
@@ -158,6 +160,34 @@ class MainScreen(AgentScreen[None]):
         if not hits and query.strip():
             header += " · " + s.no_results
         self.query_one("#results-header", Static).update(Content(header))
+        lacking = self.query_one("#results-lacking", Static)
+        lacking.display = bool(query.strip()) and hits.lacks_words
+        if lacking.display:
+            words = "".join(s.results_lacking_word.format(word=clean_line(word)) for word in hits.words).rstrip()
+            lacking.update(Content(s.results_lacking.format(words=words)))
+        self.searches_shown(query, hits)
+
+    # --- searches the agent gave up on (see core.misses) -----------------------------------------
+    def searches_shown(self, query: str, hits: Hits) -> None:
+        session = self.agent_app.session
+        case_id = session.case.id if session.case is not None else ""
+        self._record(session.misses.shown(query, len(hits), lacks_words=hits.lacks_words, case_id=case_id))
+
+    def _record(self, records: list[MissRecord]) -> None:
+        if records:
+            self.agent_app.record_misses(records)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.results:  # ↓ or Tab into the results: the query on screen is asked
+            self.agent_app.session.misses.moved_on()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.search_bar:
+            self.agent_app.session.misses.moved_on()
+
+    def search_ended(self) -> None:
+        """The call ended: a search left open is recorded now (given up) if it was asked."""
+        self._record(self.agent_app.session.misses.end())
 
     def focus_search(self, *, clear: bool = False) -> None:
         if clear:
@@ -174,12 +204,24 @@ class MainScreen(AgentScreen[None]):
             self.show_results(self.search_bar.value, hits)
         entry_id = self.results.highlighted_id
         if entry_id is not None:
-            self.open_entry(entry_id)
+            self.open_result(entry_id)
 
-    @on(OptionList.OptionSelected, "#results, #related")
-    def open_selected_entry(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#results")
+    def open_selected_result(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_result(event.option.id)
+
+    @on(OptionList.OptionSelected, "#related")
+    def open_related_entry(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open_entry(event.option.id)
+
+    def open_result(self, entry_id: str) -> None:
+        """A result of the search on screen is opened: that search found something."""
+        session = self.agent_app.session
+        session.misses.moved_on()
+        self._record(session.misses.opened())
+        self.open_entry(entry_id)
 
     # --- article ------------------------------------------------------------------------------
     def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
@@ -308,6 +350,7 @@ class MainScreen(AgentScreen[None]):
         return None if fields == pane.baseline else fields
 
     def reset_for_next_call(self) -> None:
+        self.search_ended()
         self.show_case(None)
         self.article.clear()
         self.visited.clear()
