@@ -165,6 +165,8 @@ class Strings:
     pinned: str  # {title}
     unpinned: str  # {title}
     pinned_mark: str
+    stale_entry: str  # {date} {days}
+    stale_facts: str  # {count} {days}
 
 
     __slots__ = tuple(__annotations__)

@@ -223,4 +223,6 @@ EN = Strings(
     pinned="Pinned: {title} (it leads the list when the search box is empty)",
     unpinned="Unpinned: {title}",
     pinned_mark="★ pinned",
+    stale_entry="verified {date} · over {days} days ago",
+    stale_facts="{count} fact(s) not verified for over {days} days (marked)",
 )

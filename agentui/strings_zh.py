@@ -219,4 +219,6 @@ ZH = Strings(
     pinned="已收藏：{title}（搜索框为空时排在最前）",
     unpinned="已取消收藏：{title}",
     pinned_mark="★ 已收藏",
+    stale_entry="核实于 {date} · 已超过 {days} 天",
+    stale_facts="{count} 处信息已超过 {days} 天未核实（已标出）",
 )

@@ -244,7 +244,8 @@ class MainScreen(AgentScreen[None]):
         app = self.agent_app
         entry = app.kb.get(entry_id) if app.kb is not None else None
         if entry is not None:
-            self.article.show(entry, app.session.ticked(entry_id), app.kb, pinned=entry_id in app.session.usage.pinned)
+            self.article.show(entry, app.session.ticked(entry_id), app.kb, pinned=entry_id in app.session.usage.pinned,
+                              freshness=(app.clock().astimezone().date(), app.settings.stale_after_days))
         return entry
 
     def action_entry_back(self) -> None:
