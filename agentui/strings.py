@@ -167,6 +167,17 @@ class Strings:
     pinned_mark: str
     stale_entry: str  # {date} {days}
     stale_facts: str  # {count} {days}
+    kb_reloaded: str  # {changes}
+    kb_changes: dict[str, str]
+    """`changed` / `added` / `removed` -> "{count} 条修改" (joined with the list separator)."""
+    kb_list_separator: str
+    kb_reload_problems: str  # {count} {first}
+    kb_reload_kept: str  # {count}: entries whose file broke, kept in their last good version
+    kb_revision: str  # {commit} {date}
+    kb_problems_title: str
+    kb_problems_none: str
+    cmd_kb_problems: str
+    kb_problems_close: str
 
 
     __slots__ = tuple(__annotations__)

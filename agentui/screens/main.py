@@ -148,9 +148,13 @@ class MainScreen(AgentScreen[None]):
         """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
         if query != self.search_bar.value:
             return
+        kept = self.results.highlighted_id if query == self.shown_query else None  # a reload: same place
         self.shown_query = query
         s = self.strings
         self.results.show_hits(hits, s.badges, self.agent_app.kb)
+        ids = [hit.id for hit in hits]
+        if kept in ids:
+            self.results.highlighted = ids.index(kept)
         if query.strip():
             header = s.results_header.format(query=clean_line(query)[:40], count=len(hits))
         elif self.agent_app.session.usage.empty:
@@ -166,6 +170,21 @@ class MainScreen(AgentScreen[None]):
             words = "".join(s.results_lacking_word.format(word=clean_line(word)) for word in hits.words).rstrip()
             lacking.update(Content(s.results_lacking.format(words=words)))
         self.searches_shown(query, hits)
+
+    def kb_reloaded(self) -> None:
+        """The KB's files changed: the same query's results, the open entry in its new version
+        (ticks and scroll position kept)."""
+        self.run_search(self.search_bar.value)
+        entry = self.article.entry
+        kb = self.agent_app.kb
+        if entry is not None and kb is not None and kb.get(entry.id) is not None:
+            scrolled = self.article.scroll_y
+            self._show_article(entry.id)
+            self.article.call_after_refresh(self.article.scroll_to, y=scrolled, animate=False)
+
+    def show_kb_revision(self, text: str) -> None:
+        """The KB checkout's revision under the results ("知识库 3f37451 · 2026-05-01")."""
+        self.query_one("#left").border_subtitle = Content(text) if text else None
 
     # --- searches the agent gave up on (see core.misses) -----------------------------------------
     def searches_shown(self, query: str, hits: Hits) -> None:
