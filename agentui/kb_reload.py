@@ -106,6 +106,7 @@ class KbReload(_Host):
             return
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._kb_reloaded, current, reloaded)
+            reloaded.save_cache()  # after the agent sees the change: the next start is warm
 
     def _kb_reloaded(self, before: KnowledgeBase, reloaded: Reloaded) -> None:
         if self.kb is not before:  # the KB moved on meanwhile (a later reload was shown first)

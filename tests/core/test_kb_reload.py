@@ -12,6 +12,7 @@ import pytest
 from agentui.core.kb import load_kb
 from agentui.core.kb.reload import keep_last_good
 from agentui.core.kb.watch import KbWatcher, is_kb_change
+from agentui.core.search.cache import open_search
 from agentui.core.search.reload import reload_search
 from agentui.locations import bundled_kb_dir
 
@@ -92,3 +93,19 @@ def test_a_broken_then_fixed_file_changes_only_its_own_entry(kb_copy: Path):
     path.write_text(good.replace("title: eSIM 补卡", "title: eSIM 补办"), encoding="utf-8")
     fixed = reload_search(kb_copy, broken.kb)
     assert fixed.diff.changed == ("esim-replacement",) and fixed.kept == ()
+
+
+def test_the_reload_writes_the_index_cache_only_once_it_is_shown(kb_copy: Path, tmp_path: Path):
+    """The agent sees the change first; the next start is warm all the same."""
+    cache = tmp_path / "cache"
+    old = load_kb(kb_copy)
+    path = kb_copy / "faq" / "faq-replacement-fee.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 新·", 1), encoding="utf-8")
+    reloaded = reload_search(kb_copy, old, cache)
+    assert reloaded.kb.get("faq-replacement-fee").title.startswith("新·")
+    assert list(cache.glob("index-*.pickle")) == []
+    reloaded.save_cache()
+    [written] = cache.glob("index-*.pickle")
+    kb, index = open_search(kb_copy, cache)
+    assert kb.get("faq-replacement-fee").title.startswith("新·") and written.exists()
+    assert index.search("新·补卡要收费吗", 1)[0].id == "faq-replacement-fee"
