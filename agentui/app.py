@@ -214,6 +214,8 @@ class AgentApp(CaseActions, KbReload, App[None]):
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False
+        if self.index is not None and not self.main.search_bar.value.strip():
+            self.main.run_search("")  # the KB came first: the empty list now in the agent's usage order
         if self.flow.new_case_when_ready:
             self.flow.new_case_when_ready = False
             self.action_new_case()

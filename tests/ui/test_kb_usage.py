@@ -124,3 +124,40 @@ def test_the_search_cli_breaks_ties_by_the_agents_usage_unless_told_not_to(tmp_p
     store.close_store()
     assert used[:2] == ["number-keeping-sim-replacement-online", "data-sim-replacement-offline"]
     assert pure[:2] != used[:2] and sorted(pure[:5]) == sorted(used[:5])
+
+
+async def test_usage_read_after_the_kb_is_in_still_orders_the_empty_list(bundled_settings, monkeypatch):
+    """A slow store (a server, a busy disk) answers after the KB loaded: the list it gives is shown."""
+    import asyncio
+    import threading
+    import time
+
+    from agentui.core.cases import choose
+
+    store = open_store(bundled_settings.data_dir)
+    store.record_event("open", "faq-data-backup")
+    store.close_store()
+    gate = threading.Event()
+    real_open = choose.open_case_store
+
+    def slow_open(*args, **kwargs):
+        gate.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(choose, "open_case_store", slow_open)
+    app = create_app(bundled_settings, clock=fixed_clock, system_clipboard=False, signals=False)
+
+    async def until(predicate) -> None:  # not `settle`: it would wait for the gated worker
+        started = time.monotonic()
+        while not predicate():
+            assert time.monotonic() - started < 10, "condition not met"
+            await asyncio.sleep(0.02)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(lambda: app.index is not None and app.main.shown_query == "")
+        assert first_results(app, 1) == ["esim-cancellation"]  # no usage read yet: the fixed list
+        gate.set()
+        await until(lambda: app.session.ready)
+        await settle(pilot)
+        assert first_results(app, 1) == ["faq-data-backup"]
+        assert "最近与常用" in screen_text(app)
