@@ -148,7 +148,8 @@ class MainScreen(AgentScreen[None]):
         """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
         if query != self.search_bar.value:
             return
-        kept = self.results.highlighted_id if query == self.shown_query else None  # a reload: same place
+        again = query == self.shown_query  # painted again (a KB reload, usage read): nothing new asked
+        kept = self.results.highlighted_id if again else None
         self.shown_query = query
         s = self.strings
         self.results.show_hits(hits, s.badges, self.agent_app.kb)
@@ -169,7 +170,8 @@ class MainScreen(AgentScreen[None]):
         if lacking.display:
             words = "".join(s.results_lacking_word.format(word=clean_line(word)) for word in hits.words).rstrip()
             lacking.update(Content(s.results_lacking.format(words=words)))
-        self.searches_shown(query, hits)
+        if not again or self.agent_app.session.misses.pending:  # a search still open sees its new results
+            self.searches_shown(query, hits)
 
     def kb_reloaded(self) -> None:
         """The KB's files changed: the same query's results, the open entry in its new version

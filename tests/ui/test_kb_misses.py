@@ -116,3 +116,22 @@ async def test_a_search_that_found_nothing_is_kept_as_zero_redacted(bundled_app,
         await settle(pilot)
     [zero] = open_event_reader(bundled_settings.data_dir).events("zero", since=SINCE)  # the store is closed
     assert "4111111111111111" not in zero.ref and zero.ref.startswith("qqzx ")
+
+
+async def test_results_shown_again_by_a_kb_reload_are_no_new_search(bundled_app, bundled_store):
+    """A reload paints the same query's results again: the agent asked nothing new (seen in tmux: a
+    query whose result was opened came back as a miss after the KB reloaded)."""
+    seconds = Seconds()
+    bundled_app.session.misses.clock = seconds
+    async with bundled_app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await search(pilot, "esim buka")
+        await pilot.press("enter")  # found it
+        await settle(pilot)
+        bundled_app.reload_knowledge()
+        await settle(pilot)
+        assert bundled_app.main.search_bar.value == "esim buka"
+        seconds.read()
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert open_event_reader(bundled_app.settings.data_dir).events("miss", since=SINCE) == []
