@@ -24,6 +24,7 @@ from agentui.config import Settings, SettingsNotSaved, save_latest_choices
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.cases.protocol import CaseStore
+from agentui.kb_reload import KbReload
 from agentui.pauses import PAUSE, PauseCollector
 from agentui.session import CallSession, CaseFields
 from agentui.strings import Strings, strings_for
@@ -48,7 +49,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class AgentApp(CaseActions, App[None]):
+class AgentApp(CaseActions, KbReload, App[None]):
     CSS_PATH = "agentui.tcss"
     TITLE = "agentui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-widest")]  # agentui.tcss: the layouts
@@ -137,6 +138,7 @@ class AgentApp(CaseActions, App[None]):
 
     def on_unmount(self) -> None:
         self.pauses.release()
+        self.stop_kb_watch()
 
     def agent_typed(self) -> None:
         """Push the old generation's garbage collection back to the agent's next pause."""
@@ -173,6 +175,7 @@ class AgentApp(CaseActions, App[None]):
             self.tell(self.strings.kb_problems.format(count=len(kb.problems)), "warning")
         self.main.kb_ready()
         self._stop_waiting_for_kb()
+        self.kb_loaded()  # the revision shown, the files watched (issue 16)
 
     def _stop_waiting_for_kb(self) -> None:
         """A pane asked for while the KB loaded opens now (if the agent still waits for it)."""
@@ -211,6 +214,8 @@ class AgentApp(CaseActions, App[None]):
             self.tell(self.strings.recovery.format(note=note), "warning")
         self.main.show_case(active)
         self.main.case_pane.disabled = False
+        if self.index is not None and not self.main.search_bar.value.strip():
+            self.main.run_search("")  # the KB came first: the empty list now in the agent's usage order
         if self.flow.new_case_when_ready:
             self.flow.new_case_when_ready = False
             self.action_new_case()
@@ -473,6 +478,7 @@ class AgentApp(CaseActions, App[None]):
         yield SystemCommand(s.cmd_wrapup, "F10", self.action_wrapup)
         yield SystemCommand(s.cmd_help, "F1", self.action_help)
         yield SystemCommand(s.cmd_language, s.cmd_language_help, self._switch_language)
+        yield SystemCommand(s.cmd_kb_problems, s.cmd_kb_problems, self.show_kb_problems)
 
     # --- clipboard, notices, settings -------------------------------------------------------------
     def copy_text(self, text: str) -> None:

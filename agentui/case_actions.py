@@ -3,6 +3,7 @@ and reports back on the UI thread. Mixed into `AgentApp`; `CaseActionsHost` says
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from textual.timer import Timer
 
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case, Disposition, SaveResult
+from agentui.core.misses import MissRecord
 from agentui.session import CallSession, CaseFields, Flushed
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
@@ -248,6 +250,22 @@ class CaseActions(_Host):
             self.session.record_script(entry_id)
         except StoreError as error:
             self.call_from_thread(self.tell, str(error), "error")
+
+    @work(thread=True, group="store")
+    def record_misses(self, records: list[MissRecord]) -> None:
+        """Searches given up or that found nothing, for `agentui kb gaps` (quietly: the agent is
+        on a call, and a record lost costs no typing)."""
+        with contextlib.suppress(StoreError, OSError):
+            self.session.record_misses(records)
+
+    @work(thread=True, group="store")
+    def toggle_pin(self, entry_id: str) -> None:
+        try:
+            pinned = self.session.toggle_pin(entry_id)
+        except StoreError as error:
+            self.call_from_thread(self.tell, str(error), "error")
+            return
+        self.call_from_thread(self.main.pin_changed, entry_id, pinned)
 
     @work(thread=True, group="store")
     def close_case(self, disposition: Disposition, summary: str) -> None:

@@ -39,6 +39,10 @@ class Settings:
     store: str = ""
     agent: str = ""
     role: str = "agent"
+    live_kb: bool = False
+    """Follow the KB's files: reload them when they change and show the checkout's git revision
+    (the CLI's console; off unless asked, so tests and scripts building settings start no watcher
+    thread and show no revision of the project checkout their fixtures sit in)."""
 
     def with_choice(self, **changes: Any) -> Settings:
         """A copy with user choices (`theme`, `lang`, `agent_name`) changed; `save_choices` keeps them."""
@@ -81,6 +85,7 @@ def load_settings(
         store=store or os.environ.get("AGENTUI_STORE") or str(stored.get("store") or ""),
         agent=agent or os.environ.get("AGENTUI_AGENT") or str(stored.get("agent") or ""),
         role=role or str(stored.get("role") or "agent"),
+        live_kb=True,
     )
 
 

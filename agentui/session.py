@@ -6,13 +6,21 @@ final synchronous save on quit or on a signal never interleave. Nothing here tou
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.protocol import CaseStore
+from agentui.core.cases.usage import UsageHistory, read_usage
+from agentui.core.misses import MissRecord, MissTracker
+
+if TYPE_CHECKING:
+    from agentui.core.search import Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +72,19 @@ class CallSession:
     """Case-pane fields edited but not saved yet."""
     pending_summary: str | None = None
     """The wrap-up summary as typed, not saved yet (saved to the open case as its draft)."""
+    usage: UsageHistory = field(default_factory=UsageHistory)
+    """The agent's use of the KB (read from the store at attach, then kept up to date)."""
+    misses: MissTracker = field(default_factory=MissTracker)
+    """Typed searches and how they end; driven from the UI thread, its records stored by workers."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _notes_told: int = 0
     """How many of the store's recovery notes the agent has been shown."""
+    _notes: list[str] = field(default_factory=list)
+    """The session's own notes for the agent (usage records that could not be read)."""
+    _used_in_call: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, entry id) recorded during this call: each use counts once per call."""
+    _search_usage: Usage | None = None
+    """`usage` as the search index takes it, built when first asked after a change."""
 
     @property
     def ready(self) -> bool:
@@ -77,7 +95,18 @@ class CallSession:
             self.store = store
             self._notes_told = 0
             self.case = store.active()
+            self._load_usage(store)
             return self.case
+
+    def _load_usage(self, store: CaseStore) -> None:
+        """This agent's uses of the last `USAGE_DAYS` and pins; unreadable records cost only the
+        ordering they would give (the agent is told), never the start of the console."""
+        try:
+            case_id = self.case.id if self.case is not None else ""
+            self.usage = read_usage(store, store.agent, datetime.now(UTC), case_id)
+        except (StoreError, OSError) as error:
+            self._notes.append(f"usage records not read ({error}); the empty search lists entries by type")
+        self._search_usage = None
 
     def _run(self, call: Callable[[CaseStore], SaveResult]) -> SaveResult:
         with self._lock:
@@ -162,6 +191,8 @@ class CallSession:
     def tick(self, procedure_id: str, step: int, done: bool) -> SaveResult | None:
         """Tick a step of the open case; with none open, keep the tick for the next case (None)."""
         with self._lock:
+            if done:
+                self._use("tick", procedure_id)
             if self.case is None:
                 steps = self.ticks_before_case.setdefault(procedure_id, set())
                 (steps.add if done else steps.discard)(step)
@@ -175,8 +206,58 @@ class CallSession:
                 return set(self.case.steps.get(procedure_id, ()))
             return set(self.ticks_before_case.get(procedure_id, ()))
 
+    # --- usage: opens, ticks, scripts, pins; misses ---------------------------------------------------
+    def _use(self, kind: str, entry_id: str) -> None:
+        """Count a use of an entry once per call, and record it for the next start (and the floor)."""
+        if kind == "open":
+            self.usage.opened(entry_id)
+        if (kind, entry_id) in self._used_in_call or self.store is None:
+            return
+        self._used_in_call.add((kind, entry_id))
+        self.usage.used(entry_id)
+        self._search_usage = None
+        try:
+            self.store.record_event(kind, entry_id, case_id=self.case.id if self.case is not None else "")
+        except (StoreError, OSError):
+            # A use not kept only orders tomorrow's lists a little differently; the case save that
+            # goes with it (same disk, same server) reports the failure to the agent.
+            pass
+
+    def toggle_pin(self, entry_id: str) -> bool:
+        """Pin the entry to the top of the empty-query list, or unpin it; True when pinned now."""
+        with self._lock:
+            if self.store is None:
+                raise StoreError("The case store is not open yet.")
+            pin = entry_id not in self.usage.pinned
+            self.store.record_event("pin" if pin else "unpin", entry_id)
+            (self.usage.pinned.add if pin else self.usage.pinned.discard)(entry_id)
+            self._search_usage = None
+            return pin
+
+    def search_usage(self) -> Usage:
+        """The usage that breaks ties in search (the same object until the usage changes)."""
+        with self._lock:
+            if self._search_usage is None:
+                from agentui.core.search import Usage
+
+                self._search_usage = Usage(dict(self.usage.counts), frozenset(self.usage.pinned))
+            return self._search_usage
+
+    def recent_entries(self) -> list[str]:
+        with self._lock:
+            return self.usage.recent_entries()
+
+    def record_misses(self, records: Iterable[MissRecord]) -> None:
+        """Keep searches that found nothing or were given up (the store redacts the queries)."""
+        with self._lock:
+            if self.store is None:
+                return
+            for record in records:
+                self.store.record_event(record.kind, record.query, case_id=record.case_id)
+
     def record_article(self, entry_id: str) -> SaveResult | None:
         with self._lock:
+            self._use("open", entry_id)
             if self.case is None:
                 if entry_id not in self.viewed_before_case:
                     self.viewed_before_case.append(entry_id)
@@ -187,6 +268,7 @@ class CallSession:
 
     def record_script(self, entry_id: str) -> SaveResult | None:
         with self._lock:
+            self._use("script", entry_id)
             if self.case is None or entry_id in self.case.scripts:
                 return None
             return self._run(lambda s: s.record_script(entry_id))
@@ -216,6 +298,8 @@ class CallSession:
             self.ticks_before_case.clear()
             self.pending = None
             self.pending_summary = None
+            self._used_in_call.clear()
+            self.usage.call_ended()
             return closed
 
     def reopen(self, case_id: str) -> Case:
@@ -223,6 +307,8 @@ class CallSession:
             assert self.store is not None
             self.case = self.store.reopen(case_id)
             self.values.clear()
+            self._used_in_call.clear()
+            self.usage.call_ended()
             return self.case
 
     def history(self, *, text: str = "", operator: str = "", disposition: str = "", limit: int = 50) -> Sequence[Case]:
@@ -240,7 +326,8 @@ class CallSession:
                 return []
             notes = self.store.recovery_notes[self._notes_told :]
             self._notes_told += len(notes)
-            return list(notes)
+            own, self._notes = self._notes, []
+            return [*notes, *own]
 
     def release_case(self, case_id: str) -> str:
         """For a supervisor on a server store: free a case an agent holds; who held it."""
@@ -266,6 +353,8 @@ class CallSession:
             try:
                 self.store = store
                 self.flush()
+                with contextlib.suppress(StoreError, OSError):  # a search record never blocks quitting
+                    self.record_misses(self.misses.end())  # a search given up just before quitting
             finally:
                 self.store = None
                 store.close_store()

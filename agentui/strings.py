@@ -157,6 +157,27 @@ class Strings:
     notes_over_limit: str  # {length} {limit}
     # --- where the keys go (issue 14 §1-§7) ---
     ticks_kept: str
+    # --- the KB loop (issue 16: misses, stale facts, live reload, usage) ---
+    results_recent: str  # {count}: the empty query's list once the agent has used entries
+    results_lacking: str  # {words}: no entry holds every word of the query
+    results_lacking_word: str  # {word}
+    pin_no_entry: str
+    pinned: str  # {title}
+    unpinned: str  # {title}
+    pinned_mark: str
+    stale_entry: str  # {date} {days}
+    stale_facts: str  # {count} {days}
+    kb_reloaded: str  # {changes}
+    kb_changes: dict[str, str]
+    """`changed` / `added` / `removed` -> "{count} 条修改" (joined with the list separator)."""
+    kb_list_separator: str
+    kb_reload_problems: str  # {count} {first}
+    kb_reload_kept: str  # {count}: entries whose file broke, kept in their last good version
+    kb_revision: str  # {commit} {date}
+    kb_problems_title: str
+    kb_problems_none: str
+    cmd_kb_problems: str
+    kb_problems_close: str
 
 
     __slots__ = tuple(__annotations__)

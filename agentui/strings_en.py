@@ -14,7 +14,7 @@ EN = Strings(
         copy="Copy", open="Open", insert="Insert in notes", close="Close", reopen="Reopen",
         export="Export", confirm="Confirm", cancel="Cancel", to_search="Back to search", choose="Choose", hold="Hold",
         retry="Retry", rescue_quit="Rescue and quit", restore="Restore", discard="Delete", later="Later",
-        floor="Floor", release="Release",
+        floor="Floor", release="Release", pin="Pin",
     ),
     help_groups=(
         ("Global (anywhere)", (
@@ -36,6 +36,7 @@ EN = Strings(
             ("Space", "tick / untick the current step (procedures)"),
             ("1–9", "copy the numbered phone, app or website"),
             ("Tab", "move to related entries"), ("Enter (related)", "open the related entry"),
+            ("F8", "pin / unpin the open entry (pinned entries lead the list when the search box is empty)"),
         )),
         ("Case", (
             ("Tab / Shift+Tab", "move between fields"),
@@ -214,4 +215,24 @@ EN = Strings(
         "nothing can be added until they are shorter"
     ),
     ticks_kept="No case open: ticks are kept and saved into the case you open next (F2)",
+    # --- the KB loop (issue 16) ---
+    results_recent="Recent and most used · first {count}",
+    results_lacking="No entry has all of {words}",
+    results_lacking_word="“{word}” ",
+    pin_no_entry="Open an entry first, then F8 pins it",
+    pinned="Pinned: {title} (it leads the list when the search box is empty)",
+    unpinned="Unpinned: {title}",
+    pinned_mark="★ pinned",
+    stale_entry="verified {date} · over {days} days ago",
+    stale_facts="{count} fact(s) not verified for over {days} days (marked)",
+    kb_reloaded="Knowledge base updated: {changes}",
+    kb_changes={"changed": "{count} changed", "added": "{count} added", "removed": "{count} removed"},
+    kb_list_separator=", ",
+    kb_reload_problems="The knowledge base has {count} problem(s); first: {first} (Ctrl+P → KB problems for all)",
+    kb_reload_kept="{count} entry file(s) have errors: their last good version stays in use",
+    kb_revision="KB {commit} · {date}",
+    kb_problems_title="Knowledge base problems",
+    kb_problems_none="The knowledge base has no problems",
+    cmd_kb_problems="KB problems",
+    kb_problems_close="Esc closes",
 )

@@ -13,7 +13,7 @@ ZH = Strings(
         copy="复制", open="打开", insert="插入备注", close="关闭", reopen="重新打开",
         export="导出", confirm="确认", cancel="取消", to_search="回到搜索", choose="选择", hold="保持",
         retry="重试", rescue_quit="救援后退出", restore="恢复", discard="删除", later="稍后",
-        floor="现场", release="释放",
+        floor="现场", release="释放", pin="收藏",
     ),
     help_groups=(
         ("全局（任何位置）", (
@@ -31,6 +31,7 @@ ZH = Strings(
         ("条目", (
             ("Space", "勾选/取消当前步骤（流程）"), ("1–9", "复制编号对应的电话、应用或网址"),
             ("Tab", "切换到相关条目"), ("Enter（相关条目）", "打开相关条目"),
+            ("F8", "收藏 / 取消收藏当前条目（搜索框为空时排在最前）"),
         )),
         ("案例", (
             ("Tab / Shift+Tab", "在字段之间移动"), ("（自动）", "自动保存：停止输入 0.5 秒后，连续输入时至少每秒一次"),
@@ -210,4 +211,24 @@ ZH = Strings(
     restore_discarded="已删除救援文件",
     notes_over_limit="备注共 {length} 字，超过 {limit} 字的上限：已全部载入，未删减；删减到上限以下之前不能再添加",
     ticks_kept="未建案例：勾选已暂存，新建案例（F2）后一并保存",
+    # --- the KB loop (issue 16) ---
+    results_recent="最近与常用 · 前 {count} 条",
+    results_lacking="没有同时包含{words}的条目",
+    results_lacking_word="「{word}」",
+    pin_no_entry="先打开一个条目，再按 F8 收藏",
+    pinned="已收藏：{title}（搜索框为空时排在最前）",
+    unpinned="已取消收藏：{title}",
+    pinned_mark="★ 已收藏",
+    stale_entry="核实于 {date} · 已超过 {days} 天",
+    stale_facts="{count} 处信息已超过 {days} 天未核实（已标出）",
+    kb_reloaded="知识库已更新：{changes}",
+    kb_changes={"changed": "{count} 条修改", "added": "{count} 条新增", "removed": "{count} 条删除"},
+    kb_list_separator="，",
+    kb_reload_problems="知识库有 {count} 个问题，第一个：{first}（Ctrl+P →「知识库问题」查看全部）",
+    kb_reload_kept="{count} 个条目的文件有错误，仍显示其上一个正确版本",
+    kb_revision="知识库 {commit} · {date}",
+    kb_problems_title="知识库问题",
+    kb_problems_none="知识库没有问题",
+    cmd_kb_problems="知识库问题",
+    kb_problems_close="Esc 关闭",
 )

@@ -28,6 +28,29 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="also list entries and dated facts older than stale_after_days (a report: "
                             "staleness never fails the check)")
     check.set_defaults(handler=run_check)
+    gaps = kb_commands.add_parser(
+        "gaps", help="searches that found nothing or were given up, by topic (the KB's to-do list)",
+        description="Searches agents gave up on (no result opened) or that found nothing, grouped by topic "
+                    "(word order, spacing and small typos do not split one), most asked first, with the entry "
+                    "the search offers for each today. Embedded store: this data dir's agent; with --store: "
+                    "the whole floor. Works while a console runs.",
+    )  # fmt: skip
+    gaps.add_argument("--since", default="30d", metavar="WHEN", help="30d, 24h, 2w or a date/time (default: 30d)")
+    gaps.add_argument("--until", default=None, metavar="WHEN", help="a date/time or a span before now (default: now)")
+    gaps.add_argument("--format", choices=("table", "csv", "json"), default="table", help="default: table")
+    gaps.add_argument("--limit", type=int, default=50, metavar="N", help="at most N topics (0: all; default 50)")
+    gaps.add_argument("--kb", dest="kb_dir", type=Path, metavar="DIR", help="KB the search runs on (default: bundled)")
+    gaps.add_argument("--data", dest="cases_data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                      help="data directory (embedded store; default: $AGENTUI_DATA_DIR or the user data dir)")
+    gaps.add_argument("--store", metavar="URL", default=argparse.SUPPRESS, help="PostgreSQL URL (team mode)")
+    gaps.add_argument("--agent", dest="gaps_agent", default=None, metavar="NAME", help="only this agent's searches")
+    gaps.set_defaults(handler=_run_gaps)
+
+
+def _run_gaps(args: argparse.Namespace) -> int:
+    from agentui.cli.kb_gaps import run_gaps
+
+    return run_gaps(args)
 
 
 def run_check(args: argparse.Namespace) -> int:

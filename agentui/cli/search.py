@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentui import locations
+from agentui.cli.team_options import add_team_options
 from agentui.core.terminal_text import clean_line, json_text
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("--stdin", action="store_true", help="read one query per line from standard input")
     search.add_argument("--no-usage", action="store_true",
                         help="rank by the text alone, not the agent's usage (what scripts and tests want)")
+    search.add_argument("--data", dest="cases_data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="data directory whose usage breaks ties (default: $AGENTUI_DATA_DIR or the user data dir)")
+    add_team_options(search)
     search.add_argument("query", nargs="?", help="the query text")
     search.set_defaults(handler=run_search)
 
@@ -43,7 +47,7 @@ def run_search(args: argparse.Namespace) -> int:
     kb, index = open_search(kb_dir, locations.cache_dir())
     for problem in kb.problems:
         print(f"warning: {clean_line(str(problem))}", file=sys.stderr)
-    usage = None if args.no_usage else _usage()
+    usage = None if args.no_usage else _usage(args)
     queries = (line.rstrip("\r\n") for line in sys.stdin) if args.stdin else iter([args.query])
     for query in queries:
         _answer(index, query, args.limit, usage, as_json=args.json)
@@ -51,10 +55,32 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _usage() -> Usage | None:
-    """The agent's usage (opens, ticks, copies; pins), which breaks ties of equal text matches.
-    The case store does not record it yet: until it does, the ranking is the pure one either way."""
-    return None
+def _usage(args: argparse.Namespace) -> Usage | None:
+    """The agent's usage (opens, ticks, copies; pins), which breaks ties of equal text matches:
+    the data dir's records (read without the console's lock), or this agent's on the server.
+    Unreadable records are a warning: the search still answers, by the text alone."""
+    from datetime import UTC, datetime
+
+    from agentui.cli.team_options import agent_of, team_settings
+    from agentui.core.cases.choose import open_event_reader
+    from agentui.core.cases.usage import read_usage
+    from agentui.core.search import Usage
+
+    settings = team_settings(args)
+    agent = agent_of(settings) if settings.store else None
+    try:
+        reader = open_event_reader(settings.data_dir, store_url=settings.store, agent=agent or "")
+        try:
+            history = read_usage(reader, agent, datetime.now(UTC))
+        finally:
+            reader.close_store()
+    except Exception as exc:  # noqa: BLE001 - StoreError, an unreachable server: the text ranking stands
+        from agentui.core.cases.server.url import mask_secrets
+
+        print(f"warning: usage not read ({clean_line(mask_secrets(str(exc), settings.store))}); "
+              "ranking by the text alone", file=sys.stderr)  # fmt: skip
+        return None
+    return None if history.empty else Usage(dict(history.counts), frozenset(history.pinned))
 
 
 def _answer(index: SearchIndex, query: str, limit: int, usage: Usage | None, *, as_json: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
+from agentui.core.misses import MissRecord
 from agentui.core.operators import operators_named_in
 from agentui.screens.base import AgentScreen
 from agentui.session import CaseFields
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from textual.widgets import Select
 
     from agentui.core.kb.model import Entry
-    from agentui.core.search import Hit
+    from agentui.core.search import Hits
     from agentui.widgets.article import ArticleView, StepsList
     from agentui.widgets.case_pane import CasePane
 
@@ -44,6 +45,9 @@ class MainScreen(AgentScreen[None]):
     BINDINGS = [
         Binding("alt+left", "entry_back", "back", show=False),
         Binding("alt+right", "entry_forward", "forward", show=False),
+        # F8: free on the main screen (the floor screen's F8 is another screen's), an F-key like the
+        # console's other actions, and no terminal takes it.
+        Binding("f8", "toggle_pin", "pin", key_display="F8", show=False),
     ]
 
     def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
@@ -64,6 +68,7 @@ class MainScreen(AgentScreen[None]):
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
+                yield Static(id="results-lacking", markup=False)
                 yield ResultsList(id="results")
             # The article and case panes and the footer come right after the first frame: their
             # modules and widgets (TextArea, Select, a widget per key) took a third of the time to it.
@@ -126,27 +131,84 @@ class MainScreen(AgentScreen[None]):
 
     @work(exclusive=True, thread=True, group="search")
     def run_search(self, query: str) -> None:
-        index = self.agent_app.index
-        if index is None:
-            return
-        hits = index.search(query, limit=RESULT_LIMIT)
-        if not get_current_worker().is_cancelled:
+        hits = self.hits_for(query)
+        if hits is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_results, query, hits)
 
-    def show_results(self, query: str, hits: Sequence[Hit]) -> None:
+    def hits_for(self, query: str) -> Hits | None:
+        """The results for `query`; with none typed, the agent's pinned, recent and most used entries."""
+        index, session = self.agent_app.index, self.agent_app.session
+        if index is None:
+            return None
+        if query.strip():
+            return index.search(query, limit=RESULT_LIMIT, usage=session.search_usage())
+        return index.starting_list(RESULT_LIMIT, session.recent_entries(), session.search_usage())
+
+    def show_results(self, query: str, hits: Hits) -> None:
         """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
         if query != self.search_bar.value:
             return
+        again = query == self.shown_query  # painted again (a KB reload, usage read): nothing new asked
+        kept = self.results.highlighted_id if again else None
         self.shown_query = query
         s = self.strings
         self.results.show_hits(hits, s.badges, self.agent_app.kb)
+        ids = [hit.id for hit in hits]
+        if kept in ids:
+            self.results.highlighted = ids.index(kept)
         if query.strip():
             header = s.results_header.format(query=clean_line(query)[:40], count=len(hits))
-        else:
+        elif self.agent_app.session.usage.empty:
             header = s.results_default.format(count=len(hits))
+        else:
+            header = s.results_recent.format(count=len(hits))
         if not hits and query.strip():
             header += " · " + s.no_results
         self.query_one("#results-header", Static).update(Content(header))
+        lacking = self.query_one("#results-lacking", Static)
+        lacking.display = bool(query.strip()) and hits.lacks_words
+        if lacking.display:
+            words = "".join(s.results_lacking_word.format(word=clean_line(word)) for word in hits.words).rstrip()
+            lacking.update(Content(s.results_lacking.format(words=words)))
+        if not again or self.agent_app.session.misses.pending:  # a search still open sees its new results
+            self.searches_shown(query, hits)
+
+    def kb_reloaded(self) -> None:
+        """The KB's files changed: the same query's results, the open entry in its new version
+        (ticks and scroll position kept)."""
+        self.run_search(self.search_bar.value)
+        entry = self.article.entry
+        kb = self.agent_app.kb
+        if entry is not None and kb is not None and kb.get(entry.id) is not None:
+            scrolled = self.article.scroll_y
+            self._show_article(entry.id)
+            self.article.call_after_refresh(self.article.scroll_to, y=scrolled, animate=False)
+
+    def show_kb_revision(self, text: str) -> None:
+        """The KB checkout's revision under the results ("知识库 3f37451 · 2026-05-01")."""
+        self.query_one("#left").border_subtitle = Content(text) if text else None
+
+    # --- searches the agent gave up on (see core.misses) -----------------------------------------
+    def searches_shown(self, query: str, hits: Hits) -> None:
+        session = self.agent_app.session
+        case_id = session.case.id if session.case is not None else ""
+        self._record(session.misses.shown(query, len(hits), lacks_words=hits.lacks_words, case_id=case_id))
+
+    def _record(self, records: list[MissRecord]) -> None:
+        if records:
+            self.agent_app.record_misses(records)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.results:  # ↓ or Tab into the results: the query on screen is asked
+            self.agent_app.session.misses.moved_on()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.search_bar:
+            self.agent_app.session.misses.moved_on()
+
+    def search_ended(self) -> None:
+        """The call ended: a search left open is recorded now (given up) if it was asked."""
+        self._record(self.agent_app.session.misses.end())
 
     def focus_search(self, *, clear: bool = False) -> None:
         if clear:
@@ -157,26 +219,37 @@ class MainScreen(AgentScreen[None]):
     def open_top_result(self) -> None:
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
-            index = self.agent_app.index
-            if index is None:
+            hits = self.hits_for(self.search_bar.value)
+            if hits is None:
                 return
-            self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))
+            self.show_results(self.search_bar.value, hits)
         entry_id = self.results.highlighted_id
         if entry_id is not None:
-            self.open_entry(entry_id)
+            self.open_result(entry_id)
 
-    @on(OptionList.OptionSelected, "#results, #related")
-    def open_selected_entry(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#results")
+    def open_selected_result(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_result(event.option.id)
+
+    @on(OptionList.OptionSelected, "#related")
+    def open_related_entry(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open_entry(event.option.id)
+
+    def open_result(self, entry_id: str) -> None:
+        """A result of the search on screen is opened: that search found something."""
+        session = self.agent_app.session
+        session.misses.moved_on()
+        self._record(session.misses.opened())
+        self.open_entry(entry_id)
 
     # --- article ------------------------------------------------------------------------------
     def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
         app = self.agent_app
-        entry = app.kb.get(entry_id) if app.kb is not None else None
+        entry = self._show_article(entry_id)
         if entry is None:
             return None
-        self.article.show(entry, app.session.ticked(entry_id), app.kb)
         if focus:
             self.article.focus_body()
         if visit:
@@ -186,6 +259,14 @@ class MainScreen(AgentScreen[None]):
             self.visit_at = len(self.visited) - 1
         app.record_article(entry_id)
         self.suggest_operator()
+        return entry
+
+    def _show_article(self, entry_id: str) -> Entry | None:
+        app = self.agent_app
+        entry = app.kb.get(entry_id) if app.kb is not None else None
+        if entry is not None:
+            self.article.show(entry, app.session.ticked(entry_id), app.kb, pinned=entry_id in app.session.usage.pinned,
+                              freshness=(app.clock().astimezone().date(), app.settings.stale_after_days))
         return entry
 
     def action_entry_back(self) -> None:
@@ -198,6 +279,23 @@ class MainScreen(AgentScreen[None]):
         if self.visit_at + 1 < len(self.visited):
             self.visit_at += 1
             self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+
+    def action_toggle_pin(self) -> None:
+        """F8: pin the open entry to the top of the empty-query list, or unpin it."""
+        entry = self.article.entry if self.query("#article") else None
+        if entry is None:
+            self.agent_app.tell(self.strings.pin_no_entry, "warning")
+            return
+        self.agent_app.toggle_pin(entry.id)
+
+    def pin_changed(self, entry_id: str, pinned: bool) -> None:
+        entry = self.article.entry
+        if entry is not None and entry.id == entry_id:
+            self.article.set_pinned(pinned)
+        if not self.search_bar.value.strip():
+            self.run_search(self.search_bar.value)
+        title = clean_line(entry.title if entry is not None and entry.id == entry_id else entry_id)
+        self.agent_app.tell((self.strings.pinned if pinned else self.strings.unpinned).format(title=title))
 
     def suggest_operator(self) -> None:
         """With a case open and no operator chosen yet: the operator the open entry is about, or
@@ -274,6 +372,7 @@ class MainScreen(AgentScreen[None]):
         return None if fields == pane.baseline else fields
 
     def reset_for_next_call(self) -> None:
+        self.search_ended()
         self.show_case(None)
         self.article.clear()
         self.visited.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -17,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentui.core.copyables import MAX_COPYABLE, Copyable, copyables
+from agentui.core.kb.freshness import is_stale, stale_facts
 from agentui.core.kb.model import EntryType
 from agentui.core.operators import OPERATORS
 from agentui.strings import Strings
@@ -93,6 +95,8 @@ class StepsList(OptionList):
         self._steps: list[tuple[int, str]] = []
         self.ticked: set[int] = set()
         self._wrap_width = 0
+        self.stale_phrases: tuple[str, ...] = ()
+        """Stale dated facts to mark in the steps (set before `load`)."""
 
     def load(self, entry: Entry, ticked: set[int]) -> None:
         self._steps = [(s.number, s.text) for s in entry.steps]
@@ -116,6 +120,10 @@ class StepsList(OptionList):
         done = number in self.ticked
         prefix = Content.assemble(("☑ " if done else "☐ ", "bold $success" if done else ""), f"{number}. ")
         body = inline_markdown(text).stylize("dim strike") if done else inline_markdown(text)
+        if self.stale_phrases:
+            from agentui.widgets.fact_marks import mark_phrases
+
+            body = mark_phrases(body, self.stale_phrases)
         # Our own wrapping: Chinese has no spaces, and the default wrap would push a whole step
         # onto the line after its checkbox.
         return hanging(prefix, body, self._wrap_width) if self._wrap_width else prefix + body
@@ -214,38 +222,44 @@ class ArticleView(VerticalScroll):
         self.caller_operator = ""
         """The open case's operator: its phones and apps are numbered first."""
         self._kb: KnowledgeBase | None = None
+        self._meta: tuple[list[str], list[Content]] = ([], [])
+        """The header line but the pinned mark (`set_pinned` redraws it): plain parts, warnings."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.strings.article_empty, id="article-title", markup=False)
 
     async def build(self) -> None:
         """Mount the rest of the pane after the first frame (the Markdown widget is slow to load)."""
-        from textual.widgets import Markdown
+        from agentui.widgets.fact_marks import FactMarkdown
 
         # The copy strip right under the title: a phone number is what the agent needs first.
         hidden = [Static(id="article-meta", markup=False), CopyStrip(id="copyables"), StepsList(id="steps")]
         later = [RelatedList(id="related")]
         for widget in (*hidden, *later):
             widget.display = False
-        await self.mount_all([*hidden, Markdown(id="article-body", open_links=False), *later])
+        await self.mount_all([*hidden, FactMarkdown(id="article-body", open_links=False), *later])
 
-    def show(self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None) -> None:
+    def show(
+        self, entry: Entry, ticked: set[int], kb: KnowledgeBase | None, *, pinned: bool = False,
+        freshness: tuple[date, int] | None = None,
+    ) -> None:
+        """`freshness`: (today, stale_after_days): a stale entry says so in its header, and its
+        stale dated facts are marked where they appear."""
+        from agentui.widgets.fact_marks import FactMarkdown, shown_text
+
         s = self.strings
         self.entry = entry
         self.query_one("#article-title", Static).update(heading(entry.title, entry.title_en, s.title_en_first))
-        meta = [s.badges.get(entry.type.value, entry.type.value)]
-        if entry.operators:
-            meta.append(f"{s.operators_label}: {operator_names(entry.operators)}")
-        if entry.channel:
-            meta.append(f"{s.channel_label}: {clean_line(entry.channel)}")
-        if entry.verified:
-            meta.append(f"{s.verified_label} {entry.verified.isoformat()}")
-        meta_widget = self.query_one("#article-meta", Static)
-        meta_widget.update(safe(" · ".join(meta), "dim"))
-        meta_widget.display = True
-        self.query_one("#article-body").update(body_without_steps(entry))  # type: ignore[attr-defined]
+        self._meta = self._meta_parts(entry, freshness)
+        self.set_pinned(pinned)
+        stale = stale_facts(entry, *freshness) if freshness is not None else ()
+        phrases = tuple(dict.fromkeys(shown_text(fact.text) for fact in stale))
+        body = self.query_one("#article-body", FactMarkdown)
+        body.stale_phrases = phrases
+        body.update(body_without_steps(entry))
         steps = self.query_one(StepsList)
         steps.display = bool(entry.steps)
+        steps.stale_phrases = phrases
         steps.load(entry, ticked)
         self._update_progress()
         self._kb = kb
@@ -262,6 +276,36 @@ class ArticleView(VerticalScroll):
                     related.add_option(Option(Content.assemble((badge, "dim"), " ", title), id=rid))
         related.display = related.option_count > 0
         self.scroll_home(animate=False)
+
+    def _meta_parts(self, entry: Entry, freshness: tuple[date, int] | None) -> tuple[list[str], list[Content]]:
+        """The header line's plain parts (shown dim) and its warnings (stale entry, stale facts)."""
+        s = self.strings
+        plain = [s.badges.get(entry.type.value, entry.type.value)]
+        warnings: list[Content] = []
+        if entry.operators:
+            plain.append(f"{s.operators_label}: {operator_names(entry.operators)}")
+        if entry.channel:
+            plain.append(f"{s.channel_label}: {clean_line(entry.channel)}")
+        today, after_days = freshness if freshness is not None else (None, 0)
+        if entry.verified and today is not None and is_stale(entry.verified, today, after_days):
+            text = s.stale_entry.format(date=entry.verified.isoformat(), days=after_days)
+            warnings.append(Content.styled(text, "bold $text-warning"))
+        elif entry.verified:
+            plain.append(f"{s.verified_label} {entry.verified.isoformat()}")
+        stale = stale_facts(entry, today, after_days) if today is not None else ()
+        if stale:
+            warnings.append(Content.styled(s.stale_facts.format(count=len(stale), days=after_days), "$text-warning"))
+        return plain, warnings
+
+    def set_pinned(self, pinned: bool) -> None:
+        """The header says whether the agent pinned this entry (F8)."""
+        plain, warnings = self._meta
+        parts = [safe(" · ".join(plain), "dim"), *warnings]
+        if pinned:
+            parts.append(Content.styled(self.strings.pinned_mark, "bold $accent"))
+        meta_widget = self.query_one("#article-meta", Static)
+        meta_widget.update(safe(" · ", "dim").join(parts))
+        meta_widget.display = True
 
     def set_caller_operator(self, operator: str) -> None:
         """The case's operator changed: its items are numbered first."""

@@ -306,3 +306,29 @@ def test_call_records_hold_what_a_report_needs(backend: Backend) -> None:
     assert [r.id for r in store.call_records(since="2026-03-02T10:30:00+00:00")] == [second.id]
     assert store.call_records(since="2026-03-02T00:00:00+00:00", until="2026-03-02T10:02:00+00:00")[0].id == first.id
     assert store.call_records(since="2026-03-02T00:00:00+00:00", agent="li") == []
+
+
+def test_pins_and_uses_are_kept_per_agent_and_read_without_the_consoles_lock(backend: Backend) -> None:
+    """Pins and uses go through the protocol on both stores; `agentui kb gaps` and `agentui search`
+    read them with `open_event_reader` while the console holds the store (issue 16 §4)."""
+    from agentui.core.cases.choose import open_event_reader
+    from agentui.core.cases.usage import read_usage
+
+    store = backend.open(agent="wang")
+    store.record_event("pin", "contact-mts", at="2026-03-01T10:00:00+00:00")
+    store.record_event("pin", "faq-fee", at="2026-03-01T10:00:00+00:00")
+    store.record_event("unpin", "faq-fee", at="2026-03-01T10:00:00+00:00")  # the same second
+    store.record_event("open", "esim-replacement", case_id="C1", at="2026-03-01T10:00:00+00:00")
+    store.record_event("miss", "注销流量卡", at="2026-03-01T10:01:00+00:00")
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    assert read_usage(store, "wang", now).pinned == {"contact-mts"}
+    if backend.kind == "server":
+        assert hasattr(store, "sync_now") and store.sync_now()
+    reader = open_event_reader(backend.data_dir, store_url=backend.url, agent="wang")  # the store is still open
+    try:
+        history = read_usage(reader, "wang", now)
+        misses = reader.events("miss", since="2026-03-01T00:00:00+00:00")
+    finally:
+        reader.close_store()
+    assert history.pinned == {"contact-mts"} and history.counts == {"esim-replacement": 1}
+    assert [(e.ref, e.agent) for e in misses] == [("注销流量卡", "wang")]

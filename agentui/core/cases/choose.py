@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agentui.core.cases.protocol import CaseReader, CaseStore
+from agentui.core.cases.protocol import CaseReader, CaseStore, EventReader
 from agentui.core.cases.store import Clock, open_store, utc_now
 
 
@@ -29,3 +29,16 @@ def open_case_reader(data_dir: Path, *, store_url: str = "", agent: str = "") ->
 
         return SnapshotReader(server_snapshot(store_url, agent))
     return open_store(data_dir, read_only=True)
+
+
+def open_event_reader(data_dir: Path, *, store_url: str = "", agent: str = "") -> EventReader:
+    """Usage and search-miss records, read-only: this data dir's (one agent's) for the embedded
+    store, the floor's from the server in team mode. Never takes the console's lock."""
+    if store_url:
+        from agentui.core.cases.server.records_reader import ServerEvents
+
+        return ServerEvents(store_url, agent)
+    from agentui.core.cases.events import EventLogReader
+    from agentui.core.cases.layout import StorePaths
+
+    return EventLogReader(StorePaths(Path(data_dir).expanduser()).cases_dir / "events")

@@ -102,3 +102,17 @@ class EventLog:
         except (OSError, ValueError) as exc:
             raise StoreError(f"Records file {self._path(day)} cannot be read ({exc}); it was left untouched.") from exc
         return data if isinstance(data, list) else []
+
+
+class EventLogReader:
+    """`protocol.EventReader` over a data dir's records, read without its lock: each day file is
+    replaced whole by rename, so a read never sees half a write."""
+
+    def __init__(self, directory: Path) -> None:
+        self._log = EventLog(directory)
+
+    def events(self, kind: str, *, since: str, until: str | None = None, agent: str | None = None) -> list[Event]:
+        return self._log.query(kind, since, until, agent)
+
+    def close_store(self) -> None:
+        """Nothing is held."""

@@ -98,6 +98,18 @@ class CaseStore(CaseReader, Protocol):
 
 
 @runtime_checkable
+class EventReader(Protocol):
+    """Read-only access to usage and search-miss records (`agentui kb gaps`, `agentui search`):
+    never takes the console's lock, so it works while a console runs on the same data dir. A
+    `CaseStore` is one too; `choose.open_event_reader` gives one without opening a store."""
+
+    def events(self, kind: str, *, since: str, until: str | None = None, agent: str | None = None) -> Sequence[Event]:
+        """Records of `kind` with `since <= at < until` (UTC ISO-8601), oldest first."""
+
+    def close_store(self) -> None: ...
+
+
+@runtime_checkable
 class SyncStatusSource(Protocol):
     """A store that pushes to a server: the console shows its state in the header."""
 

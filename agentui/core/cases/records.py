@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from agentui.core.cases.model import Case
 
-EVENT_KINDS = ("open", "tick", "script", "miss", "zero")
+EVENT_KINDS = ("open", "tick", "script", "miss", "zero", "pin", "unpin")
 """`open`: an entry opened; `tick`: a step ticked; `script`: a script copied or inserted
-(`ref` is the entry id for these three); `miss`: a search given up without opening a result;
-`zero`: a search that found nothing (`ref` is the normalised query for these two)."""
+(`ref` is the entry id for these three, each kept once per entry and call); `miss`: a search
+given up without opening a result; `zero`: a search that found nothing (`ref` is the normalised
+query for these two); `pin` / `unpin`: the agent pinned an entry to the top of the empty-query
+list or took it off (`ref` is the entry id; see `usage.pinned_of`)."""
 
 
 def default_agent_name() -> str:

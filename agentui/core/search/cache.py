@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from agentui.core.cases.atomic import ensure_private_dir
@@ -42,6 +43,28 @@ def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeB
     if path is not None:
         _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
     return kb, index
+
+
+def open_search_then_cache(
+    kb_dir: Path, cache_dir: Path | None = None
+) -> tuple[KnowledgeBase, SearchIndex, Callable[[], None]]:
+    """`open_search` for a console that reloads a changed KB: the new index is shown first, and
+    the returned call writes the cache after (a quarter of a second at 10k entries). The key is
+    taken before the files are read, as `open_search` does, so a file saved meanwhile can never
+    be cached under its new state with the old content."""
+    path = _cache_path(cache_dir, "stat:" + stat_fingerprint(kb_dir)) if cache_dir is not None else None
+    cached = _read(path) if path is not None else None
+    if cached is not None:
+        return *cached, _nothing
+    kb = load_kb(kb_dir)
+    index = SearchIndex.from_records(kb.records)
+    if path is None:
+        return kb, index, _nothing
+    return kb, index, lambda: _write(path, (str(kb.root), kb.problems, kb.fingerprint, index))
+
+
+def _nothing() -> None:
+    return None
 
 
 def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
