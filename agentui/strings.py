@@ -42,6 +42,8 @@ class Strings:
     link_ignored: str  # {href}
     operators_label: str
     channel_label: str
+    channels: dict[str, str]
+    """KB channel ids (`online`, `offline`, `phone`) as the agent reads them."""
     verified_label: str
     # case pane
     case_title: str

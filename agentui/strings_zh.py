@@ -89,6 +89,7 @@ ZH = Strings(
     link_ignored="链接未打开：{href}",
     operators_label="运营商",
     channel_label="渠道",
+    channels={"online": "线上", "offline": "线下（营业厅）", "phone": "电话"},
     verified_label="核实于",
     case_title="案例",
     case_none="无进行中的案例（F2 新建）",

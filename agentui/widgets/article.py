@@ -285,7 +285,7 @@ class ArticleView(VerticalScroll):
         if entry.operators:
             plain.append(f"{s.operators_label}: {operator_names(entry.operators)}")
         if entry.channel:
-            plain.append(f"{s.channel_label}: {clean_line(entry.channel)}")
+            plain.append(f"{s.channel_label}: {s.channels.get(entry.channel, clean_line(entry.channel))}")
         today, after_days = freshness if freshness is not None else (None, 0)
         if entry.verified and today is not None and is_stale(entry.verified, today, after_days):
             text = s.stale_entry.format(date=entry.verified.isoformat(), days=after_days)

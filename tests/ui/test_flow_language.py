@@ -143,3 +143,17 @@ async def test_the_empty_query_list_is_named_for_what_it_is(settings, store, lan
         badges = [row.split(" ")[0] for row in result_rows(app)]
         order = [app.strings.badges[kind] for kind in ("procedure", "faq", "contact", "script")]
         assert badges == sorted(badges, key=order.index) and len(set(badges)) == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "channel"), [("zh", "补卡", "渠道: 线上"), ("en", "replace", "Channel: online")]
+)
+async def test_the_article_header_names_the_channel_in_the_consoles_language(settings, store, lang, query, channel):
+    """The KB stores `channel: online`; a Chinese header read "渠道: online"."""
+    app = create_app(replace(settings, lang=lang), store=store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press(*query, "enter")
+        await settle(pilot)
+        assert app.main.article.entry.channel == "online"
+        assert channel in app.main.query_one("#article-meta").render().plain
