@@ -13,6 +13,7 @@ import pytest
 from helpers import server_rows
 
 from agentui.core.cases import outbox as outbox_module
+from agentui.core.cases.model import Disposition
 from agentui.core.cases.server.team_store import TeamCaseStore, open_team_store
 
 
@@ -155,3 +156,26 @@ def test_a_crash_after_pushes_loses_nothing_and_reuses_no_seq(pg_url: str, tmp_p
     finally:
         store.close_store()
 
+
+def test_a_push_that_lands_while_a_case_is_being_closed_does_not_lose_the_close(
+    store: TeamCaseStore, pg_url: str
+) -> None:
+    """The pusher forgets the server version of cases no longer in play; a push acknowledged
+    between the local close and its queueing used to forget the closing case's version too, so
+    the close went out with base 0 and the server refused it (the floor never saw the call end)."""
+    assert store.sync_now()
+    real_close = store.local.close
+
+    def close_then_a_push_lands(*args: Any, **kwargs: Any) -> Any:
+        closed = real_close(*args, **kwargs)
+        store.pusher.drain()  # the pusher's thread, scheduled right here
+        return closed
+
+    store.local.close = close_then_a_push_lands  # type: ignore[method-assign]
+    store.update(notes="客户说补卡，已办好")
+    closed = store.close(Disposition.RESOLVED, "补卡完成")
+    assert store.sync_now()
+    assert store.outbox.refused_files() == [] and store.sync_status().problem == ""
+    assert server_rows(pg_url, "SELECT closed_at IS NOT NULL, version, holder FROM agentui.cases") == [
+        (True, closed.version, None)
+    ]
