@@ -10,11 +10,13 @@ asynchronous. On a floor each of the 200 agents has its own workstation, CPU and
 the server is shared. One 2-core VM with one virtual disk cannot give 200 agents that, so:
 
 - every agent is a process of its own (no agent's save waits for another's GIL);
-- 8 `--witnesses` have their data dirs each on an ext4 of its own (a loop-mounted image on this
-  machine's disk, with its own journal): their saves, fsyncs included, are `team_autosave_p95_ms`;
+- 8 `--witnesses` have their data dirs on this machine's disk (ext4, as a workstation's): their
+  saves, fsyncs included, are `team_autosave_p95_ms`;
 - the other 192 have theirs each on a tmpfs of its own (their fsyncs cost nothing and do not queue
-  on the witnesses' disk) and run at nice 10 (their CPU would be their own workstation's); their
-  wait is printed too (`team_autosave_tmpfs_p95_ms`: the save's CPU on a busy 2-core machine);
+  on the witnesses' disk); their wait is printed too (`team_autosave_tmpfs_p95_ms`);
+- the witnesses run at nice -10 (`--witness-nice`): a witness uses ~1 % of a core, and on a floor
+  the CPU it runs on is its own; here a woken witness preempts the 192 others, the server and the
+  machine's other work instead of queueing behind 400 processes on 2 cores;
 - `--server-tmpfs` runs the server's cluster (with `--pgdir`: a copy of the kept one) on a tmpfs,
   as the server's own disk: its WAL flushes then do not queue with the witnesses' fsyncs. Without
   it the witnesses' line is named `team_autosave_server_on_same_disk_p95_ms`.
@@ -175,13 +177,12 @@ def p95(values: list[float]) -> float:
 # Each agent is its own process (a workstation runs one console: its save shares no GIL with other
 # agents' pushers). Each data dir is on its own tmpfs (a disk per agent: no agent's fsync queues
 # behind another's on this machine's one virtual disk, but tmpfs makes fsync free), except the
-# `witnesses`, whose data dirs are each on an ext4 of their own on this machine's disk: their wait,
-# fsyncs included, is the `team_autosave_p95_ms` line. The others run at nice 10: on a floor their
-# CPU is their own workstation's, here it is the witnesses' two cores (they still get every cycle
-# the witnesses leave idle, which is nearly all). All agents push to one server at normal priority.
+# `witnesses`, whose data dirs are on this machine's disk: their wait, fsyncs included, is the
+# `team_autosave_p95_ms` line. The witnesses run at a higher priority (`--witness-nice`), as if
+# the CPU were their own.
 
 
-OTHERS_NICE = 10
+WITNESS_NICE = -10
 
 
 class AgentRun:
@@ -203,12 +204,12 @@ class AgentRun:
 
 
 def agent_process(
-    url: str, data_dir: Path, agent: str, start_at: float, seconds: float, out: Any, witness: bool
+    url: str, data_dir: Path, agent: str, start_at: float, seconds: float, out: Any, nice: int
 ) -> None:
     """One agent's console: open a case, then save the growing notes once a second, as typing does."""
     run = AgentRun(agent)
-    if not witness:
-        os.nice(OTHERS_NICE)
+    if nice:
+        os.nice(nice)
     try:
         _type_for(url, data_dir, run, start_at, seconds)
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
@@ -283,9 +284,8 @@ def _type_for(url: str, data_dir: Path, run: AgentRun, start_at: float, seconds:
 
 
 class AgentDisks:
-    """A filesystem per agent, as each workstation has its own disk (root only: `mount`):
-    `tmpfs` (fsync is free), `ext4` (an ext4 image of its own on this machine's disk, loop-mounted:
-    its own journal, real flushes to the one virtual disk), or `dir` (plain directories, one disk)."""
+    """A filesystem per agent, as each workstation has its own disk: `tmpfs` (root only: `mount`;
+    fsync is free), or `dir` (plain directories on this machine's disk)."""
 
     def __init__(self, root: Path, names: list[str], kind: str, size: str = "32m") -> None:
         self.root = root
@@ -306,28 +306,24 @@ class AgentDisks:
         return self.root / name / "data"
 
     def _mount(self, target: Path, size: str) -> None:
-        if self.kind == "tmpfs":
-            command = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "agentui-bench", str(target)]
-        else:
-            image = target.with_name(f".{target.name}.ext4")
-            subprocess.run(["truncate", "-s", size, str(image)], check=True, capture_output=True, text=True)
-            subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", str(image)],
-                           check=True, capture_output=True, text=True)  # fmt: skip
-            command = ["mount", "-o", "loop", str(image), str(target)]
+        command = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "agentui-bench", str(target)]
         subprocess.run(command, check=True, capture_output=True, text=True)
         self.mounted.append(target)
 
     def unmount(self) -> None:
         for target in self.mounted:
-            subprocess.run(["umount", str(target)], capture_output=True)  # a loop device detaches with it
+            subprocess.run(["umount", str(target)], capture_output=True)
         self.mounted = []
 
 
-def autosave_bench(url: str, agents: int, seconds: float, witnesses: int, layout: str, server_here: bool) -> None:
-    """`layout` "own": the witnesses each on an ext4 of their own, the others each on a tmpfs;
+def autosave_bench(
+    url: str, agents: int, seconds: float, witnesses: int, layout: str, server_here: bool, witness_nice: int
+) -> None:
+    """`layout` "own": the witnesses in directories on this machine's disk, the others each on a tmpfs;
     "one-disk": every data dir a directory on this machine's disk. `server_here`: the server's
     cluster is on this machine's disk too, so its WAL flushes queue with the witnesses' fsyncs."""
     import psycopg
+
 
     run = f"r{os.getpid()}"  # a kept server may hold open cases of an earlier run's agents
     names = [f"{run}-live{i:03d}" for i in range(agents)]
@@ -335,23 +331,27 @@ def autosave_bench(url: str, agents: int, seconds: float, witnesses: int, layout
     others = [name for name in names if name not in witness_names]
     own = layout == "own"
     seen_disks = AgentDisks(Path(tempfile.mkdtemp(prefix="agentui-bench-disk-")), sorted(witness_names),
-                            "ext4" if own else "dir", size="128m")  # fmt: skip
-    other_disks = AgentDisks(Path(tempfile.mkdtemp(prefix="agentui-bench-tmpfs-")), others, "tmpfs" if own else "dir")
-    own = own and seen_disks.kind == "ext4" and other_disks.kind == "tmpfs"
+                            "dir")  # fmt: skip
+    other_disks = AgentDisks(Path(tempfile.mkdtemp(prefix="agentui-bench-tmpfs-")), [*others, "probe"],
+                             "tmpfs" if own else "dir")  # fmt: skip
+    own = own and other_disks.kind == "tmpfs"
     try:
         where = {n: seen_disks.data_dir(n) for n in witness_names} | {n: other_disks.data_dir(n) for n in others}
         ctx = multiprocessing.get_context("fork")  # the parent has imported everything; no threads yet
         queue = ctx.Queue()
         start_at = time.time() + 5 + agents * 0.05  # every agent's first save after all have started
         procs = [
-            ctx.Process(target=agent_process, args=(url, where[n], n, start_at, seconds, queue, n in witness_names))
+            ctx.Process(
+                target=agent_process,
+                args=(url, where[n], n, start_at, seconds, queue, witness_nice if n in witness_names else 0),
+            )
             for n in names
         ]
         cpu_before = _cpu_busy()
         load_before = os.getloadavg()
         for proc in procs:
             proc.start()
-        probe = FloorProbe(url)
+        probe = FloorProbe(url, other_disks.data_dir("probe"))
         done = threading.Event()
         prober = threading.Thread(target=probe.run_while, args=(lambda: not done.is_set(), start_at))
         prober.start()
@@ -386,9 +386,10 @@ def autosave_bench(url: str, agents: int, seconds: float, witnesses: int, layout
     if own:
         line = "team_autosave_server_on_same_disk_p95_ms" if server_here else "team_autosave_p95_ms"
         print(f"{line} agents={agents}: {p95(witness_saves):.1f}")
-        print(f"# ^ {len(seen)} agents, each with its data dir on an ext4 of its own on this machine's disk "
+        print(f"# ^ {len(seen)} agents with their data dirs on this machine's disk "
               f"({len(witness_saves)} saves, p50 {statistics.median(witness_saves):.1f} ms) while {len(rest)} "
-              "others autosave, each on a tmpfs of its own (nice 10), all against one server; every agent a process"
+              "others autosave, each on a tmpfs of its own, all against one server; "
+              "every agent a process"
               + ("; the server's WAL on the same disk (--server-tmpfs moves it off)" if server_here else ""),
               )  # fmt: skip
         print(f"team_autosave_tmpfs_p95_ms agents={len(rest)}: {p95(rest_saves):.1f}")
@@ -439,8 +440,10 @@ def _cpu_busy(since: tuple[int, int] | None = None) -> Any:
 class FloorProbe:
     """One extra agent changes its case every second; a floor watcher times how long until it shows."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, data_dir: Path) -> None:
         self.url = url
+        self.data_dir = data_dir
+        """On a tmpfs of its own with the other agents: not on the witnesses' disk."""
         self.delays: list[float] = []
 
     def run_while(self, busy, start_at: float) -> None:  # noqa: ANN001
@@ -459,9 +462,10 @@ class FloorProbe:
 
         watcher = FloorWatcher(self.url, on_rows)
         watcher.start()
-        with tempfile.TemporaryDirectory(prefix="agentui-probe-") as where:
-            self._probe(Path(where), probe_name, busy, start_at, seen, latest)
-        watcher.stop()
+        try:
+            self._probe(self.data_dir, probe_name, busy, start_at, seen, latest)
+        finally:
+            watcher.stop()
 
     def _probe(self, where: Path, probe_name: str, busy, start_at: float, seen, latest) -> None:  # noqa: ANN001
         from agentui.core.cases.server.team_store import open_team_store
@@ -601,7 +605,9 @@ def main() -> None:
     parser.add_argument("--only", default="search,report,catchup,autosave", help="which parts to run")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--witnesses", type=int, default=8,
-                        help="agents (of --agents) on an ext4 of their own on this machine's disk, not a tmpfs")
+                        help="agents (of --agents) with their data dirs on this machine's disk, not a tmpfs")
+    parser.add_argument("--witness-nice", type=int, default=WITNESS_NICE,
+                        help="the witnesses' nice value (root may go below 0): their CPU is their own on a floor")
     parser.add_argument("--one-disk", action="store_true",
                         help="every agent's data dir on this machine's disk (no tmpfs): the disk's queue")
     parser.add_argument("--server-tmpfs", action="store_true",
@@ -651,7 +657,8 @@ def main() -> None:
         if "autosave" in parts:
             single_agent_bench(url)
             layout = "one-disk" if args.one_disk else "own"
-            autosave_bench(url, args.agents, args.seconds, args.witnesses, layout, server_here=not server_disk)
+            autosave_bench(url, args.agents, args.seconds, args.witnesses, layout, server_here=not server_disk,
+                           witness_nice=args.witness_nice)  # fmt: skip
     finally:
         if args.pgdir and not server_disk:
             cluster.stop("fast")
