@@ -566,7 +566,8 @@ def catchup_bench(url: str, changes: int) -> None:
     from agentui.core.cases.server.team_store import open_team_store
 
     with tempfile.TemporaryDirectory(prefix="agentui-catchup-") as where:
-        store = open_team_store(Path(where), url, agent="catchup", push=False)
+        agent = f"catchup{os.getpid()}"  # a kept server still holds an earlier run's open case
+        store = open_team_store(Path(where), url, agent=agent, push=False)
         store.open_case()
         for n in range(changes - 1):
             if n % 50 == 49:
