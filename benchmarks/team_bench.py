@@ -5,9 +5,10 @@
     python benchmarks/team_bench.py --cases 100000 --agents 50 --seconds 20   # a quicker run
 
 What an agent waits for when it autosaves is the save itself: the case durable in its own data
-dir and the change durable in its outbox (four fsyncs on its own disk); the push to the server is
-asynchronous. On a floor each of the 200 agents has its own workstation, CPU and disk, and only
-the server is shared. One 2-core VM with one virtual disk cannot give 200 agents that, so:
+dir and the change durable in its outbox (four fsyncs on its own disk, three of them one after
+another); the push to the server is asynchronous. On a floor each of the 200 agents has its own
+workstation, CPU and disk, and only the server is shared. One 2-core VM with one virtual disk
+cannot give 200 agents that, so:
 
 - every agent is a process of its own (no agent's save waits for another's GIL);
 - 8 `--witnesses` have their data dirs on this machine's disk (ext4, as a workstation's): their
