@@ -234,19 +234,12 @@ def _type_for(url: str, data_dir: Path, run: AgentRun, start_at: float, seconds:
     os.fsync = timed_fsync
     queued_at: dict[int, float] = {}
     lock = threading.Lock()
-    real_add, real_commit, real_ack = Outbox.add_case, Outbox.commit, Outbox.acknowledge
+    real_add, real_ack = Outbox.add_case, Outbox.acknowledge
 
     def add_case(self: Outbox, case: Case) -> int:
         seq = real_add(self, case)
         with lock:
             queued_at[seq] = time.perf_counter()
-        return seq
-
-    def commit(self: Outbox, prepared: Any) -> int | None:  # a save's entry, written beside it
-        seq = real_commit(self, prepared)
-        if seq is not None:
-            with lock:
-                queued_at[seq] = time.perf_counter()
         return seq
 
     def acknowledge(self: Outbox, upto: int, refused: dict[int, str], keep: set[str]) -> None:
@@ -256,7 +249,7 @@ def _type_for(url: str, data_dir: Path, run: AgentRun, start_at: float, seconds:
             for seq in [s for s in queued_at if s <= upto]:
                 run.acked_ms.append((now - queued_at.pop(seq)) * 1000)
 
-    Outbox.add_case, Outbox.commit, Outbox.acknowledge = add_case, commit, acknowledge  # type: ignore[method-assign]
+    Outbox.add_case, Outbox.acknowledge = add_case, acknowledge  # type: ignore[method-assign]
     store = open_team_store(data_dir, url, agent=run.agent)
     real_push = store.server.push
 

@@ -105,18 +105,13 @@ def test_a_push_costs_the_agents_disk_no_durable_write(store: TeamCaseStore, mon
     the pushed file: with a save a second, that nearly doubled the flushes on the agent's disk.
     The bookkeeping is now written once per batch, before the pushed files are deleted."""
     writes: list[str] = []
-    real_write, real_put = outbox_module.atomic_write, outbox_module.put_in_place
+    real_write = outbox_module.atomic_write
 
     def counting_write(path: Path, data: bytes) -> None:
         writes.append(path.name)
         real_write(path, data)
 
-    def counting_put(temp: Path, path: Path) -> None:  # an entry written beside the local save
-        writes.append(path.name)
-        real_put(temp, path)
-
     monkeypatch.setattr(outbox_module, "atomic_write", counting_write)
-    monkeypatch.setattr(outbox_module, "put_in_place", counting_put)
     outbox_dir = store.outbox.directory
     queued = len(list(outbox_dir.glob("*.json")))  # the fixture's open and first save
     for n in range(20):

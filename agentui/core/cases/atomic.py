@@ -26,15 +26,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     a failure of the directory fsync after the rename raises `SaveNotConfirmed`, because the new
     version is already what readers see but may not survive a power cut.
     """
-    put_in_place(write_temp(path, data), path)
-
-
-def write_temp(path: Path, data: bytes) -> Path:
-    """The first half of `atomic_write`: `data` durable in a temp file beside `path`, not yet in
-    place (readers and a restart see nothing of it: a start removes leftover temps)."""
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     fd: int | None = None
+    previous: int | None = None
     step = "create a temporary file"
+    replaced = False
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC | _O_NOFOLLOW, FILE_MODE)
         os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; 0600 exactly either way
@@ -47,50 +43,30 @@ def write_temp(path: Path, data: bytes) -> Path:
         os.fsync(fd)
         os.close(fd)
         fd = None
-    except OSError as exc:
-        if fd is not None:
-            _close_quietly(fd)
-        _unlink_quietly(temp)
-        raise _failed(path, step, exc, replaced=False) from exc
-    return temp
-
-
-def put_in_place(temp: Path, path: Path) -> None:
-    """The second half of `atomic_write`: rename a `write_temp` file over `path`, then sync the
-    directory. The version replaced is closed on the releaser's thread (see `_Releaser`)."""
-    previous = _open_previous(path)
-    step = "rename into place"
-    replaced = False
-    try:
+        previous = _open_previous(path)
+        step = "rename into place"
         os.replace(temp, path)
         replaced = True
         step = "flush the directory (fsync)"
         fsync_dir(path.parent)
     except OSError as exc:
+        if fd is not None:
+            _close_quietly(fd)
         if not replaced:
             _unlink_quietly(temp)
-        raise _failed(path, step, exc, replaced=replaced) from exc
+        reason = f"{step} of {path} failed: {exc.strerror or exc}"
+        error: StoreError
+        if replaced:
+            error = SaveNotConfirmed(
+                f"Saved {path.name}, but the disk did not confirm it ({reason}). Saving again will retry."
+            )
+        else:
+            error = StoreError(f"Could not save {path.name} ({reason}). The previous version is intact; try again.")
+        error.reason = reason  # type: ignore[attr-defined]
+        raise error from exc
     finally:
         if previous is not None:
             _RELEASER.release(previous)
-
-
-def discard_temp(temp: Path) -> None:
-    """A `write_temp` file that will not be put in place."""
-    _unlink_quietly(temp)
-
-
-def _failed(path: Path, step: str, exc: OSError, *, replaced: bool) -> StoreError:
-    reason = f"{step} of {path} failed: {exc.strerror or exc}"
-    error: StoreError
-    if replaced:
-        error = SaveNotConfirmed(
-            f"Saved {path.name}, but the disk did not confirm it ({reason}). Saving again will retry."
-        )
-    else:
-        error = StoreError(f"Could not save {path.name} ({reason}). The previous version is intact; try again.")
-    error.reason = reason  # type: ignore[attr-defined]
-    return error
 
 
 def _open_previous(path: Path) -> int | None:

@@ -22,15 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentui.core.cases.atomic import (
-    atomic_write,
-    discard_temp,
-    ensure_private_dir,
-    fsync_dir,
-    put_in_place,
-    remove_leftover_temps,
-    write_temp,
-)
+from agentui.core.cases.atomic import atomic_write, ensure_private_dir, fsync_dir, remove_leftover_temps
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.events import event_from_dict, event_to_dict
 from agentui.core.cases.model import Case
@@ -46,16 +38,6 @@ class Entry:
     base: int = 0
     """The version the server should hold of the case before this change."""
     event: Event | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A case change written and flushed to a temp file, not queued yet (`Outbox.prepare_case`)."""
-
-    seq: int
-    case: Case
-    base: int
-    temp: Path
 
 
 class Outbox:
@@ -108,36 +90,6 @@ class Outbox:
             with self._lock:
                 self.versions[case.id] = case.version
             return seq
-
-    def prepare_case(self, case: Case) -> Prepared:
-        """The slow half of `add_case` (the write and its fsync), free to run while the local
-        store writes the same case: nothing is queued, and nothing survives a restart, until
-        `commit`, so the outbox never holds a change the data dir has not got."""
-        with self._lock:
-            base, seq = self.versions.get(case.id, 0), self._next
-        body = {"case": case.to_dict(), "base": base, "seq": seq}
-        temp = write_temp(self._path(seq), json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
-        return Prepared(seq=seq, case=case, base=base, temp=temp)
-
-    def commit(self, prepared: Prepared) -> int | None:
-        """Queue a prepared change (rename, directory fsync); None, and the temp file gone, if the
-        queue moved on since it was prepared (the caller then queues the case afresh)."""
-        with self._add_lock:
-            with self._lock:
-                current = self._next == prepared.seq and self.versions.get(prepared.case.id, 0) == prepared.base
-            if not current:
-                discard_temp(prepared.temp)
-                return None
-            put_in_place(prepared.temp, self._path(prepared.seq))
-            with self._lock:
-                self._next += 1
-                self._seqs.append(prepared.seq)
-                self._case_of[prepared.seq] = prepared.case.id
-                self.versions[prepared.case.id] = prepared.case.version
-            return prepared.seq
-
-    def discard(self, prepared: Prepared) -> None:
-        discard_temp(prepared.temp)
 
     def add_event(self, event: Event) -> int:
         with self._add_lock:

@@ -126,9 +126,6 @@ class TinyCaseStore:
         self._active_synced = False
         self._history = HistoryPartitions(paths, self._note)
         self._closed = False
-        self.on_active_write: Callable[[Case], None] | None = None
-        """Told each case the active file is about to be written with (the team store starts its
-        outbox entry meanwhile); it must not raise."""
 
     # -- protocol ---------------------------------------------------------------------------
 
@@ -378,8 +375,6 @@ class TinyCaseStore:
     def _write_active(self, case: Case) -> None:
         """One atomic write of the small active file; history is never touched by an autosave."""
         table = self._active_table()
-        if self.on_active_write is not None:
-            self.on_active_write(case)
         try:
             if table.contains(doc_id=ACTIVE_DOC_ID):
                 table.update(case.to_dict(), doc_ids=[ACTIVE_DOC_ID])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -17,7 +16,7 @@ from typing import TypeVar
 from agentui.core.cases.errors import CaseAlreadyOpen, StoreError
 from agentui.core.cases.events import make_event
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
-from agentui.core.cases.outbox import Outbox, Prepared
+from agentui.core.cases.outbox import Outbox
 from agentui.core.cases.protocol import SyncStatus
 from agentui.core.cases.records import CallRecord, Event
 from agentui.core.cases.server.connect import ServerUnavailable
@@ -73,12 +72,6 @@ class TeamCaseStore:
         self._queueing_id: str | None = None
         """The case a change is being made to and queued, for `_keep` (read by the pusher)."""
         self.pusher = Pusher(outbox, server, keep=self._keep)
-        self._saving = False
-        """Inside `_queueing`: the local store's writes of the active case are outbox entries too."""
-        self._preparing: Future[Prepared] | None = None
-        self._writer: ThreadPoolExecutor | None = None
-        """Writes the outbox entry while the local store writes the active file (`_prepare`)."""
-        local.on_active_write = self._prepare
 
     # -- writes: local first, then queued ---------------------------------------------------------
 
@@ -233,8 +226,6 @@ class TeamCaseStore:
     def close_store(self) -> None:
         """Stop pushing (one last try, bounded by the connect timeout) and release the data dir."""
         self.pusher.stop()
-        if self._writer is not None:
-            self._writer.shutdown()
         try:
             if self.pusher.status.online:
                 self.pusher.drain()
@@ -264,49 +255,19 @@ class TeamCaseStore:
     @contextmanager
     def _queueing(self, case_id: str | None) -> Iterator[None]:
         """Whatever the local store made durable, even if it then raised (`SaveNotConfirmed`), is
-        queued: the outbox follows the data dir, never the return value. The entry is written
-        while the local store writes (`_prepare`) and queued only after, so an agent waits for
-        three flushes of its disk one after another, not four."""
-        self._queueing_id, self._saving = case_id, True
+        queued: the outbox follows the data dir, never the return value."""
+        self._queueing_id = case_id
         try:
             yield
         finally:
-            self._saving = False
-            prepared = self._take_prepared()
             try:
                 target = case_id or self._active_id()
                 case = self.local.get(target) if target else None
                 if case is not None and case.version > (self.outbox.queued_version(case.id) or 0):
-                    if prepared is None or prepared.case != case or self.outbox.commit(prepared) is None:
-                        if prepared is not None:
-                            self.outbox.discard(prepared)
-                        self.outbox.add_case(case)
-                    prepared = None
+                    self.outbox.add_case(case)
                     self.pusher.queued()
             finally:
                 self._queueing_id = None
-                if prepared is not None:
-                    self.outbox.discard(prepared)
-
-    def _prepare(self, case: Case) -> None:
-        """From the local store, just before it writes the active file with `case`: write the
-        outbox entry for it meanwhile, on the writer thread (both wait on fsync, not the GIL)."""
-        if not self._saving or self._preparing is not None:
-            return
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentui-outbox")
-        self._preparing = self._writer.submit(self.outbox.prepare_case, case)
-
-    def _take_prepared(self) -> Prepared | None:
-        """The entry `_prepare` wrote, or None if there is none or writing it failed (the case is
-        then queued the plain way, which reports the failure)."""
-        preparing, self._preparing = self._preparing, None
-        if preparing is None:
-            return None
-        try:
-            return preparing.result()
-        except Exception:  # noqa: BLE001 - the plain way below writes it again and reports what fails
-            return None
 
     def _from_server(self, remote: Callable[[], T], local: Callable[[], T]) -> T:
         if self.pusher.drain():
