@@ -5,8 +5,8 @@
     python benchmarks/team_bench.py --cases 100000 --agents 50 --seconds 20   # a quicker run
 
 What an agent waits for when it autosaves is the save itself: the case durable in its own data
-dir and the change durable in its outbox (four fsyncs on its own disk, three of them one after
-another); the push to the server is asynchronous. On a floor each of the 200 agents has its own
+dir and the change durable in its outbox (four fsyncs on its own disk, one after another); the
+push to the server is asynchronous. On a floor each of the 200 agents has its own
 workstation, CPU and disk, and only the server is shared. One 2-core VM with one virtual disk
 cannot give 200 agents that, so:
 
