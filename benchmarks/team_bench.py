@@ -27,7 +27,7 @@ push round trip) are honest only with the server's WAL on a disk: run without `-
 for them. `team_lost_writes` compares every agent's last saved notes and version with the server's
 row after the run. Also printed: `team_history_search_p95_ms cases=1000000`, `report_7d_ms`,
 `floor_update_p95_ms` (under the 200 agents' load) and `outbox_catchup_s changes=10000`.
-Not part of CI (the load takes ~20 minutes on 2 cores); the mounts need root (without it every
+Not part of CI (loading 1M cases took ~7 minutes here); the mounts need root (without it every
 data dir is a directory on one disk, and the line says so).
 """
 
