@@ -65,3 +65,44 @@ def test_a_file_moved_aside_is_durable_too(tmp_path: Path, log: SyscallLog) -> N
     damaged.write_bytes(b'{"half')
     moved = storage.move_aside(damaged)
     assert log.events == [("rename", moved.name), ("fsync", "dir")]
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to count descriptors")
+def test_replaced_versions_are_let_go_after_the_save(tmp_path: Path) -> None:
+    """The replaced version is freed off the saver's path (its last close, not the rename), but it
+    is freed: a day of autosaves never holds the old versions' space or descriptors."""
+    target = tmp_path / "active.json"
+    atomic.atomic_write(target, b"first")
+    atomic.wait_for_released()
+    before = _open_fds()
+    for n in range(300):
+        atomic.atomic_write(target, f"notes {n}".encode() * 100)
+    atomic.wait_for_released()
+    assert _open_fds() == before
+    assert target.read_bytes() == b"notes 299" * 100
+
+
+def test_a_forked_child_saves_and_lets_go_too(tmp_path: Path) -> None:
+    """The benchmark forks consoles, and so may a launcher: the child's releaser starts afresh."""
+    import multiprocessing
+
+    atomic.atomic_write(tmp_path / "a.json", b"parent")
+    atomic.atomic_write(tmp_path / "a.json", b"parent again")
+    child = multiprocessing.get_context("fork").Process(target=_save_twice_and_wait, args=(tmp_path / "b.json",))
+    child.daemon = True
+    child.start()
+    child.join(timeout=30)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0
+    assert (tmp_path / "b.json").read_bytes() == b"child again"
+
+
+def _save_twice_and_wait(path: Path) -> None:
+    atomic.atomic_write(path, b"child")
+    atomic.atomic_write(path, b"child again")
+    atomic.wait_for_released()

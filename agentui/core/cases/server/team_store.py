@@ -69,6 +69,8 @@ class TeamCaseStore:
         self.where = mask_url(server.url)
         """The server, fit to show: no password."""
         self._mutex = threading.RLock()
+        self._queueing_id: str | None = None
+        """The case a change is being made to and queued, for `_keep` (read by the pusher)."""
         self.pusher = Pusher(outbox, server, keep=self._keep)
 
     # -- writes: local first, then queued ---------------------------------------------------------
@@ -245,21 +247,27 @@ class TeamCaseStore:
         return active.id if active else None
 
     def _keep(self) -> set[str]:
-        active_id = self.local._active.id if self.local._active is not None else None
-        return {active_id} if active_id else set()
+        """From the pusher's thread, without the mutex: the active case, and the case a change is
+        being queued for (a close has already cleared the active case before it is queued)."""
+        active = self.local._active
+        return {case_id for case_id in (active.id if active else None, self._queueing_id) if case_id}
 
     @contextmanager
     def _queueing(self, case_id: str | None) -> Iterator[None]:
         """Whatever the local store made durable, even if it then raised (`SaveNotConfirmed`), is
         queued: the outbox follows the data dir, never the return value."""
+        self._queueing_id = case_id
         try:
             yield
         finally:
-            target = case_id or self._active_id()
-            case = self.local.get(target) if target else None
-            if case is not None and case.version > (self.outbox.queued_version(case.id) or 0):
-                self.outbox.add_case(case)
-                self.pusher.queued()
+            try:
+                target = case_id or self._active_id()
+                case = self.local.get(target) if target else None
+                if case is not None and case.version > (self.outbox.queued_version(case.id) or 0):
+                    self.outbox.add_case(case)
+                    self.pusher.queued()
+            finally:
+                self._queueing_id = None
 
     def _from_server(self, remote: Callable[[], T], local: Callable[[], T]) -> T:
         if self.pusher.drain():
