@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hit
+    from agentui.core.search.first_screen import ListedRow
     from agentui.widgets.article import ArticleView, StepsList
     from agentui.widgets.case_pane import CasePane
 
@@ -56,6 +57,10 @@ class MainScreen(AgentScreen[None]):
         """Entries opened during this call, in order (Alt+← and Alt+→ move over them)."""
         self.visit_at = -1
         """Index in `visited` of the entry on screen."""
+        self.entry_when_ready: str | None = None
+        """An entry opened from the first rows before the KB was loaded: it opens once it is."""
+        self._when_built: list[Callable[[], object]] = []
+        """Keys pressed on the first frame that need the panes (F6), run once they are built."""
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -72,7 +77,17 @@ class MainScreen(AgentScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = self.strings.results_title
+        self.show_first_rows(self.agent_app.take_first_rows())
         self.call_after_refresh(self._build_panes)
+
+    def show_first_rows(self, rows: Sequence[ListedRow]) -> None:
+        """In the first frame, before the KB and its search load: the rows the empty query listed
+        last for this KB (its own results list them again when it is loaded)."""
+        if rows:
+            rows = rows[:RESULT_LIMIT]
+            self.results.show_rows(rows, self.strings.badges)
+            header = self.strings.results_default.format(count=len(rows))
+            self.query_one("#results-header", Static).update(Content(header))
 
     async def _build_panes(self) -> None:
         """After the first frame: the panes in their slots and the footer, then the store and the KB."""
@@ -89,6 +104,21 @@ class MainScreen(AgentScreen[None]):
         await self.article.build()
         await self.case_pane.build()
         self.agent_app.main_screen_mounted()
+        waiting, self._when_built = self._when_built, []
+        for action in waiting:
+            action()
+
+    @property
+    def panes_built(self) -> bool:
+        """The article and case panes exist (they are built right after the first frame)."""
+        return bool(self.query("#case")) and self.case_pane.built
+
+    def when_built(self, action: Callable[[], object]) -> None:
+        """Run `action` now, or once the panes are built (a key pressed on the first frame)."""
+        if self.panes_built:
+            action()
+        else:
+            self._when_built.append(action)
 
     # --- widgets other screens and the app use ------------------------------------------------
     @property
@@ -118,10 +148,15 @@ class MainScreen(AgentScreen[None]):
     # --- search ---------------------------------------------------------------------------------
     def kb_ready(self) -> None:
         self.run_search(self.search_bar.value)
+        wanted, self.entry_when_ready = self.entry_when_ready, None
+        if wanted is not None:
+            self.open_entry(wanted)
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
         self.agent_app.agent_typed()
+        if self.agent_app.index is None:  # typed over the first rows: they are not this query's
+            self.query_one("#results-header", Static).update(Content(self.strings.kb_loading))
         self.run_search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
@@ -147,6 +182,8 @@ class MainScreen(AgentScreen[None]):
         if not hits and query.strip():
             header += " · " + s.no_results
         self.query_one("#results-header", Static).update(Content(header))
+        if not query.strip():
+            self.agent_app.keep_first_rows(hits)
 
     def focus_search(self, *, clear: bool = False) -> None:
         if clear:
@@ -158,7 +195,9 @@ class MainScreen(AgentScreen[None]):
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
             index = self.agent_app.index
-            if index is None:
+            if index is None:  # the first rows listed (empty query): the one highlighted opens when it can
+                if not self.search_bar.value and self.results.highlighted_id is not None:
+                    self.open_entry(self.results.highlighted_id)
                 return
             self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))
         entry_id = self.results.highlighted_id
@@ -173,7 +212,10 @@ class MainScreen(AgentScreen[None]):
     # --- article ------------------------------------------------------------------------------
     def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
         app = self.agent_app
-        entry = app.kb.get(entry_id) if app.kb is not None else None
+        if app.kb is None:  # a first row, chosen before the KB was loaded
+            self.entry_when_ready = entry_id
+            return None
+        entry = app.kb.get(entry_id)
         if entry is None:
             return None
         self.article.show(entry, app.session.ticked(entry_id), app.kb)
@@ -269,6 +311,8 @@ class MainScreen(AgentScreen[None]):
         self.agent_app.save_case()
 
     def unsaved_fields(self) -> CaseFields | None:
+        if not self.panes_built:  # quitting on the first frame: nothing typed in the case yet
+            return None
         pane = self.case_pane
         fields = pane.fields()
         return None if fields == pane.baseline else fields
