@@ -162,3 +162,59 @@ def test_reading_the_first_rows_loads_neither_the_search_nor_the_kb_parser(kb_di
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_rows_read_in_a_forked_child_are_those_read_in_place(kb_dir: Path, tmp_path: Path):
+    """The console's path: single-threaded at start, so a child process stats the KB's files on
+    another core; what it sends back is what the reader gives in place, and the child is reaped."""
+    cache = tmp_path / "cache"
+    kb, index = open_search(kb_dir, cache)
+    write_first_rows(cache, kb.fingerprint, _rows(index))
+    script = (
+        "import os, threading\n"
+        "from pathlib import Path\n"
+        "from agentui.core.search import first_screen\n"
+        f"kb, cache = Path({str(kb_dir)!r}), Path({str(cache)!r})\n"
+        "forks = []\n"
+        "real_fork = os.fork\n"
+        "os.fork = lambda: forks.append(1) or real_fork()\n"
+        "assert threading.active_count() == 1\n"
+        "first = first_screen.read_in_background(kb, cache)()\n"
+        "assert forks == [1], forks\n"
+        "assert first == first_screen.read_first_rows(kb, cache) and first is not None, first\n"
+        "try:\n"
+        "    os.waitpid(-1, os.WNOHANG)\n"
+        "    raise AssertionError('a child was left')\n"
+        "except ChildProcessError:\n"
+        "    pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_with_other_threads_running_the_rows_are_read_on_a_thread(kb_dir: Path, tmp_path: Path, monkeypatch):
+    """Forking a process that runs threads is unsafe: then a thread reads the rows."""
+    import threading
+
+    cache = tmp_path / "cache"
+    kb, index = open_search(kb_dir, cache)
+    write_first_rows(cache, kb.fingerprint, _rows(index))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked with threads running"))
+        assert read_in_background(kb_dir, cache)() == read_first_rows(kb_dir, cache)
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.parametrize("message", [b"", b"{", b"[]", b'{"stat_key": "s", "kb": "k", "rows": []}',
+                                     b'{"stat_key": 1, "kb": "k", "rows": [["a", "faq", "t", "", []]]}',
+                                     b'{"stat_key": "s", "kb": "k", "rows": [["a", "bogus", "t", "", []]]}',
+                                     b"\xff\xfe"])
+def test_a_garbled_message_from_the_child_gives_no_rows(message: bytes):
+    from agentui.core.search.first_screen import _from_child
+
+    assert _from_child(message) is None

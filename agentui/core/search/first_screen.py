@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import pickle
 import threading
 from collections.abc import Callable
@@ -164,8 +165,13 @@ def _prune(cache_dir: Path, keep: Path) -> None:
 
 
 def read_in_background(kb_dir: Path, cache_dir: Path | None) -> Callable[[], FirstRows | None]:
-    """Start reading the first rows on a thread, so stat'ing a big KB's files (60 ms at 10k
-    entries) overlaps the console's imports; the function returned waits for them."""
+    """Start reading the first rows while the console imports Textual; the function returned
+    waits for them. Stat'ing a big KB's files (~65 ms at 10k entries) is mostly Python work, which
+    a thread would only interleave with the imports under the GIL: where it is safe (POSIX, no
+    other thread yet) a forked child does it on another core and sends the rows through a pipe."""
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        with contextlib.suppress(OSError):
+            return _read_in_child(kb_dir, cache_dir)
     found: list[FirstRows | None] = [None]
 
     def read() -> None:
@@ -180,3 +186,50 @@ def read_in_background(kb_dir: Path, cache_dir: Path | None) -> Callable[[], Fir
         return found[0]
 
     return result
+
+
+def _read_in_child(kb_dir: Path, cache_dir: Path | None) -> Callable[[], FirstRows | None]:
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running the parent's exit handlers
+        status = 1
+        try:
+            os.close(readable)
+            first = read_first_rows(kb_dir, cache_dir)
+            if first is not None:
+                message = {"stat_key": first.stat_key, "kb": first.fingerprint, "rows": [list(r) for r in first.rows]}
+                view = memoryview(json.dumps(message, ensure_ascii=False).encode())
+                while view:
+                    view = view[os.write(writable, view):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+
+    def result() -> FirstRows | None:
+        chunks: list[bytes] = []
+        try:
+            while chunk := os.read(readable, 65536):
+                chunks.append(chunk)
+        except OSError:
+            chunks = []
+        finally:
+            os.close(readable)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        return _from_child(b"".join(chunks))
+
+    return result
+
+
+def _from_child(data: bytes) -> FirstRows | None:
+    """The child's message, checked as a rows file is (it went through a pipe, not a function call)."""
+    try:
+        message = json.loads(data) if data else None
+        if not (isinstance(message, dict) and isinstance(message.get("stat_key"), str)
+                and isinstance(message.get("kb"), str) and isinstance(message.get("rows"), list)):
+            return None
+        rows = tuple(_row(item) for item in message["rows"][:MAX_ROWS])
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return FirstRows(message["stat_key"], message["kb"], rows) if rows else None
