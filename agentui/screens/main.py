@@ -77,8 +77,17 @@ class MainScreen(AgentScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = self.strings.results_title
+        self._set_width_class()
         self.show_first_rows(self.agent_app.take_first_rows())
         self.call_after_refresh(self._build_panes)
+
+    def _set_width_class(self) -> None:
+        """The layout class of the terminal's width (`-wide` …) before the first frame: Textual sets
+        it on the first resize, after that frame, and the first rows would be laid out twice."""
+        width = self.app.size.width
+        named = [(least, name) for least, name in self.app.HORIZONTAL_BREAKPOINTS or [] if width >= least]
+        current = max(named)[1] if named else None
+        self.update_classes({name: name == current for _, name in self.app.HORIZONTAL_BREAKPOINTS or []})
 
     def show_first_rows(self, rows: Sequence[ListedRow]) -> None:
         """In the first frame, before the KB and its search load: the rows the empty query listed

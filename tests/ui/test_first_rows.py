@@ -167,3 +167,20 @@ async def test_f6_on_the_first_frame_goes_to_the_notes_once_they_exist(bundled_a
         await wait_until(pilot, lambda: bundled_app.main.panes_built)
         await settle(pilot)
         assert bundled_app.focused is bundled_app.main.query_one("#notes")
+
+
+async def test_the_first_rows_are_laid_out_in_the_width_class_of_the_terminal(bundled_app, monkeypatch):
+    """Textual sets `-wide` on its first resize, after the first frame: the first rows would be
+    painted 88 columns wide at 120 columns, then cut to 50. They are listed in the final layout."""
+    seen: list[set[str]] = []
+    real = MainScreen.show_first_rows
+
+    def spy(screen: MainScreen, rows) -> None:
+        seen.append(set(screen.classes))
+        real(screen, rows)
+
+    monkeypatch.setattr(MainScreen, "show_first_rows", spy)
+    async with bundled_app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert seen and "-wide" in seen[0] and "-narrow" not in seen[0], seen
+        assert bundled_app.main.has_class("-wide")
