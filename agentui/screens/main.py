@@ -59,6 +59,8 @@ class MainScreen(AgentScreen[None]):
         """Index in `visited` of the entry on screen."""
         self.entry_when_ready: str | None = None
         """An entry opened from the first rows before the KB was loaded: it opens once it is."""
+        self.submit_when_ready = False
+        """Enter pressed on a query typed before the KB was loaded: its top result opens once it is."""
         self._when_built: list[Callable[[], object]] = []
         """Keys pressed on the first frame that need the panes (F6), run once they are built."""
 
@@ -156,7 +158,11 @@ class MainScreen(AgentScreen[None]):
 
     # --- search ---------------------------------------------------------------------------------
     def kb_ready(self) -> None:
-        self.run_search(self.search_bar.value)
+        if self.submit_when_ready and self.search_bar.value:
+            self.submit_when_ready = False
+            self.open_top_result()  # searches on this thread, then opens the top result
+        else:
+            self.run_search(self.search_bar.value)
         wanted, self.entry_when_ready = self.entry_when_ready, None
         if wanted is not None:
             self.open_entry(wanted)
@@ -164,6 +170,7 @@ class MainScreen(AgentScreen[None]):
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
         self.agent_app.agent_typed()
+        self.submit_when_ready = False  # typed on after Enter: the new query is not submitted
         if self.agent_app.index is None:  # typed over the first rows: they are not this query's
             self.query_one("#results-header", Static).update(Content(self.strings.kb_loading))
         self.run_search(event.value)
@@ -204,8 +211,10 @@ class MainScreen(AgentScreen[None]):
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
             index = self.agent_app.index
-            if index is None:  # the first rows listed (empty query): the one highlighted opens when it can
-                if not self.search_bar.value and self.results.highlighted_id is not None:
+            if index is None:  # the KB is loading: the query's top result, or the first row highlighted, opens then
+                if self.search_bar.value:
+                    self.submit_when_ready = True
+                elif self.results.highlighted_id is not None:
                     self.open_entry(self.results.highlighted_id)
                 return
             self.show_results(self.search_bar.value, index.search(self.search_bar.value, limit=RESULT_LIMIT))

@@ -106,6 +106,24 @@ async def test_typing_over_the_first_rows_says_the_kb_is_loading_then_searches(w
         assert app.main.results.highlighted_id == "esim-replacement"
 
 
+async def test_enter_after_a_query_typed_before_the_kb_loads_opens_its_top_result(warm_settings, bundled_store,
+                                                                                    held_kb):
+    """The agent types the caller's words and Enter at once: the top result opens when it can."""
+    await _first_run(warm_settings, bundled_store)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"补卡", "enter")
+        await pilot.pause()
+        assert app.index is None and app.main.article.entry is None
+        held_kb.set()
+        await wait_until(pilot, lambda: app.main.article.entry is not None)
+        assert app.main.article.entry.id == "esim-replacement"
+        assert app.main.shown_query == "补卡"
+
+
 async def test_a_cold_start_says_the_kb_is_loading(warm_settings, bundled_store, held_kb):
     """No rows listed before (or a KB changed since): nothing is listed until the KB is loaded."""
     held_kb.clear()
