@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
+from textual.widget import MountError
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
@@ -107,10 +108,16 @@ class MainScreen(AgentScreen[None]):
 
         article = ArticleView(self.strings, id="article")
         article.border_title = self.strings.article_title
-        with self.app.batch_update():
-            await self.query(".pane-slot").remove()
-            await self.query_one("#main", Grid).mount(article, CasePane(self.strings, id="case", disabled=True))
-            await self.mount(Footer(compact=True))
+        layout = self.query_one("#main", Grid)
+        try:
+            with self.app.batch_update():
+                await self.query(".pane-slot").remove()
+                await layout.mount(article, CasePane(self.strings, id="case", disabled=True))
+                await self.mount(Footer(compact=True))
+        except MountError:
+            if layout.is_attached:
+                raise
+            return  # Ctrl+Q on the first frame: the console closed before its panes were built
         self.refresh_bindings()  # a footer mounted late shows nothing until the bindings change
         await self.article.build()
         await self.case_pane.build()
