@@ -218,3 +218,24 @@ def test_a_garbled_message_from_the_child_gives_no_rows(message: bytes):
     from agentui.core.search.first_screen import _from_child
 
     assert _from_child(message) is None
+
+
+def test_the_row_types_are_the_kb_entry_types():
+    """The rows' badge check names the types itself (the console reads rows before the KB's model)."""
+    from agentui.core.kb.model import EntryType
+    from agentui.core.search.first_screen import ENTRY_TYPES
+
+    assert {entry_type.value for entry_type in EntryType} == ENTRY_TYPES
+
+
+def test_the_console_imports_the_first_rows_module_without_the_kb_modules():
+    """It is imported before the first frame; the stat walk and the writer import what they need."""
+    script = (
+        "import sys\n"
+        "import agentui.core.search.first_screen\n"
+        "heavy = ('agentui.core.kb.', 'agentui.core.cases', 'hashlib')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

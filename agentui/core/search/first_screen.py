@@ -9,7 +9,6 @@ kept beside the index cache and read without importing the search (numpy, the pi
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import pickle
@@ -19,10 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from agentui.core.cases.atomic import atomic_write, ensure_private_dir
-from agentui.core.cases.errors import StoreError
-from agentui.core.kb.model import EntryType
-from agentui.core.kb.source import stat_fingerprint
+# What only the writer, the stat walk or the forked child needs (hashlib, the KB's source module,
+# the atomic writer) is imported where used: the console imports this module before its first frame.
 
 INDEX_FORMAT = "search-28"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
@@ -32,8 +29,8 @@ MAX_ROWS = 100
 """More than a screen of results; a rows file holding more is not ours."""
 MAX_ROWS_BYTES = 256 * 1024
 """A hundred rows of long titles fit many times over; anything bigger is not read."""
-_ENTRY_TYPES = frozenset(entry_type.value for entry_type in EntryType)
-"""A row's type is shown as a badge: only the KB's own types are."""
+ENTRY_TYPES = frozenset({"procedure", "faq", "script", "contact"})
+"""A row's type is shown as a badge: only the KB's own types are (`EntryType`, a test checks)."""
 KEEP_ROWS = 4
 """Rows files kept, one per KB fingerprint (the newest): a desk may switch between a few KBs."""
 
@@ -61,10 +58,14 @@ class FirstRows:
 
 def stat_key(kb_dir: Path) -> str:
     """The index cache key of the KB files as they are now (stat only, no file is read)."""
+    from agentui.core.kb.source import stat_fingerprint
+
     return "stat:" + stat_fingerprint(kb_dir)
 
 
 def index_cache_path(cache_dir: Path, key: str) -> Path:
+    import hashlib
+
     digest = hashlib.sha256(f"{INDEX_FORMAT}\0{key}".encode()).hexdigest()[:40]
     return cache_dir / f"index-{digest}.pickle"
 
@@ -113,6 +114,9 @@ def write_first_rows(cache_dir: Path, fingerprint: str, rows: tuple[ListedRow, .
     a cache dir that cannot be written only costs the next start its first-frame rows."""
     if not fingerprint or not rows:
         return
+    from agentui.core.cases.atomic import atomic_write, ensure_private_dir
+    from agentui.core.cases.errors import StoreError
+
     document = {"format": ROWS_FORMAT, "kb": fingerprint, "rows": [list(row) for row in rows[:MAX_ROWS]]}
     path = _rows_path(cache_dir, fingerprint)
     try:
@@ -124,6 +128,8 @@ def write_first_rows(cache_dir: Path, fingerprint: str, rows: tuple[ListedRow, .
 
 
 def _rows_path(cache_dir: Path, fingerprint: str) -> Path:
+    import hashlib
+
     digest = hashlib.sha256(f"{ROWS_FORMAT}\0{fingerprint}".encode()).hexdigest()[:40]
     return cache_dir / f"first-{digest}.json"
 
@@ -151,7 +157,7 @@ def _read_rows(path: Path, fingerprint: str) -> tuple[ListedRow, ...]:
 
 def _row(item: object) -> ListedRow:
     if not (isinstance(item, list) and len(item) == 5 and all(isinstance(text, str) for text in item[:4])
-            and item[1] in _ENTRY_TYPES and isinstance(item[4], list) and all(isinstance(op, str) for op in item[4])):
+            and item[1] in ENTRY_TYPES and isinstance(item[4], list) and all(isinstance(op, str) for op in item[4])):
         raise ValueError("not a listed row")
     return ListedRow(item[0], item[1], item[2], item[3], tuple(item[4]))
 
