@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,8 @@ from agentui.widgets.safe_text import clean, clean_line
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.cases.rescue import Rescue
     from agentui.core.kb.model import KnowledgeBase
-    from agentui.core.search import SearchIndex
+    from agentui.core.search import Hit, SearchIndex
+    from agentui.core.search.first_screen import FirstRows, ListedRow
     from agentui.language import MainState
     from agentui.screens.history import HistoryFilter
     from agentui.screens.main import MainScreen
@@ -82,6 +83,7 @@ class AgentApp(CaseActions, KbReload, App[None]):
         clock: Clock = utc_now,
         system_clipboard: bool = True,
         signals: bool = True,
+        first_rows: Callable[[], FirstRows | None] | None = None,
     ) -> None:
         super().__init__()
         install_line_breaking()  # Chinese rules wherever Textual wraps text
@@ -107,6 +109,10 @@ class AgentApp(CaseActions, KbReload, App[None]):
         self.pauses = PauseCollector()
         self._rebuilt_main: MainState | None = None
         """What the main screen showed before a language switch rebuilt it."""
+        self._first_rows = first_rows
+        """The rows the empty query listed last for this KB, being read since before Textual loaded."""
+        self._rows_kept: tuple[str, tuple[ListedRow, ...]] | None = None
+        """(KB fingerprint, rows) the cache holds for the next start's first frame."""
 
     # --- start-up ---------------------------------------------------------------------------------
     def get_driver_class(self) -> type[Driver]:
@@ -156,6 +162,36 @@ class AgentApp(CaseActions, KbReload, App[None]):
         else:
             self.open_case_store()
         self.call_after_refresh(self.load_knowledge)
+
+    def take_first_rows(self) -> tuple[ListedRow, ...]:
+        """The rows to list before the KB is loaded (once, at start): those the empty query listed
+        last, if the KB's files have not changed since; () on a cold start."""
+        read, self._first_rows = self._first_rows, None
+        first = read() if read is not None else None
+        if first is None:
+            return ()
+        self._rows_kept = (first.fingerprint, first.rows)
+        return first.rows
+
+    def keep_first_rows(self, hits: Sequence[Hit]) -> None:
+        """The empty query's rows, kept for the next start's first frame when they changed."""
+        from agentui.core.search.first_screen import ListedRow
+
+        kb = self.kb
+        if kb is None or self.settings.cache_dir is None or not kb.fingerprint:
+            return
+        entries = [kb.get(hit.id) for hit in hits]
+        rows = tuple(ListedRow(hit.id, hit.type, hit.title, entry.title_en if entry else "",
+                               entry.operators if entry else ()) for hit, entry in zip(hits, entries, strict=True))
+        if self._rows_kept != (kb.fingerprint, rows):
+            self._rows_kept = (kb.fingerprint, rows)
+            self._write_first_rows(self.settings.cache_dir, kb.fingerprint, rows)
+
+    @work(thread=True, group="first-rows")
+    def _write_first_rows(self, cache_dir: Path, fingerprint: str, rows: tuple[ListedRow, ...]) -> None:
+        from agentui.core.search.first_screen import write_first_rows
+
+        write_first_rows(cache_dir, fingerprint, rows)
 
     @work(thread=True, exclusive=True, group="kb")
     def load_knowledge(self) -> None:
@@ -266,6 +302,9 @@ class AgentApp(CaseActions, KbReload, App[None]):
     def action_focus_notes(self) -> None:
         """F6: to the notes; F6 in the notes widens them to the whole screen and back (Esc too)."""
         self.return_to_main()
+        if not self.main.panes_built:  # pressed on the first frame: the notes come right after it
+            self.main.when_built(self.action_focus_notes)
+            return
         notes = self.main.query_one("#notes")
         if self.focused is notes:
             self.main.minimize() if self.main.maximized is notes else self.main.maximize(notes, container=False)
@@ -558,6 +597,9 @@ def create_app(
     clock: Clock = utc_now,
     system_clipboard: bool = True,
     signals: bool = True,
+    first_rows: Callable[[], FirstRows | None] | None = None,
 ) -> AgentApp:
-    """The one way to build the console: the CLI passes settings, tests also a store and a clock."""
-    return AgentApp(settings, store=store, clock=clock, system_clipboard=system_clipboard, signals=signals)
+    """The one way to build the console: the CLI passes settings (and the first rows being read),
+    tests also a store and a clock."""
+    return AgentApp(settings, store=store, clock=clock, system_clipboard=system_clipboard, signals=signals,
+                    first_rows=first_rows)

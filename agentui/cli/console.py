@@ -7,7 +7,6 @@ import sys
 
 
 def run_console(args: argparse.Namespace) -> int:
-    from agentui.app import RESCUE_EXIT_CODE, create_app
     from agentui.config import SettingsNotSaved, load_settings, save_choices
 
     settings = load_settings(kb_dir=args.kb, data_dir=args.data, lang=args.lang, store=getattr(args, "store", None),
@@ -21,7 +20,14 @@ def run_console(args: argparse.Namespace) -> int:
     if not settings.kb_dir.is_dir():
         print(f"agentui: {settings.kb_dir}: not a directory", file=sys.stderr)
         return 2
-    app = create_app(settings)
+    from agentui.core.search.first_screen import read_in_background
+
+    # The rows to list in the first frame are read while Textual is imported (stat'ing a big KB's
+    # files takes tens of milliseconds); the search itself loads after the first frame.
+    first_rows = read_in_background(settings.kb_dir, settings.cache_dir)
+    from agentui.app import RESCUE_EXIT_CODE, create_app
+
+    app = create_app(settings, first_rows=first_rows)
     rescued = False
     try:
         app.run()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
+from textual.widget import MountError
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hits
+    from agentui.core.search.first_screen import ListedRow
     from agentui.widgets.article import ArticleView, StepsList
     from agentui.widgets.case_pane import CasePane
 
@@ -60,6 +62,12 @@ class MainScreen(AgentScreen[None]):
         """Entries opened during this call, in order (Alt+← and Alt+→ move over them)."""
         self.visit_at = -1
         """Index in `visited` of the entry on screen."""
+        self.entry_when_ready: str | None = None
+        """An entry opened from the first rows before the KB was loaded: it opens once it is."""
+        self.submit_when_ready = False
+        """Enter pressed on a query typed before the KB was loaded: its top result opens once it is."""
+        self._when_built: list[Callable[[], object]] = []
+        """Keys pressed on the first frame that need the panes (F6), run once they are built."""
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -77,7 +85,26 @@ class MainScreen(AgentScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = self.strings.results_title
+        self._set_width_class()
+        self.show_first_rows(self.agent_app.take_first_rows())
         self.call_after_refresh(self._build_panes)
+
+    def _set_width_class(self) -> None:
+        """The layout class of the terminal's width (`-wide` …) before the first frame: Textual sets
+        it on the first resize, after that frame, and the first rows would be laid out twice."""
+        width = self.app.size.width
+        named = [(least, name) for least, name in self.app.HORIZONTAL_BREAKPOINTS or [] if width >= least]
+        current = max(named)[1] if named else None
+        self.update_classes({name: name == current for _, name in self.app.HORIZONTAL_BREAKPOINTS or []})
+
+    def show_first_rows(self, rows: Sequence[ListedRow]) -> None:
+        """In the first frame, before the KB and its search load: the rows the empty query listed
+        last for this KB (its own results list them again when it is loaded)."""
+        if rows:
+            rows = rows[:RESULT_LIMIT]
+            self.results.show_rows(rows, self.strings.badges)
+            header = self.strings.results_default.format(count=len(rows))
+            self.query_one("#results-header", Static).update(Content(header))
 
     async def _build_panes(self) -> None:
         """After the first frame: the panes in their slots and the footer, then the store and the KB."""
@@ -86,14 +113,35 @@ class MainScreen(AgentScreen[None]):
 
         article = ArticleView(self.strings, id="article")
         article.border_title = self.strings.article_title
-        with self.app.batch_update():
-            await self.query(".pane-slot").remove()
-            await self.query_one("#main", Grid).mount(article, CasePane(self.strings, id="case", disabled=True))
-            await self.mount(Footer(compact=True))
+        layout = self.query_one("#main", Grid)
+        try:
+            with self.app.batch_update():
+                await self.query(".pane-slot").remove()
+                await layout.mount(article, CasePane(self.strings, id="case", disabled=True))
+                await self.mount(Footer(compact=True))
+        except MountError:
+            if layout.is_attached:
+                raise
+            return  # Ctrl+Q on the first frame: the console closed before its panes were built
         self.refresh_bindings()  # a footer mounted late shows nothing until the bindings change
         await self.article.build()
         await self.case_pane.build()
         self.agent_app.main_screen_mounted()
+        waiting, self._when_built = self._when_built, []
+        for action in waiting:
+            action()
+
+    @property
+    def panes_built(self) -> bool:
+        """The article and case panes exist (they are built right after the first frame)."""
+        return bool(self.query("#case")) and self.case_pane.built
+
+    def when_built(self, action: Callable[[], object]) -> None:
+        """Run `action` now, or once the panes are built (a key pressed on the first frame)."""
+        if self.panes_built:
+            action()
+        else:
+            self._when_built.append(action)
 
     # --- widgets other screens and the app use ------------------------------------------------
     @property
@@ -122,11 +170,21 @@ class MainScreen(AgentScreen[None]):
 
     # --- search ---------------------------------------------------------------------------------
     def kb_ready(self) -> None:
-        self.run_search(self.search_bar.value)
+        if self.submit_when_ready and self.search_bar.value:
+            self.submit_when_ready = False
+            self.open_top_result()  # searches on this thread, then opens the top result
+        else:
+            self.run_search(self.search_bar.value)
+        wanted, self.entry_when_ready = self.entry_when_ready, None
+        if wanted is not None:
+            self.open_entry(wanted)
 
     @on(Input.Changed, "#search")
     def search_as_you_type(self, event: Input.Changed) -> None:
         self.agent_app.agent_typed()
+        self.submit_when_ready = False  # typed on after Enter: the new query is not submitted
+        if self.agent_app.index is None:  # typed over the first rows: they are not this query's
+            self.query_one("#results-header", Static).update(Content(self.strings.kb_loading))
         self.run_search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
@@ -170,6 +228,8 @@ class MainScreen(AgentScreen[None]):
         if lacking.display:
             words = "".join(s.results_lacking_word.format(word=clean_line(word)) for word in hits.words).rstrip()
             lacking.update(Content(s.results_lacking.format(words=words)))
+        if not query.strip():
+            self.agent_app.keep_first_rows(hits)
         if not again or self.agent_app.session.misses.pending:  # a search still open sees its new results
             self.searches_shown(query, hits)
 
@@ -220,7 +280,11 @@ class MainScreen(AgentScreen[None]):
         if self.shown_query != self.search_bar.value:
             # Results for what was typed are not painted yet: search now, on this thread.
             hits = self.hits_for(self.search_bar.value)
-            if hits is None:
+            if hits is None:  # the KB is loading: the query's top result, or the first row highlighted, opens then
+                if self.search_bar.value:
+                    self.submit_when_ready = True
+                elif self.results.highlighted_id is not None:
+                    self.open_entry(self.results.highlighted_id)
                 return
             self.show_results(self.search_bar.value, hits)
         entry_id = self.results.highlighted_id
@@ -247,6 +311,9 @@ class MainScreen(AgentScreen[None]):
     # --- article ------------------------------------------------------------------------------
     def open_entry(self, entry_id: str, *, focus: bool = True, visit: bool = True) -> Entry | None:
         app = self.agent_app
+        if app.kb is None:  # a first row, chosen before the KB was loaded
+            self.entry_when_ready = entry_id
+            return None
         entry = self._show_article(entry_id)
         if entry is None:
             return None
@@ -367,6 +434,8 @@ class MainScreen(AgentScreen[None]):
         self.agent_app.save_case()
 
     def unsaved_fields(self) -> CaseFields | None:
+        if not self.panes_built:  # quitting on the first frame: nothing typed in the case yet
+            return None
         pane = self.case_pane
         fields = pane.fields()
         return None if fields == pane.baseline else fields

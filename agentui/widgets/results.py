@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
-from textual.content import Content
+from textual.content import Content, Span
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from agentui.core.operators import OPERATORS
+from agentui.core.search.first_screen import ListedRow
 from agentui.widgets.fields import SafeInput
 from agentui.widgets.focus import focus_now
 from agentui.widgets.safe_text import clean_line
-from agentui.widgets.titles import entry_title
+from agentui.widgets.titles import Spans, entry_title
 
 if TYPE_CHECKING:
     from agentui.core.kb.model import KnowledgeBase
@@ -27,11 +28,18 @@ def operator_names(ids: Sequence[str]) -> str:
 
 def hit_prompt(hit: Hit, badges: dict[str, str], kb: KnowledgeBase | None, english: bool = False) -> Content:
     """One result row as literal `Content` (titles are data: never markup)."""
-    badge = badges.get(hit.type, hit.type)
     entry = kb.get(hit.id) if kb is not None else None
-    title = entry_title(hit.title, entry.title_en if entry is not None else "", english, hit.spans)
-    ops = operator_names(entry.operators) if entry is not None else ""
-    badge_style = f"bold $text-{_badge_colour(hit.type)}"
+    title_en, operators = (entry.title_en, entry.operators) if entry is not None else ("", ())
+    return row_prompt(ListedRow(hit.id, hit.type, hit.title, title_en, operators), badges, english, hit.spans)
+
+
+def row_prompt(row: ListedRow, badges: dict[str, str], english: bool = False,
+               spans: dict[str, Spans] | None = None) -> Content:
+    """A row from what it shows of an entry (a hit's entry, or a first row before the KB loads)."""
+    badge = badges.get(row.type, row.type)
+    title = entry_title(row.title, row.title_en, english, spans)
+    ops = operator_names(row.operators)
+    badge_style = f"bold $text-{_badge_colour(row.type)}"
     parts: list[Content | tuple[str, str] | str] = [(f"{badge:<2}", badge_style), " ", title]
     if ops:
         parts += ["  ", (ops, "dim")]
@@ -44,16 +52,36 @@ def _badge_colour(entry_type: str) -> str:
     )
 
 
+def _signature(rows: Sequence[Hit | ListedRow], prompts: list[Content]) -> list[tuple[str, str, tuple[Span, ...]]]:
+    return [(row.id, prompt.plain, tuple(prompt.spans)) for row, prompt in zip(rows, prompts, strict=True)]
+
+
 class ResultsList(OptionList):
     """Results of the current query; ↑ on the first row goes back to the search box."""
 
     BINDINGS = [Binding("up", "cursor_up_or_leave", "to_search", show=False)]
+    _first_rows: list[tuple[str, str, tuple[Span, ...]]] | None = None
+    """(id, text, styles) of the first rows while they are listed (before the KB's results)."""
 
     def show_hits(self, hits: Sequence[Hit], badges: dict[str, str], kb: KnowledgeBase | None) -> None:
         english = getattr(self.app, "strings").title_en_first  # noqa: B009 - the console's labels
+        prompts = [hit_prompt(hit, badges, kb, english) for hit in hits]
+        first, self._first_rows = self._first_rows, None
+        if first is not None and first == _signature(hits, prompts):
+            return  # the KB's results are the first rows listed: the cursor stays where the agent put it
+        self._show(hits, prompts)
+
+    def show_rows(self, rows: Sequence[ListedRow], badges: dict[str, str]) -> None:
+        """The first rows, listed before the KB is loaded (its results replace them)."""
+        english = getattr(self.app, "strings").title_en_first  # noqa: B009 - the console's labels
+        prompts = [row_prompt(row, badges, english) for row in rows]
+        self._show(rows, prompts)
+        self._first_rows = _signature(rows, prompts)
+
+    def _show(self, rows: Sequence[Hit | ListedRow], prompts: list[Content]) -> None:
         self.clear_options()
-        self.add_options([Option(hit_prompt(hit, badges, kb, english), id=hit.id) for hit in hits])
-        if hits:
+        self.add_options([Option(prompt, id=row.id) for row, prompt in zip(rows, prompts, strict=True)])
+        if rows:
             self.highlighted = 0
 
     @property

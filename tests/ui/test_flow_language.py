@@ -112,7 +112,7 @@ def test_a_language_given_on_the_command_line_is_remembered(tmp_path, monkeypatc
         exit_message = None
         return_code = 0
 
-        def __init__(self, settings) -> None:
+        def __init__(self, settings, **_options) -> None:  # first_rows: the rows being read
             self.settings = settings
 
         def run(self) -> None:

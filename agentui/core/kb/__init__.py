@@ -1,6 +1,23 @@
 """Knowledge base: typed entries loaded and validated from Markdown files."""
 
-from agentui.core.kb.loader import load_kb
-from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Step
+# Names are resolved on first use (PEP 562): importing a light submodule (`source` for the KB's
+# stat fingerprint, on the console's path to its first frame) does not load the parser.
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentui.core.kb.loader import load_kb
+    from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Step
 
 __all__ = ["Entry", "EntryType", "KnowledgeBase", "Problem", "Step", "load_kb"]
+_HOMES = {"load_kb": "loader", "Entry": "model", "EntryType": "model", "KnowledgeBase": "model",
+          "Problem": "model", "Step": "model"}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

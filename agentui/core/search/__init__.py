@@ -1,6 +1,23 @@
 """Search over the knowledge base: normalised, pinyin-aware, typo-tolerant, indexed."""
 
-from agentui.core.search.cache import load_index, open_search
-from agentui.core.search.index import Hit, Hits, SearchIndex, Usage
+# Names are resolved on first use (PEP 562): the console reads its first rows through the light
+# `first_screen` module before it imports the index (numpy, the pinyin tables).
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentui.core.search.cache import load_index, open_search
+    from agentui.core.search.index import Hit, Hits, SearchIndex, Usage
 
 __all__ = ["Hit", "Hits", "SearchIndex", "Usage", "load_index", "open_search"]
+_HOMES = {"Hit": "index", "Hits": "index", "SearchIndex": "index", "Usage": "index",
+          "load_index": "cache", "open_search": "cache"}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import tempfile
@@ -14,26 +13,21 @@ from agentui.core.cases.atomic import ensure_private_dir
 from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
 from agentui.core.kb.records import knowledge_base
-from agentui.core.kb.source import stat_fingerprint
+from agentui.core.search.first_screen import INDEX_FORMAT, index_cache_path, read_header, stat_key, write_header
 from agentui.core.search.index import SearchIndex
 
-INDEX_FORMAT = "search-27"
-"""Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
+__all__ = ["INDEX_FORMAT", "load_index", "open_search"]
 KEEP_CACHES = 4
 
 _Payload = tuple[str, list[Problem], str, SearchIndex]
-"""(KB root, problems, content fingerprint, index holding the entry records)."""
-
-
-def _cache_path(cache_dir: Path, key: str) -> Path:
-    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{key}".encode()).hexdigest()[:40]
-    return cache_dir / f"index-{digest}.pickle"
+"""(KB root, problems, content fingerprint, index holding the entry records), after a header
+holding the fingerprint alone (`first_screen.read_header`)."""
 
 
 def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeBase, SearchIndex]:
     """Load the KB and its index. A warm start stats the files (no reading) and loads one pickle;
     entries are turned into objects only when something reads them."""
-    path = _cache_path(cache_dir, "stat:" + stat_fingerprint(kb_dir)) if cache_dir is not None else None
+    path = index_cache_path(cache_dir, stat_key(kb_dir)) if cache_dir is not None else None
     if path is not None:
         cached = _read(path)
         if cached is not None:
@@ -52,7 +46,7 @@ def open_search_then_cache(
     the returned call writes the cache after (a quarter of a second at 10k entries). The key is
     taken before the files are read, as `open_search` does, so a file saved meanwhile can never
     be cached under its new state with the old content."""
-    path = _cache_path(cache_dir, "stat:" + stat_fingerprint(kb_dir)) if cache_dir is not None else None
+    path = index_cache_path(cache_dir, stat_key(kb_dir)) if cache_dir is not None else None
     cached = _read(path) if path is not None else None
     if cached is not None:
         return *cached, _nothing
@@ -69,7 +63,9 @@ def _nothing() -> None:
 
 def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
     """The index of an already-loaded KB, cached under the KB files' content fingerprint."""
-    path = _cache_path(cache_dir, "content:" + kb.fingerprint) if cache_dir is not None and kb.fingerprint else None
+    path = None
+    if cache_dir is not None and kb.fingerprint:
+        path = index_cache_path(cache_dir, "content:" + kb.fingerprint)
     if path is not None:
         cached = _read(path)
         if cached is not None:
@@ -84,9 +80,10 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
     """A cache we cannot read is just a miss: it is rebuilt, never trusted half-way."""
     try:
         with path.open("rb") as handle:
+            header = read_header(handle)
             value = pickle.load(handle)
         root, problems, fingerprint, index = value
-        if not isinstance(index, SearchIndex):
+        if not isinstance(index, SearchIndex) or fingerprint != header:
             raise TypeError("not an index")
     except FileNotFoundError:
         return None
@@ -104,6 +101,7 @@ def _write(path: Path, value: _Payload) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
+                write_header(handle, value[2])
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:

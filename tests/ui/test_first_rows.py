@@ -1,0 +1,205 @@
+"""A warm start lists the rows the empty query listed last in its first frame, before the search
+loads, and the search then lists the very same rows (the agent's cursor stays where it is)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from agentui.app import create_app
+from agentui.core.search import cache as search_cache
+from agentui.core.search.first_screen import read_first_rows, read_in_background
+from agentui.screens.main import MainScreen
+from agentui.widgets.results import ResultsList
+
+from .conftest import fixed_clock, ready, screen_text, settle, wait_until
+
+
+@pytest.fixture
+def warm_settings(bundled_settings, tmp_path: Path):
+    """The bundled KB with a cache dir, after one console run listed its first rows."""
+    return replace(bundled_settings, cache_dir=tmp_path / "cache")
+
+
+async def _first_run(settings, store) -> list[str]:
+    """A console run as on the agent's machine before: what its empty query listed."""
+    app = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        return [app.main.results.get_option_at_index(i).id for i in range(app.main.results.option_count)]
+
+
+@pytest.fixture
+def held_kb(monkeypatch):
+    """Once cleared, the KB load waits until the test sets it again, as a slow load would."""
+    go = threading.Event()
+    go.set()
+    real = search_cache.open_search
+
+    def slow_open_search(kb_dir, cache_dir=None):
+        go.wait(10)
+        return real(kb_dir, cache_dir)
+
+    monkeypatch.setattr(search_cache, "open_search", slow_open_search)
+    yield go
+    go.set()
+
+
+async def test_a_warm_start_lists_the_last_rows_before_the_kb_loads(warm_settings, bundled_store, held_kb):
+    listed = await _first_run(warm_settings, bundled_store)
+    assert len(listed) == 15
+    assert read_first_rows(warm_settings.kb_dir, warm_settings.cache_dir) is not None
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        results = app.main.query_one(ResultsList)
+        assert app.index is None, "the KB is still loading"
+        assert [results.get_option_at_index(i).id for i in range(results.option_count)] == listed
+        assert "按类型排列 · 前 15 条" in screen_text(app)
+        before = screen_text(app)
+        await pilot.press("down", "down", "down")  # the agent reads down the list meanwhile
+        assert results.highlighted == 2
+        held_kb.set()
+        await ready(pilot)
+        await settle(pilot)
+        assert [results.get_option_at_index(i).id for i in range(results.option_count)] == listed
+        assert results.highlighted == 2, "the KB's own rows are the same: the cursor stays"
+        assert app.main.shown_query == ""
+        assert before.splitlines()[3:20] == screen_text(app).splitlines()[3:20]
+
+
+async def test_enter_on_a_first_row_opens_it_when_the_kb_has_loaded(warm_settings, bundled_store, held_kb):
+    listed = await _first_run(warm_settings, bundled_store)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.index is None
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        held_kb.set()
+        await wait_until(pilot, lambda: app.main.article.entry is not None)
+        assert app.main.article.entry.id == listed[1]
+
+
+async def test_typing_over_the_first_rows_says_the_kb_is_loading_then_searches(warm_settings, bundled_store,
+                                                                               held_kb):
+    await _first_run(warm_settings, bundled_store)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"补卡")
+        await pilot.pause()
+        assert "正在加载知识库" in screen_text(app), "the rows listed are not the typed query's"
+        held_kb.set()
+        await wait_until(pilot, lambda: app.main.shown_query == "补卡")
+        assert "「补卡」" in screen_text(app)
+        assert app.main.results.highlighted_id == "esim-replacement"
+
+
+async def test_enter_after_a_query_typed_before_the_kb_loads_opens_its_top_result(warm_settings, bundled_store,
+                                                                                    held_kb):
+    """The agent types the caller's words and Enter at once: the top result opens when it can."""
+    await _first_run(warm_settings, bundled_store)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"补卡", "enter")
+        await pilot.pause()
+        assert app.index is None and app.main.article.entry is None
+        held_kb.set()
+        await wait_until(pilot, lambda: app.main.article.entry is not None)
+        assert app.main.article.entry.id == "esim-replacement"
+        assert app.main.shown_query == "补卡"
+
+
+async def test_a_cold_start_says_the_kb_is_loading(warm_settings, bundled_store, held_kb):
+    """No rows listed before (or a KB changed since): nothing is listed until the KB is loaded."""
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.main.results.option_count == 0
+        assert "正在加载知识库" in screen_text(app)
+        held_kb.set()
+        await ready(pilot)
+        assert app.main.results.option_count == 15
+
+
+class HeldPanes:
+    """Holds the panes' build (right after the first frame) until `release()`, without blocking
+    any message loop, as a slow machine would delay it."""
+
+    def __init__(self, real):
+        self.real = real
+        self.held: list[MainScreen] = []
+
+    async def build(self, screen: MainScreen) -> None:
+        self.held.append(screen)
+
+    def release(self) -> None:
+        for screen in self.held:
+            screen.call_later(self.real, screen)
+        self.held = []
+
+
+@pytest.fixture
+def held_panes(monkeypatch):
+    held = HeldPanes(MainScreen._build_panes)
+
+    async def held_build(screen: MainScreen) -> None:
+        await held.build(screen)
+
+    monkeypatch.setattr(MainScreen, "_build_panes", held_build)
+    return held
+
+
+async def test_quitting_on_the_first_frame_exits_cleanly(bundled_app, held_panes):
+    """The first rows invite keys at once: Ctrl+Q before the panes exist used to crash the console."""
+    async with bundled_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not bundled_app.main.panes_built
+        await pilot.press("ctrl+q")
+        held_panes.release()  # the build, queued before the key, runs while the console closes
+        await pilot.pause()
+    assert bundled_app.return_code == 0
+
+
+async def test_f6_on_the_first_frame_goes_to_the_notes_once_they_exist(bundled_app, held_panes):
+    async with bundled_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not bundled_app.main.panes_built
+        await pilot.press("f6")
+        held_panes.release()
+        await wait_until(pilot, lambda: bundled_app.main.panes_built)
+        await settle(pilot)
+        assert bundled_app.focused is bundled_app.main.query_one("#notes")
+
+
+async def test_the_first_rows_are_laid_out_in_the_width_class_of_the_terminal(bundled_app, monkeypatch):
+    """Textual sets `-wide` on its first resize, after the first frame: the first rows would be
+    painted 88 columns wide at 120 columns, then cut to 50. They are listed in the final layout."""
+    seen: list[set[str]] = []
+    real = MainScreen.show_first_rows
+
+    def spy(screen: MainScreen, rows) -> None:
+        seen.append(set(screen.classes))
+        real(screen, rows)
+
+    monkeypatch.setattr(MainScreen, "show_first_rows", spy)
+    async with bundled_app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert seen and "-wide" in seen[0] and "-narrow" not in seen[0], seen
+        assert bundled_app.main.has_class("-wide")
