@@ -131,6 +131,13 @@ class AgentApp(CaseActions, KbReload, App[None]):
         """The main screen (always at the bottom of the stack)."""
         return cast("MainScreen", self.screen_stack[0])
 
+    def on_main_screen(self, act: Callable[[MainScreen], object]) -> None:
+        """For workers, through `call_from_thread`: `act` on the main screen, looked up on the UI
+        thread, unless the console has closed meanwhile (a worker that finished as the agent quit
+        found no screen, and its IndexError made the exit status 1)."""
+        if self.screen_stack:
+            act(self.main)
+
     def on_mount(self) -> None:
         self.pauses.hold()
         self._pause_timer = self.set_interval(PAUSE, self.pauses.collect_if_due)

@@ -54,6 +54,8 @@ class CaseActionsHost(Protocol):
     @property
     def main(self) -> MainScreen: ...
 
+    def on_main_screen(self, act: Callable[[MainScreen], object]) -> None: ...
+
     def tell(self, message: str, severity: SeverityLevel = "information") -> None: ...
 
     def return_to_main(self) -> None: ...
@@ -235,7 +237,7 @@ class CaseActions(_Host):
             self.call_from_thread(self.tell, str(error), "error")
             return
         if result is not None:
-            self.call_from_thread(self.main.header.show_case, result.case)
+            self.call_from_thread(self.on_main_screen, lambda main: main.header.show_case(result.case))
 
     @work(thread=True, group="store")
     def record_article(self, entry_id: str) -> None:
@@ -265,7 +267,7 @@ class CaseActions(_Host):
         except StoreError as error:
             self.call_from_thread(self.tell, str(error), "error")
             return
-        self.call_from_thread(self.main.pin_changed, entry_id, pinned)
+        self.call_from_thread(self.on_main_screen, lambda main: main.pin_changed(entry_id, pinned))
 
     @work(thread=True, group="store")
     def close_case(self, disposition: Disposition, summary: str) -> None:

@@ -7,6 +7,7 @@ when they want it): the watcher runs, and stops when the app unmounts.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from textual import work
@@ -48,6 +49,8 @@ class KbReloadHost(Protocol):
 
     @property
     def main(self) -> MainScreen: ...
+
+    def on_main_screen(self, act: Callable[[MainScreen], object]) -> None: ...
 
     def tell(self, message: str, severity: SeverityLevel = "information") -> None: ...
 
@@ -109,7 +112,7 @@ class KbReload(_Host):
             reloaded.save_cache()  # after the agent sees the change: the next start is warm
 
     def _kb_reloaded(self, before: KnowledgeBase, reloaded: Reloaded) -> None:
-        if self.kb is not before:  # the KB moved on meanwhile (a later reload was shown first)
+        if self.kb is not before or not self.screen_stack:  # a later reload was shown first, or the agent quit
             return
         self.kb, self.index = reloaded.kb, reloaded.index
         self.main.kb_reloaded()
@@ -131,7 +134,7 @@ class KbReload(_Host):
 
         text = revision_text(kb_revision(self.settings.kb_dir), self.strings)
         if text:
-            self.call_from_thread(self.main.show_kb_revision, text)
+            self.call_from_thread(self.on_main_screen, lambda main: main.show_kb_revision(text))
 
     def show_kb_problems(self) -> None:
         from agentui.screens.kb_problems import KbProblemsScreen
