@@ -203,8 +203,10 @@ class MainScreen(AgentScreen[None]):
         return index.starting_list(RESULT_LIMIT, session.recent_entries(), session.search_usage())
 
     def show_results(self, query: str, hits: Hits) -> None:
-        """Paint results, unless the query changed meanwhile (a stale result is dropped)."""
-        if query != self.search_bar.value:
+        """Paint results, unless the query changed meanwhile (a stale result is dropped) or the
+        console is closing: a search that finished as the agent quit found its panes half taken
+        down (NoMatches, exit status 1)."""
+        if not self.is_attached or query != self.search_bar.value:
             return
         again = query == self.shown_query  # painted again (a KB reload, usage read): nothing new asked
         kept = self.results.highlighted_id if again else None
