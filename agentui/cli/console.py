@@ -25,7 +25,8 @@ def run_console(args: argparse.Namespace) -> int:
     # The rows to list in the first frame are read while Textual is imported (stat'ing a big KB's
     # files takes tens of milliseconds); the search itself loads after the first frame.
     first_rows = read_in_background(settings.kb_dir, settings.cache_dir)
-    from agentui.app import RESCUE_EXIT_CODE, create_app
+    from agentui.app import create_app
+    from agentui.safe_exit import RESCUE_EXIT_CODE
 
     app = create_app(settings, first_rows=first_rows)
     rescued = False

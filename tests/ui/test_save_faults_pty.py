@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agentui.app import RESCUE_EXIT_CODE
+from agentui.safe_exit import RESCUE_EXIT_CODE
 from agentui.strings_zh import ZH
 
 from . import faults
