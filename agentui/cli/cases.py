@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from agentui import locations
 from agentui.core.cases.errors import StoreError
-from agentui.core.cases.markdown import case_markdown, duration_text
+from agentui.core.cases.markdown import case_markdown, duration_text, operator_name
 from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def list_line(case: Case) -> str:
     summary = " ".join(case.summary.split())[:40]
     fields = (
         case.id, _when(case.opened_at), duration_text(case.duration_s) or "-", status,
-        case.caller.operator or "-", case.caller.name or "-", case.caller.phone or "-", summary,
+        operator_name(case.caller.operator) or "-", case.caller.name or "-", case.caller.phone or "-", summary,
     )  # fmt: skip
     return "  ".join(map(clean_line, fields)).rstrip()
 
@@ -179,7 +179,9 @@ def render_text(case: Case) -> str:
     """The case for a terminal: what the agent typed is shown as typed, minus escape sequences."""
     status = "open" if case.is_open else f"closed, {case.disposition or '-'}"
     steps = "; ".join(f"{pid}: {', '.join(map(str, nums))}" for pid, nums in case.steps.items())
-    caller = " · ".join(part for part in (case.caller.name, case.caller.phone, case.caller.operator) if part)
+    caller = " · ".join(
+        part for part in (case.caller.name, case.caller.phone, operator_name(case.caller.operator)) if part
+    )
     lines = [
         f"Case {case.id} ({status})",
         f"Opened:   {case.opened_at}",

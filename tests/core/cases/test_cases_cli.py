@@ -46,6 +46,7 @@ def test_list_while_the_console_holds_the_lock(busy_dir, capsys) -> None:
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == [ids[2], ids[1], ids[0]]
     assert "open" in lines[0] and "resolved" in lines[1] and "王芳" in lines[2]
+    assert " MTS " in lines[2] and " mts " not in lines[2]
     store.close_store()
 
 
@@ -62,6 +63,7 @@ def test_show_prints_the_whole_case(busy_dir, capsys) -> None:
     code, out, _ = run_cli(capsys, "cases", "show", ids[0].lower(), "--data", str(data_dir))
     assert code == 0
     assert ids[0] in out and "王芳" in out and "护照 E12345678，回电 89161234567 😀" in out
+    assert "Caller:   王芳 · +7 (495) 777-00-00 · MTS" in out  # the operator's name, not its id "mts"
     code, out, _ = run_cli(capsys, "cases", "show", ids[0], "--mask", "--data", str(data_dir))
     assert "E******78" in out and "*******4567" in out and "+* (***) ***-00-00" in out
     assert "E12345678" not in out and "89161234567" not in out
