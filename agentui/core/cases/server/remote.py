@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from agentui.core.cases.errors import CaseAlreadyOpen, CaseNotFound, StoreError
 from agentui.core.cases.model import Case
 from agentui.core.cases.outbox import Entry as Change
 from agentui.core.cases.records import CallRecord, Event
+from agentui.core.cases.server import report_reads
 from agentui.core.cases.server.connect import Link
 from agentui.core.cases.server.migrate import migrate
 from agentui.core.cases.server.search_keys import case_search_text, keys_of, like_pattern, query_keys
@@ -45,10 +45,6 @@ class PushResult:
     upto: int
     """Every change with a seq up to this one is decided: applied, refused, or applied before."""
     refused: tuple[Refusal, ...] = ()
-
-
-def _iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment is not None else ""
 
 
 class CaseServer:
@@ -309,46 +305,12 @@ class CaseServer:
         return [Case.from_dict(row[0]) for row in rows]
 
     def events(self, kind: str, since: str, until: str | None, agent: str | None) -> list[Event]:
-        sql = "SELECT kind, ref, at, agent, case_id FROM agentui.events WHERE kind = %s AND at >= %s"
-        params: list[Any] = [kind, since]
-        if until is not None:
-            sql += " AND at < %s"
-            params.append(until)
-        if agent is not None:
-            sql += " AND agent = %s"
-            params.append(agent)
         with self.read_link.use() as conn:
-            rows = conn.execute((sql + " ORDER BY at, client_id, seq").encode(), params).fetchall()
-        return [Event(kind=k, ref=r, at=_iso(at), agent=a, case_id=c) for k, r, at, a, c in rows]
+            return report_reads.events(conn, kind, since, until, agent)
 
     def call_records(self, since: str, until: str | None, agent: str | None) -> list[CallRecord]:
-        sql = (
-            f"SELECT id, {_ISO.format('opened_at')}, {_ISO.format('closed_at')},"
-            " coalesce(nullif(closed_by, ''), opened_by), disposition, operator,"
-            " category, talk_s, hold_s, hold_count, wrap_s, duration_s, articles, scripts"
-            " FROM agentui.cases WHERE closed_at IS NOT NULL AND closed_at >= %s"
-        )
-        params: list[Any] = [since]
-        if until is not None:
-            sql += " AND closed_at < %s"
-            params.append(until)
-        if agent is not None:
-            sql += " AND coalesce(nullif(closed_by, ''), opened_by) = %s"
-            params.append(agent)
         with self.read_link.use() as conn:
-            cursor = conn.cursor(binary=True)  # ints and arrays without parsing text
-            rows = cursor.execute((sql + " ORDER BY closed_at, row_no").encode(), params).fetchall()
-        # Positional: 60,000 keyword constructions cost a noticeable part of a week's report.
-        return [
-            CallRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], tuple(r[12]),
-                       tuple(r[13]))  # fmt: skip
-            for r in rows
-        ]
-
-
-_ISO = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
-"""A timestamp as the embedded store writes it (UTC, seconds), formatted by the server: a week of a
-floor is 120,000 of them, too many to format in Python while a supervisor waits."""
+            return report_reads.call_records(conn, since, until, agent)
 
 
 def _chains(changes: Sequence[Change]) -> list[list[Change]]:
