@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "tests" / "core" / "cases"))
 from agentui.core.cases.atomic import atomic_write, ensure_private_dir  # noqa: E402
 from agentui.core.cases.layout import HISTORY_TABLE, StorePaths  # noqa: E402
 from agentui.core.cases.model import Disposition  # noqa: E402
+from agentui.core.cases.opening import open_store  # noqa: E402
 from agentui.core.cases.reader import read_history  # noqa: E402
 from agentui.core.cases.storage import dump_tables  # noqa: E402
-from agentui.core.cases.store import open_store  # noqa: E402
 
 PHRASES = (
     "客户来电称其MTS号码的eSIM在更换手机后无法使用，需要补办。",

@@ -536,8 +536,8 @@ def report_bench(url: str, count: int) -> None:
 def single_agent_bench(url: str, saves: int = 200) -> None:
     """One agent alone, the embedded store beside the team store: what one workstation's disk costs
     (the team store makes two durable writes per save: the data dir's file and the outbox entry)."""
+    from agentui.core.cases.opening import open_store
     from agentui.core.cases.server.team_store import open_team_store
-    from agentui.core.cases.store import open_store
 
     for name in ("embedded_autosave_p95_ms agents=1", "team_autosave_p95_ms agents=1"):
         with tempfile.TemporaryDirectory(prefix="agentui-one-") as where:

@@ -26,7 +26,7 @@ from textual.pilot import Pilot
 
 from agentui.app import create_app
 from agentui.config import Settings
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.locations import bundled_kb_dir
 
 SIZE = (120, 36)

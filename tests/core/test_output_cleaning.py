@@ -15,7 +15,7 @@ import pytest
 from agentui.cli import main
 from agentui.cli import search as search_cli
 from agentui.core.cases.model import Caller, Disposition
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.core.search import Hits
 from agentui.core.terminal_text import clean, clean_line, json_text, spreadsheet_cell
 

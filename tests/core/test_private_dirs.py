@@ -13,7 +13,7 @@ import pytest
 
 from agentui.config import Settings, SettingsNotSaved, load_settings, save_choices
 from agentui.core.cases import atomic
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 FIXTURE_KB = Path(__file__).parents[1] / "ui" / "fixtures" / "kb"
 

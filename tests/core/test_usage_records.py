@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.records import Event
-from agentui.core.cases.store import open_store
 from agentui.core.cases.usage import UsageHistory, pinned_of, read_usage
 
 

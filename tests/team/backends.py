@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.protocol import CaseStore
-from agentui.core.cases.store import open_store, utc_now
+from agentui.core.cases.store import utc_now
 
 
 class Backend:

@@ -14,10 +14,10 @@ from helpers import caught_up, wait_for
 
 from agentui.cli import main
 from agentui.core.cases.model import Caller, Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.report import build_report, percentile
 from agentui.core.cases.server.floor import FloorWatcher
 from agentui.core.cases.server.team_store import open_team_store
-from agentui.core.cases.store import open_store
 
 
 def test_percentiles_are_nearest_rank() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from agentui.app import AgentApp, create_app
 from agentui.config import Settings
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 FIXED_NOW = datetime(2026, 1, 15, 9, 30, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from agentui.core.cases.model import Case
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.strings_zh import ZH
 
 from .conftest import FIXTURE_KB

@@ -6,7 +6,7 @@ from textual import events
 from textual.widgets import Input, Select
 
 from agentui.app import create_app
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.widgets.article import StepsList
 from agentui.widgets.notes import MAX_NOTES
 

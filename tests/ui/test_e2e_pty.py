@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 from .conftest import FIXTURE_KB
 from .ptyrun import PtyProcess

@@ -9,7 +9,7 @@ import pytest
 
 from agentui.app import create_app
 from agentui.core.cases.model import Disposition
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.screens.history import CaseViewScreen
 from agentui.screens.wrapup import WrapUpScreen
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agentui.app import create_app
 from agentui.config import Settings
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 from .conftest import fixed_clock, ready, settle
 

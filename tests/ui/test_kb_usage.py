@@ -7,7 +7,7 @@ import json
 
 from agentui.app import create_app
 from agentui.cli import main
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 from .conftest import fixed_clock, ready, screen_text, settle
 

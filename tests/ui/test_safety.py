@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Markdown, OptionList
 
 from agentui.app import create_app
 from agentui.config import Settings
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 from agentui.screens.history import CaseViewScreen, HistoryScreen
 from agentui.screens.scripts import ScriptsScreen
 from agentui.screens.wrapup import WrapUpScreen

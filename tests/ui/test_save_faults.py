@@ -10,8 +10,8 @@ import pytest
 
 from agentui.app import create_app
 from agentui.core.cases import atomic
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.rescue import find_rescues, write_rescue
-from agentui.core.cases.store import open_store
 from agentui.safe_exit import RESCUE_EXIT_CODE
 from agentui.screens.rescue import QuitPrompt, RestorePrompt
 

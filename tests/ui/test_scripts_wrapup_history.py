@@ -199,7 +199,7 @@ async def test_a_damaged_month_found_by_f4_is_told_and_the_rest_listed(settings)
     """Damage inside an old month is only seen when F4 first reads it: the month is moved aside,
     the agent gets the same warning as for damage found at start, and this month's case is listed."""
     from agentui.app import create_app
-    from agentui.core.cases.store import open_store
+    from agentui.core.cases.opening import open_store
 
     from .conftest import fixed_clock
 

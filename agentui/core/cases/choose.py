@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.protocol import CaseReader, CaseStore, EventReader
-from agentui.core.cases.store import Clock, open_store, utc_now
+from agentui.core.cases.store import Clock, utc_now
 
 
 def open_case_store(

@@ -1,19 +1,16 @@
-"""The TinyDB case store: `open_store(data_dir)` locks the dir, recovers, and saves every change durably."""
+"""The TinyDB case store: every change saved durably (`core.cases.opening.open_store` opens one)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, overload
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from agentui.core.cases.atomic import FILE_MODE, ensure_private_dir, is_temp_name, remove_leftover_temps
 from agentui.core.cases.errors import (
     CaseAlreadyOpen,
     CaseNotFound,
@@ -27,12 +24,10 @@ from agentui.core.cases.layout import ACTIVE_DOC_ID, ACTIVE_TABLE, StorePaths, n
 from agentui.core.cases.lock import DataDirLock
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
 from agentui.core.cases.phases import closing_phases, end_hold, iso, seconds_since
-from agentui.core.cases.protocol import CaseReader
 from agentui.core.cases.records import CallRecord, Event, default_agent_name
+from agentui.core.cases.recovery import StartupRecovery
 from agentui.core.cases.redact import redact_case
-from agentui.core.cases.settle import settle_duplicate
-from agentui.core.cases.storage import AtomicJSONStorage, CorruptFile, keep_copy, move_aside
-from agentui.core.cases.validate import from_stored
+from agentui.core.cases.storage import AtomicJSONStorage
 
 Clock = Callable[[], datetime]
 
@@ -41,63 +36,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@overload
-def open_store(
-    data_dir: Path, *, clock: Clock = ..., agent: str | None = ..., read_only: Literal[False] = False
-) -> TinyCaseStore: ...
-@overload
-def open_store(
-    data_dir: Path, *, clock: Clock = ..., agent: str | None = ..., read_only: Literal[True]
-) -> CaseReader: ...
-def open_store(
-    data_dir: Path, *, clock: Clock = utc_now, agent: str | None = None, read_only: bool = False
-) -> TinyCaseStore | CaseReader:
-    """Create the data dir (0700) if needed, take its lock, tidy after a crash and load the active case.
-
-    With `read_only`, nothing is locked, created or changed: a `CaseReader` over a snapshot of
-    the files, for reading while a console holds the lock (`agentui cases`). It raises
-    `StoreError` if there is no data dir.
-
-    Raises `StoreLocked` if another agentui holds the dir and `StoreError` if it cannot be used;
-    anything recovered or moved aside is described in `store.recovery_notes`. History is not
-    parsed here (50,000 cases would take a second): a month file damaged inside, rather than at
-    its ends, is moved aside when first read, and its note is appended to `recovery_notes` then.
-    """
-    if read_only:
-        from agentui.core.cases.reader import open_snapshot
-
-        return open_snapshot(data_dir)
-    paths = StorePaths(Path(data_dir).expanduser())
-    try:
-        ensure_private_dir(paths.data_dir)
-    except OSError as exc:
-        raise StoreError(f"Cannot use data dir {paths.data_dir}: {exc.strerror or exc}.") from exc
-    lock = DataDirLock(paths.lock, paths.data_dir)
-    lock.acquire()
-    try:
-        try:
-            for directory in (paths.cases_dir, paths.history_dir):
-                ensure_private_dir(directory)
-                remove_leftover_temps(directory)
-                _make_files_private(directory)
-        except OSError as exc:
-            raise StoreError(f"Cannot prepare {paths.cases_dir}: {exc.strerror or exc}.") from exc
-        store = TinyCaseStore(paths, lock, clock=clock, agent=agent)
-        store._load()
-    except BaseException:
-        lock.release()
-        raise
-    return store
-
-
-def _make_files_private(directory: Path) -> None:
-    for entry in os.scandir(directory):
-        if entry.is_file(follow_symlinks=False) and not is_temp_name(entry.name):
-            if entry.stat(follow_symlinks=False).st_mode & 0o777 != FILE_MODE:
-                os.chmod(entry.path, FILE_MODE)
-
-
-class TinyCaseStore:
+class TinyCaseStore(StartupRecovery):
     """`CaseStore` on TinyDB files. In memory it mirrors what is on disk: a save that fails leaves
     both as they were, so trying again is always safe.
 
@@ -399,71 +338,6 @@ class TinyCaseStore:
 
     def _active_table(self) -> Table:
         return self._active_db.table(ACTIVE_TABLE)
-
-    def _load(self) -> None:
-        rel = self.paths.relative(self.paths.active)
-        repairs: tuple[str, ...] = ()
-        try:
-            docs = (self._active_storage.read() or {}).get(ACTIVE_TABLE) or {}
-            if set(docs) - {str(ACTIVE_DOC_ID)}:
-                raise CorruptFile(self.paths.active, "does not hold one readable case")
-            found = None
-            if docs:
-                stored = from_stored(docs[str(ACTIVE_DOC_ID)], closed=False)
-                found, repairs = stored.case, stored.repairs
-                if found is None:
-                    raise CorruptFile(self.paths.active, f"does not hold one readable case: the record {stored.reason}")
-        except CorruptFile as bad:
-            moved = move_aside(self.paths.active)
-            self._active_storage.close()
-            self._note(
-                f"{rel} {bad.reason}; moved aside to {moved.name} (nothing deleted). "
-                "The call in progress could not be restored: its notes are in that file.",
-                lost=True,
-            )
-            found = None
-        self._active, self._active_synced = found, True
-        if found is not None and repairs:
-            self._save_repaired_active(found, repairs)
-        self._history.check_ends()
-        if found is not None:
-            self._settle(found)
-
-    def _note(self, message: str, lost: bool = False) -> None:
-        self.recovery_notes.append(message)
-        self._lost = self._lost or lost
-
-    def _save_repaired_active(self, case: Case, repairs: tuple[str, ...]) -> None:
-        """Keep a copy of the active file as it was, then write the repaired case over it."""
-        rel = self.paths.relative(self.paths.active)
-        shown = f"{rel}: case {case.id}: " + "; ".join(repairs)
-        try:
-            copy = keep_copy(self.paths.active)
-            self._active_synced = False
-            self._write_active(case)
-        except StoreError as exc:
-            self.recovery_notes.append(f"{shown}. Repaired for this session; the file could not be rewritten "
-                                       f"({exc}); the next save tries again.")
-            return
-        self.recovery_notes.append(f"{shown}. Repaired; the file as it was is kept as {copy.name}.")
-
-    def _settle(self, active: Case) -> None:
-        closed = self._history.get(active.id)
-        if closed is None:
-            return
-        try:
-            if settle_duplicate(active, closed) == "history":
-                self._active, self._active_synced = None, False
-                self._active_table().remove(doc_ids=[ACTIVE_DOC_ID])
-                self._active_synced = True
-                self.recovery_notes.append(
-                    f"Case {active.id} was being closed or reopened when agentui stopped; it is closed, in history."
-                )
-            else:
-                self._history.remove(closed.id, closed.opened_at)
-                self.recovery_notes.append(f"Case {active.id} was changed after a failed wrap-up; it is open again.")
-        except StoreError as exc:
-            self.recovery_notes.append(f"Could not tidy case {active.id} after a crash ({exc}); will retry next start.")
 
     def _abandon_reopen(self) -> None:
         self._active, self._active_synced = None, False

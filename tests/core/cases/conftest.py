@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from agentui.core.cases.atomic import is_temp_name
-from agentui.core.cases.store import TinyCaseStore, open_store
+from agentui.core.cases.opening import open_store
+from agentui.core.cases.store import TinyCaseStore
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def child_main(data_dir: Path, run: int) -> None:
     """Save notes forever; after each save returns, print an ack. Closes and reopens now and then,
     so kills also land inside close() and reopen()."""
     from agentui.core.cases.model import Disposition
-    from agentui.core.cases.store import open_store
+    from agentui.core.cases.opening import open_store
 
     store = open_store(data_dir)
     out = sys.stdout
@@ -62,7 +62,7 @@ class Audit:
 def one_run(data_dir: Path, run: int, audit: Audit, rng: random.Random) -> None:
     """Start the child, let it make a random number of acknowledged saves (0 = kill during
     start-up), SIGKILL it, then check the store opens and every acknowledged save survived."""
-    from agentui.core.cases.store import open_store
+    from agentui.core.cases.opening import open_store
 
     child = subprocess.Popen(
         [sys.executable, __file__, str(data_dir), str(run)],

@@ -13,7 +13,8 @@ import pytest
 
 from agentui.cli import main
 from agentui.core.cases.model import Caller, Disposition
-from agentui.core.cases.store import TinyCaseStore, open_store
+from agentui.core.cases.opening import open_store
+from agentui.core.cases.store import TinyCaseStore
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from conftest import temp_files
 
 from agentui.core.cases.model import Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.reader import read_history
-from agentui.core.cases.store import open_store
 
 
 def two_months(data_dir: Path) -> tuple[Path, Path]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import crashloop
 
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 RUNS = 60
 

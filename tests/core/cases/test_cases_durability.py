@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from agentui.core.cases import atomic, storage
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 
 class SyscallLog:

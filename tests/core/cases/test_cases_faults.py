@@ -15,8 +15,9 @@ from conftest import temp_files
 from agentui.core.cases import atomic
 from agentui.core.cases.errors import SaveNotConfirmed, StoreError
 from agentui.core.cases.model import Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.reader import read_history
-from agentui.core.cases.store import TinyCaseStore, open_store
+from agentui.core.cases.store import TinyCaseStore
 
 
 class FaultyOS:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from agentui.core.cases.errors import StoreLocked
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 HOLDER = """
 import sys
 from pathlib import Path
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 store = open_store(Path(sys.argv[1]))
 store.open_case()
 print("locked", flush=True)
@@ -28,7 +28,7 @@ CONTENDER = """
 import sys
 from pathlib import Path
 from agentui.core.cases.errors import StoreLocked
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 try:
     open_store(Path(sys.argv[1]))
 except StoreLocked as exc:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agentui.core.cases.model import Disposition
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 
 class MovingClock:

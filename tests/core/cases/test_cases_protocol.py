@@ -13,11 +13,11 @@ import pytest
 import agentui
 from agentui.cli import main
 from agentui.core.cases import choose as choose_module
-from agentui.core.cases import store as store_module
+from agentui.core.cases import opening as store_module
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Caller, Case, Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.protocol import CaseReader, CaseStore
-from agentui.core.cases.store import open_store
 
 PACKAGE = Path(agentui.__file__).parent
 

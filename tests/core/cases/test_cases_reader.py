@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 
 from agentui.core.cases.model import Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.reader import read_history
-from agentui.core.cases.store import open_store
 
 
 def test_reader_racing_close_and_reopen_sees_every_case_exactly_once(data_dir: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agentui.core.cases.model import Disposition
-from agentui.core.cases.store import open_store
+from agentui.core.cases.opening import open_store
 
 
 def test_permissions_are_private(data_dir: Path) -> None:

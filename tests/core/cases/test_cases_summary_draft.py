@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from agentui.core.cases.model import Disposition
-from agentui.core.cases.store import TinyCaseStore, open_store
+from agentui.core.cases.opening import open_store
+from agentui.core.cases.store import TinyCaseStore
 
 
 def test_a_summary_draft_survives_a_restart_and_the_close_sets_the_final_one(data_dir: Path) -> None:

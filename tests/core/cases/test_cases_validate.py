@@ -14,8 +14,8 @@ import pytest
 
 from agentui.cli import main
 from agentui.core.cases.model import Caller, Case, Disposition
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.reader import read_history
-from agentui.core.cases.store import open_store
 from agentui.core.cases.validate import from_stored
 
 CASE_ID = "C260115-0930-7F3A"

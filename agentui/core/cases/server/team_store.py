@@ -16,6 +16,7 @@ from typing import TypeVar
 from agentui.core.cases.errors import CaseAlreadyOpen, StoreError
 from agentui.core.cases.events import make_event
 from agentui.core.cases.model import Caller, Case, Disposition, SaveResult
+from agentui.core.cases.opening import open_store
 from agentui.core.cases.outbox import Outbox
 from agentui.core.cases.protocol import SyncStatus
 from agentui.core.cases.records import CallRecord, Event
@@ -23,7 +24,7 @@ from agentui.core.cases.server.connect import ServerUnavailable
 from agentui.core.cases.server.remote import CaseServer
 from agentui.core.cases.server.sync import Pusher
 from agentui.core.cases.server.url import mask_url
-from agentui.core.cases.store import Clock, TinyCaseStore, open_store, reopened_case, utc_now
+from agentui.core.cases.store import Clock, TinyCaseStore, reopened_case, utc_now
 
 T = TypeVar("T")
 
