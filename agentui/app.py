@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
@@ -16,14 +14,15 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.theme import Theme
 
 from agentui.case_actions import CaseActions, CaseFlow
+from agentui.choices import RememberedChoices
 from agentui.commands import EntryCommands
-from agentui.config import Settings, SettingsNotSaved, save_latest_choices
+from agentui.config import Settings
 from agentui.core.cases.errors import StoreError
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.cases.protocol import CaseStore
+from agentui.first_rows import FirstRowsKept
 from agentui.kb_reload import KbReload
 from agentui.pauses import PAUSE, PauseCollector
 from agentui.safe_exit import SafeExit
@@ -36,7 +35,7 @@ from agentui.widgets.safe_text import clean, clean_line
 if TYPE_CHECKING:  # the KB loader and search (numpy, pinyin tables) load in a worker, after the first frame
     from agentui.core.cases.rescue import Rescue
     from agentui.core.kb.model import KnowledgeBase
-    from agentui.core.search import Hit, SearchIndex
+    from agentui.core.search import SearchIndex
     from agentui.core.search.first_screen import FirstRows, ListedRow
     from agentui.language import MainState
     from agentui.screens.history import HistoryFilter
@@ -49,7 +48,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class AgentApp(SafeExit, CaseActions, KbReload, App[None]):
+class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept, App[None]):
     CSS_PATH = "agentui.tcss"
     TITLE = "agentui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-widest")]  # agentui.tcss: the layouts
@@ -98,20 +97,14 @@ class AgentApp(SafeExit, CaseActions, KbReload, App[None]):
         self._scripts_when_ready: tuple[str | None] | None = None
         """F5 pressed while the KB loaded (with the script to select): opened once it is ready."""
         self.exit_message: str | None = None
-        """What the CLI prints after the console ends: why it refused to start (the data dir is
-        locked), or where a rescue file holds what could not be saved."""
         self.flow = CaseFlow()
         self.history_filter: HistoryFilter | None = None
         """F4's last filter, offered again while the console runs."""
-        self._restoring: Rescue | None = None
-        """A rescue file whose text was put back in the case pane; deleted once that is saved."""
+        self._restoring: Rescue | None = None  # these four: documented in their mixins
         self.pauses = PauseCollector()
         self._rebuilt_main: MainState | None = None
-        """What the main screen showed before a language switch rebuilt it."""
         self._first_rows = first_rows
-        """The rows the empty query listed last for this KB, being read since before Textual loaded."""
         self._rows_kept: tuple[str, tuple[ListedRow, ...]] | None = None
-        """(KB fingerprint, rows) the cache holds for the next start's first frame."""
 
     # --- start-up ---------------------------------------------------------------------------------
     def get_driver_class(self) -> type[Driver]:
@@ -168,36 +161,6 @@ class AgentApp(SafeExit, CaseActions, KbReload, App[None]):
         else:
             self.open_case_store()
         self.call_after_refresh(self.load_knowledge)
-
-    def take_first_rows(self) -> tuple[ListedRow, ...]:
-        """The rows to list before the KB is loaded (once, at start): those the empty query listed
-        last, if the KB's files have not changed since; () on a cold start."""
-        read, self._first_rows = self._first_rows, None
-        first = read() if read is not None else None
-        if first is None:
-            return ()
-        self._rows_kept = (first.fingerprint, first.rows)
-        return first.rows
-
-    def keep_first_rows(self, hits: Sequence[Hit]) -> None:
-        """The empty query's rows, kept for the next start's first frame when they changed."""
-        from agentui.core.search.first_screen import ListedRow
-
-        kb = self.kb
-        if kb is None or self.settings.cache_dir is None or not kb.fingerprint:
-            return
-        entries = [kb.get(hit.id) for hit in hits]
-        rows = tuple(ListedRow(hit.id, hit.type, hit.title, entry.title_en if entry else "",
-                               entry.operators if entry else ()) for hit, entry in zip(hits, entries, strict=True))
-        if self._rows_kept != (kb.fingerprint, rows):
-            self._rows_kept = (kb.fingerprint, rows)
-            self._write_first_rows(self.settings.cache_dir, kb.fingerprint, rows)
-
-    @work(thread=True, group="first-rows")
-    def _write_first_rows(self, cache_dir: Path, fingerprint: str, rows: tuple[ListedRow, ...]) -> None:
-        from agentui.core.search.first_screen import write_first_rows
-
-        write_first_rows(cache_dir, fingerprint, rows)
 
     @work(thread=True, exclusive=True, group="kb")
     def load_knowledge(self) -> None:
@@ -419,47 +382,6 @@ class AgentApp(SafeExit, CaseActions, KbReload, App[None]):
     def tell(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is never parsed as markup."""
         self.notify(clean(message), severity=severity, markup=False)
-
-    def _remember_theme(self, theme: Theme) -> None:
-        if theme.name != self.settings.theme:
-            self._save_choice(theme=theme.name)
-
-    def _switch_language(self) -> None:
-        lang = "en" if self.settings.lang == "zh" else "zh"
-        self.settings = replace(self.settings, lang=lang)
-        self._save_choice(lang=lang)
-        self.use_language(strings_for(lang))
-        self.tell(self.strings.language_saved)
-
-    def use_language(self, strings: Strings) -> None:
-        """Relabel the console at once: the main screen is composed again in the new language,
-        keeping the query, the open entry, unsaved case fields and focus (dialogs are closed)."""
-        from agentui.language import MainState
-
-        self.sync_pending()
-        self.return_to_main()
-        self._rebuilt_main = MainState.of(self.main)
-        self.strings = strings
-        self.refresh_bindings()
-        self.call_later(self._recompose_main)
-
-    async def _recompose_main(self) -> None:
-        main = self.main
-        main.strings = self.strings
-        await main.recompose()
-        main.on_mount()  # builds the panes again, then `main_screen_mounted` restores the state
-
-    def _save_choice(self, **choice: str) -> None:
-        """A choice applies at once, on the UI thread that owns `settings`; a worker writes it."""
-        self.settings = self.settings.with_choice(**choice)
-        self._write_choices()
-
-    @work(thread=True, exclusive=True, group="settings")
-    def _write_choices(self) -> None:
-        try:
-            save_latest_choices(lambda: self.settings)
-        except SettingsNotSaved as error:
-            self.call_from_thread(self.tell, self.strings.error.format(error=error), "error")
 
 
 def create_app(

@@ -40,7 +40,8 @@ else:
 
 class SafeExit(_Host):
     exit_message: str | None
-    """What the CLI prints after the console ends (set by `AgentApp`)."""
+    """What the CLI prints after the console ends: why it refused to start (the data dir is
+    locked), or where a rescue file holds what could not be saved."""
     _restoring: Rescue | None
     """A rescue file whose text was put back in the case pane; deleted once that is saved."""
 
