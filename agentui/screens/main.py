@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import MountError
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from agentui.core.cases.model import Case
 from agentui.core.misses import MissRecord
 from agentui.core.operators import operators_named_in
 from agentui.screens.base import AgentScreen
+from agentui.screens.first_frame import RESULT_LIMIT, FirstFrame
 from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.focus import focus_now
@@ -32,15 +32,13 @@ if TYPE_CHECKING:
 
     from agentui.core.kb.model import Entry
     from agentui.core.search import Hits
-    from agentui.core.search.first_screen import ListedRow
     from agentui.widgets.article import ArticleView, StepsList
     from agentui.widgets.case_pane import CasePane
 
-RESULT_LIMIT = 15
 MAX_QUERY = 200
 
 
-class MainScreen(AgentScreen[None]):
+class MainScreen(FirstFrame, AgentScreen[None]):
     """Search → results → article, beside the case of the call in progress."""
 
     AUTO_FOCUS = "#search"
@@ -67,7 +65,6 @@ class MainScreen(AgentScreen[None]):
         self.submit_when_ready = False
         """Enter pressed on a query typed before the KB was loaded: its top result opens once it is."""
         self._when_built: list[Callable[[], object]] = []
-        """Keys pressed on the first frame that need the panes (F6), run once they are built."""
 
     def compose(self) -> ComposeResult:
         s = self.strings
@@ -88,60 +85,6 @@ class MainScreen(AgentScreen[None]):
         self._set_width_class()
         self.show_first_rows(self.agent_app.take_first_rows())
         self.call_after_refresh(self._build_panes)
-
-    def _set_width_class(self) -> None:
-        """The layout class of the terminal's width (`-wide` …) before the first frame: Textual sets
-        it on the first resize, after that frame, and the first rows would be laid out twice."""
-        width = self.app.size.width
-        named = [(least, name) for least, name in self.app.HORIZONTAL_BREAKPOINTS or [] if width >= least]
-        current = max(named)[1] if named else None
-        self.update_classes({name: name == current for _, name in self.app.HORIZONTAL_BREAKPOINTS or []})
-
-    def show_first_rows(self, rows: Sequence[ListedRow]) -> None:
-        """In the first frame, before the KB and its search load: the rows the empty query listed
-        last for this KB (its own results list them again when it is loaded)."""
-        if rows:
-            rows = rows[:RESULT_LIMIT]
-            self.results.show_rows(rows, self.strings.badges)
-            header = self.strings.results_default.format(count=len(rows))
-            self.query_one("#results-header", Static).update(Content(header))
-
-    async def _build_panes(self) -> None:
-        """After the first frame: the panes in their slots and the footer, then the store and the KB."""
-        from agentui.widgets.article import ArticleView
-        from agentui.widgets.case_pane import CasePane
-
-        article = ArticleView(self.strings, id="article")
-        article.border_title = self.strings.article_title
-        layout = self.query_one("#main", Grid)
-        try:
-            with self.app.batch_update():
-                await self.query(".pane-slot").remove()
-                await layout.mount(article, CasePane(self.strings, id="case", disabled=True))
-                await self.mount(Footer(compact=True))
-        except MountError:
-            if layout.is_attached:
-                raise
-            return  # Ctrl+Q on the first frame: the console closed before its panes were built
-        self.refresh_bindings()  # a footer mounted late shows nothing until the bindings change
-        await self.article.build()
-        await self.case_pane.build()
-        self.agent_app.main_screen_mounted()
-        waiting, self._when_built = self._when_built, []
-        for action in waiting:
-            action()
-
-    @property
-    def panes_built(self) -> bool:
-        """The article and case panes exist (they are built right after the first frame)."""
-        return bool(self.query("#case")) and self.case_pane.built
-
-    def when_built(self, action: Callable[[], object]) -> None:
-        """Run `action` now, or once the panes are built (a key pressed on the first frame)."""
-        if self.panes_built:
-            action()
-        else:
-            self._when_built.append(action)
 
     # --- widgets other screens and the app use ------------------------------------------------
     @property
