@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from agentui import locations
+from agentui.core.cases.phases import iso
 from agentui.core.gaps import Gap, Offered
 from agentui.core.terminal_text import clean_line, json_text, spreadsheet_cell
 
@@ -38,8 +39,8 @@ def run_gaps(args: argparse.Namespace) -> int:
 
     now = datetime.now(UTC)
     try:
-        since = _iso(parse_when(args.since, now))
-        until = _iso(parse_when(args.until, now)) if args.until else None
+        since = iso(parse_when(args.since, now))
+        until = iso(parse_when(args.until, now)) if args.until else None
     except ValueError:
         print(f"{PROG}: error: --since/--until take 30d, 24h, 2w, a date (2026-03-01) or an ISO time", file=sys.stderr)
         return 2
@@ -64,13 +65,9 @@ def run_gaps(args: argparse.Namespace) -> int:
     scope = "floor" if settings.store else clean_line(str(settings.data_dir))
     if args.gaps_agent:
         scope = f"agent {clean_line(args.gaps_agent)}" + (" (floor)" if settings.store else "")
-    report = GapsReport(since, until or _iso(now), scope, gaps)
+    report = GapsReport(since, until or iso(now), scope, gaps)
     {"table": write_table, "csv": write_csv, "json": write_json}[args.format](report, sys.stdout)
     return 0
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _misses(data_dir: Path, store: str, since: str, until: str | None, agent: str | None) -> list[Event]:

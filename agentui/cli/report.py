@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from agentui.cli.team_options import team_settings
+from agentui.core.cases.phases import iso
 
 if TYPE_CHECKING:
     from agentui.config import Settings
@@ -51,12 +52,12 @@ def run_report(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"{PROG}: error: --since/--until take 7d, 24h, 2w, a date (2026-03-01) or an ISO time", file=sys.stderr)
         return 2
-    since_iso = _iso(since)
-    until_iso = _iso(until) if args.until else None  # open-ended: a call closed this second counts
+    since_iso = iso(since)
+    until_iso = iso(until) if args.until else None  # open-ended: a call closed this second counts
     settings = team_settings(args)
     try:
         report = collect(settings, since_iso, until_iso, args.report_agent)
-        report.until = _iso(until)
+        report.until = iso(until)
     except Exception as exc:  # noqa: BLE001 - StoreError, or an unreachable server: said plainly
         from agentui.core.cases.server.url import mask_secrets
 
@@ -65,10 +66,6 @@ def run_report(args: argparse.Namespace) -> int:
     writers = {"table": write_table, "csv": write_csv, "json": write_json}
     writers[args.format](report, sys.stdout)
     return 0
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def collect(settings: Settings, since: str, until: str | None, agent: str | None) -> Report:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from agentui.core.cases.phases import iso
 from agentui.core.cases.records import CallRecord, Event
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ def events(conn: psycopg.Connection, kind: str, since: str, until: str | None, a
     where, params = _window("kind = %s AND at >= %s", [kind, since], "at", "agent", until, agent)
     sql = f"SELECT kind, ref, at, agent, case_id FROM agentui.events WHERE {where} ORDER BY at, client_id, seq"
     rows = conn.execute(sql.encode(), params).fetchall()
-    return [Event(kind=k, ref=r, at=_iso(at), agent=a, case_id=c) for k, r, at, a, c in rows]
+    return [Event(kind=k, ref=r, at=iso(at) if at is not None else "", agent=a, case_id=c) for k, r, at, a, c in rows]
 
 
 def call_records(conn: psycopg.Connection, since: str, until: str | None, agent: str | None) -> list[CallRecord]:
@@ -52,7 +52,3 @@ def _window(
         where += f" AND {agent_column} = %s"
         params = [*params, agent]
     return where, params
-
-
-def _iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment is not None else ""
