@@ -28,7 +28,6 @@ from agentui.pauses import PAUSE, PauseCollector
 from agentui.safe_exit import SafeExit
 from agentui.session import CallSession
 from agentui.strings import Strings, strings_for
-from agentui.widgets.focus import focus_now
 from agentui.widgets.line_breaking import install as install_line_breaking
 from agentui.widgets.safe_text import clean, clean_line
 
@@ -274,10 +273,7 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
         if not self.main.panes_built:  # pressed on the first frame: the notes come right after it
             self.main.when_built(self.action_focus_notes)
             return
-        notes = self.main.query_one("#notes")
-        if self.focused is notes:
-            self.main.minimize() if self.main.maximized is notes else self.main.maximize(notes, container=False)
-        focus_now(notes)
+        self.main.case_pane.enter_notes()
 
     def action_help(self) -> None:
         from agentui.screens.help import HelpScreen

@@ -39,6 +39,8 @@ EN = Strings(
             ("F8", "pin / unpin the open entry (pinned entries lead the list when the search box is empty)"),
         )),
         ("Case", (
+            ("one line in Name", "王先生 79161234567 meg fills name, phone and operator"),
+            ("Enter (caller fields)", "caller taken down: back to the search box"),
             ("Tab / Shift+Tab", "move between fields"),
             ("(automatic)", "saved 0.5 s after you stop typing, and at least once a second while you type"),
         )),
@@ -62,7 +64,8 @@ EN = Strings(
             ("typing in results or an entry",
              "goes to the search box: a new query from an entry, refines it from the results"),
             ("Alt+← / Alt+→", "previous / next entry opened"),
-            ("F6 / Tab (into notes)", "cursor at the end"),
+            ("F6 (back to the notes)", "continue on a new line"),
+            ("Tab (into notes)", "cursor at the end"),
             ("Ctrl+Home / Ctrl+End (notes)", "to the start / end"),
             ("operator (typing)", "m, мт, meg, 麦… picks it"),
             ("Space (no case)", "ticks are kept and saved into the next case"),

@@ -373,6 +373,9 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         self.agent_app.agent_typed()
         self.agent_app.session.pending = event.fields
 
+    def on_case_pane_caller_entered(self) -> None:
+        self.focus_search()
+
     def on_case_pane_save_due(self, event: CasePane.SaveDue) -> None:
         """The autosave after the agent paused typing."""
         self.agent_app.session.pending = event.fields

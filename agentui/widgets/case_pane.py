@@ -15,12 +15,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from agentui.core.caller_line import parse_caller_line
 from agentui.core.cases.model import Case
 from agentui.core.operators import OPERATORS
 from agentui.session import CaseFields
 from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
 from agentui.widgets.fields import SafeInput
+from agentui.widgets.focus import focus_now
 from agentui.widgets.notes import NotesArea
 from agentui.widgets.operator_select import OperatorSelect
 from agentui.widgets.safe_text import clean, clean_line
@@ -41,6 +43,10 @@ class CasePane(Vertical):
         """A field changed (not saved yet)."""
 
         fields: CaseFields
+
+    @dataclass
+    class CallerEntered(Message):
+        """Enter in a caller field: the caller is taken down, the agent searches next."""
 
     def __init__(self, strings: Strings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -127,6 +133,40 @@ class CasePane(Vertical):
         else:
             widget_id = {"name": "#caller-name", "phone": "#caller-phone", "category": "#category"}[name]
             self.query_one(widget_id, Input).value = clean_line(value)
+
+    def enter_notes(self) -> None:
+        """F6: to the notes, a fresh line when coming from elsewhere; F6 in the notes widens them to
+        the whole screen and back."""
+        notes = self.query_one("#notes", NotesArea)
+        screen = self.screen
+        if notes.has_focus:
+            screen.minimize() if screen.maximized is notes else screen.maximize(notes, container=False)
+        else:
+            notes.start_fresh_line()
+        focus_now(notes)
+
+    def split_caller_line(self) -> None:
+        """`王先生 79161234567 meg` typed into the name field fills name, phone and operator, so the
+        agent takes the caller down without moving between fields."""
+        name = self.query_one("#caller-name", Input)
+        line = parse_caller_line(name.value)
+        if not line.split:
+            return
+        name.value = clean_line(line.name)
+        if line.phone:
+            self.set_field("phone", line.phone)
+        if line.operator:
+            self.set_field("operator", line.operator)
+
+    @on(Input.Blurred, "#caller-name")
+    def split_caller_line_on_leaving(self) -> None:
+        self.split_caller_line()
+
+    @on(Input.Submitted, "#caller-name, #caller-phone, #category")
+    def caller_taken_down(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.split_caller_line()
+        self.post_message(self.CallerEntered())
 
     def insert_into_notes(self, text: str) -> None:
         notes = self.query_one("#notes", NotesArea)

@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
-from textual.widgets.text_area import EditResult, Location
+from textual.widgets.text_area import Edit, EditResult, Location, Selection
 
 from agentui.widgets.safe_text import clean
 
@@ -40,6 +40,23 @@ class NotesArea(TextArea):
         length: int
         limit: int
 
+    fresh_line = False
+    """The next text typed at the end starts a line of its own (see `start_fresh_line`)."""
+
+    def start_fresh_line(self) -> None:
+        """The agent came back to write more (F6 after a search): what they type next goes on a new
+        line, not glued to the end of the last note. Nothing changes until they type, so coming
+        and going adds no empty lines."""
+        self.fresh_line = bool(self.text) and not self.text.endswith("\n")
+
+    def edit(self, edit: Edit) -> EditResult:
+        self.fresh_line = False  # any edit (a deletion too) means the agent chose where to write
+        return super().edit(edit)
+
+    def watch_selection(self, selection: Selection) -> None:
+        if selection.end != self.document.end:  # moved into the text: write where the cursor is
+            self.fresh_line = False
+
     def on_focus(self, event: events.Focus) -> None:
         # A click places the cursor where it lands right after this (its MouseDown comes next).
         self.action_cursor_to_end()
@@ -63,6 +80,9 @@ class NotesArea(TextArea):
         """Every typed or pasted edit: capped so the notes never exceed `MAX_NOTES`. (Textual has no
         public hook for this; tests/ui/test_textual_internals.py fails if an upgrade changes it.)"""
         start, end = sorted((start, end))
+        fresh_line, self.fresh_line = self.fresh_line, False
+        if fresh_line and insert and start == end == self.document.end and not insert.startswith("\n"):
+            insert = "\n" + insert
         removed = len(self.get_text_range(start, end)) if start != end else 0
         room = MAX_NOTES - len(self.text) + removed
         if len(insert) > room:

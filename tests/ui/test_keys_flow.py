@@ -22,10 +22,10 @@ async def test_f6_puts_the_cursor_after_the_stored_notes(settings, store):
     app = create_app(settings, store=store, clock=fixed_clock, system_clipboard=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("f6", *"TERM")
-        assert app.main.query_one("#notes").text == "HUPTEST\n挂断TERM"
+        await pilot.press("f6", *"TERM")  # after the stored notes, on a line of its own
+        assert app.main.query_one("#notes").text == "HUPTEST\n挂断\nTERM"
         await pilot.press("ctrl+home", "A", "ctrl+end", "Z")
-        assert app.main.query_one("#notes").text == "AHUPTEST\n挂断TERMZ"
+        assert app.main.query_one("#notes").text == "AHUPTEST\n挂断\nTERMZ"
 
 
 async def test_the_summary_cursor_starts_after_the_draft(app, store):
