@@ -13,7 +13,10 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Location, Selection
 
+from agentui.widgets.line_breaking import install_for_text_areas
 from agentui.widgets.safe_text import clean
+
+install_for_text_areas()  # notes and the summary are written in Chinese: wrap them by its rules
 
 MAX_NOTES = 100_000
 """Characters the agent can type or paste into the notes; a larger paste is cut with a notice.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.content import Content
 
 from agentui.core.cjk_wrap import NO_LINE_END, NO_LINE_START
@@ -82,3 +83,36 @@ async def test_the_scripts_preview_and_notices_break_by_the_rules(app):
         toast = app.screen.query("Toast").last()
         rows = pane_lines(toast)
         assert "".join(rows) and not broken_lines(rows), rows
+
+
+def test_text_areas_wrap_through_the_hook():
+    """If a Textual upgrade stops wrapping `TextArea` through `compute_wrap_offsets`, this fails."""
+    from textual.document._document import Document
+    from textual.document._wrapped_document import WrappedDocument
+
+    line_breaking.install_for_text_areas()
+    text = "查看条目：eSIM 补卡（丢失或损坏）；补卡要收费吗？多少钱？"
+    wrapped = WrappedDocument(Document(text), width=30)
+    sections = wrapped.get_sections(0)
+    assert sections[0].startswith("查看条目：eSIM 补卡")  # not broken at the only space
+    assert "".join(sections) == text
+    assert not broken_lines([section.strip() for section in sections]), sections
+
+
+async def test_notes_and_the_summary_break_chinese_by_its_rules(app):
+    from .conftest import ready
+
+    note = ("客户在国外丢失 eSIM，需要补办；已告知费用（各运营商不同）和等待时间。"
+            "客户问能否寄到国外，已说明只能在俄罗斯境内领取；客户同意回国后再去营业厅办理。")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        notes = app.main.query_one("#notes")
+        notes.load_text(note)
+        await settle(pilot)
+        sections = notes.wrapped_document.get_sections(0)
+        assert len(sections) > 2 and "".join(sections) == note
+        assert not broken_lines([section.rstrip() for section in sections]), sections
+        widths = [cell_len(section) for section in sections[:-1]]
+        assert min(widths) >= notes.wrap_width - 2, sections  # every line but the last is full
