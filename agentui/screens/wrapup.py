@@ -11,6 +11,7 @@ from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
 
 from agentui.core.cases.model import Case, Disposition
 from agentui.core.kb.model import KnowledgeBase
+from agentui.core.operators import OPERATORS
 from agentui.screens.base import AgentModal
 from agentui.strings import Strings
 from agentui.widgets.autosave import Debounce
@@ -26,7 +27,8 @@ def draft_summary(case: Case, kb: KnowledgeBase | None, strings: Strings) -> str
         return clean_line(entry.title) if entry is not None else entry_id
 
     lines: list[str] = []
-    caller = " ".join(p for p in (case.caller.name, case.caller.phone) if p)
+    operator = OPERATORS[case.caller.operator].name if case.caller.operator in OPERATORS else ""
+    caller = " ".join(p for p in (case.caller.name, case.caller.phone, operator) if p)
     if caller:
         lines.append(strings.summary_caller + clean_line(caller))
     for entry_id, numbers in case.steps.items():

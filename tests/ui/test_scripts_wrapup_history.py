@@ -219,3 +219,15 @@ async def test_a_damaged_month_found_by_f4_is_told_and_the_rest_listed(settings)
         await wait_until(pilot, lambda: any("2025-01.json" in n.message for n in app._notifications))
         assert list(app.screen.cases) == [kept.id]
     store.close_store()
+
+
+def test_the_drafted_summary_names_the_callers_operator():
+    from agentui.core.cases.model import Caller, Case
+    from agentui.screens.wrapup import draft_summary
+    from agentui.strings import strings_for
+
+    case = Case(id="C1", opened_at="2026-12-06T12:00:00+00:00",
+                caller=Caller(name="王先生", phone="79161234567", operator="megafon"))
+    assert draft_summary(case, None, strings_for("zh")).splitlines()[0] == "来电人：王先生 79161234567 MegaFon"
+    case = Case(id="C2", opened_at="2026-12-06T12:00:00+00:00", caller=Caller(operator="tele2"))
+    assert draft_summary(case, None, strings_for("en")).splitlines()[0] == "Caller: Tele2"
