@@ -210,3 +210,68 @@ def test_a_refused_autosave_is_kept_and_the_next_one_is_refused_and_kept_too(
     finally:
         wang.close_store()
         li.close_store()
+
+
+@pytest.mark.parametrize("tidied", [False, True], ids=["open-entry-still-queued", "open-in-sync-json"])
+def test_a_close_cut_short_before_its_entry_is_pushed_at_the_next_start(
+    store: TeamCaseStore, pg_url: str, tmp_path: Path, tidied: bool
+) -> None:
+    """The data dir closed the case, the console died before the close's outbox entry was written:
+    the open's entry (or sync.json) still names the case, so the next start finds the close."""
+    store.update(notes="办好了")
+    assert store.sync_now()
+    if tidied:
+        store.outbox.tidy()
+    closed = store.local.close(Disposition.RESOLVED, "补卡完成")  # the team store never heard of it
+    _crash(store)
+    again = open_team_store(tmp_path / "data", pg_url, agent="wang", push=False)
+    try:
+        assert again.sync_now() and again.outbox.refused_files() == []
+        assert _case_row(pg_url) == [("办好了", closed.version, None, True)]
+        again.open_case()
+        assert again.sync_now() and again.sync_status().problem == "", "the next call's open is taken"
+    finally:
+        again.close_store()
+
+
+def test_a_desk_that_died_with_unpushed_text_cannot_overwrite_the_desk_that_took_over(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The version the server holds was written by another console (the agent moved desks), so
+    the dead desk's text, pushed from its old base at its next start, is refused and kept."""
+    desk = open_team_store(tmp_path / "desk", pg_url, agent="wang", push=False)
+    desk.open_case()
+    desk.update(notes="工位一")
+    assert desk.sync_now()
+    desk.update(notes="工位一，没推送")
+    _crash(desk)
+    other = open_team_store(tmp_path / "other", pg_url, agent="wang", push=False)
+    try:
+        assert other.active().notes == "工位一"
+        version = other.update(notes="工位一，工位二继续").case.version
+        assert other.sync_now()
+    finally:
+        other.close_store()
+    desk = open_team_store(tmp_path / "desk", pg_url, agent="wang", push=False)
+    try:
+        assert desk.sync_now() and "changed on the server" in desk.sync_status().problem
+        [kept] = desk.outbox.refused_files()
+        assert "工位一，没推送" in kept.read_text(encoding="utf-8")
+        assert _case_row(pg_url) == [("工位一，工位二继续", version, "wang", False)]
+    finally:
+        desk.close_store()
+
+
+def test_the_server_never_takes_an_older_state_of_its_own_writer(store: TeamCaseStore, pg_url: str) -> None:
+    """The writer rule lets a lagging base through, never a state older than the one it holds
+    (a data dir restored from a backup would otherwise overwrite newer text, unseen)."""
+    from dataclasses import replace
+
+    from agentui.core.cases.outbox import Entry
+
+    old = store.update(notes="旧").case
+    store.update(notes="新")
+    assert store.sync_now()
+    result = store.server.push([Entry(seq=0, case=replace(old, notes="旧"), base=0, latest=True)])
+    assert [r.case_id for r in result.refused] == [old.id] and "newer on the server" in result.refused[0].reason
+    assert _case_row(pg_url) == [("新", store.active().version, "wang", False)]
