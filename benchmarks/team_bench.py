@@ -569,6 +569,10 @@ def single_agent_bench(url: str, saves: int = 200) -> None:
 
 
 def catchup_bench(url: str, changes: int) -> None:
+    """An offline console's backlog: `changes` saves (autosaves of notes, and a close every 50)
+    made while the server is away, then the time to push them all. The outbox holds them as its
+    entries (each call's open and close) and the open case's latest state: a case's autosaves
+    travel as one state, so this prints both counts."""
     from agentui.core.cases.server.team_store import open_team_store
 
     with tempfile.TemporaryDirectory(prefix="agentui-catchup-") as where:
@@ -584,7 +588,9 @@ def catchup_bench(url: str, changes: int) -> None:
         waiting = store.outbox.waiting
         started = time.perf_counter()
         assert store.sync_now() and store.outbox.waiting == 0
-        print(f"outbox_catchup_s changes={waiting}: {time.perf_counter() - started:.1f}")
+        print(f"outbox_catchup_s changes={changes}: {time.perf_counter() - started:.1f}")
+        print(f"# ^ {changes} saves made offline, waiting in the outbox as {waiting} pushes (entries: each "
+              "call's open and close; and the open case's latest state)")  # fmt: skip
         store.close_store()
 
 
