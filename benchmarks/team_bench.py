@@ -5,10 +5,10 @@
     python benchmarks/team_bench.py --cases 100000 --agents 50 --seconds 20   # a quicker run
 
 What an agent waits for when it autosaves is the save itself: the case durable in its own data
-dir and the change durable in its outbox (four fsyncs on its own disk, one after another); the
-push to the server is asynchronous. On a floor each of the 200 agents has its own
-workstation, CPU and disk, and only the server is shared. One 2-core VM with one virtual disk
-cannot give 200 agents that, so:
+dir (two fsyncs on its own disk: the file, then its directory; the outbox marks the case in memory
+and writes no file of its own for an autosave); the push to the server is asynchronous. On a
+floor each of the 200 agents has its own workstation, CPU and disk, and only the server is shared.
+One 2-core VM with one virtual disk cannot give 200 agents that, so:
 
 - every agent is a process of its own (no agent's save waits for another's GIL);
 - 8 `--witnesses` have their data dirs on this machine's disk (ext4, as a workstation's): their
@@ -233,8 +233,11 @@ def _type_for(url: str, data_dir: Path, run: AgentRun, start_at: float, seconds:
 
     os.fsync = timed_fsync
     queued_at: dict[int, float] = {}
+    """Outbox entry (the open) -> when it was queued."""
+    marked_at: dict[int, float] = {}
+    """Version of the open case -> when its save marked it for the pusher."""
     lock = threading.Lock()
-    real_add, real_ack = Outbox.add_case, Outbox.acknowledge
+    real_add, real_mark, real_ack = Outbox.add_case, Outbox.mark, Outbox.acknowledge
 
     def add_case(self: Outbox, case: Case) -> int:
         seq = real_add(self, case)
@@ -242,14 +245,22 @@ def _type_for(url: str, data_dir: Path, run: AgentRun, start_at: float, seconds:
             queued_at[seq] = time.perf_counter()
         return seq
 
-    def acknowledge(self: Outbox, upto: int, refused: dict[int, str], keep: set[str]) -> None:
-        real_ack(self, upto, refused, keep)
+    def mark(self: Outbox, case: Case) -> None:
+        real_mark(self, case)
+        with lock:
+            marked_at.setdefault(case.version, time.perf_counter())
+
+    def acknowledge(self: Outbox, upto: int, refused: dict[int, str], keep: set[str], *more: Any) -> None:
+        real_ack(self, upto, refused, keep, *more)
         now = time.perf_counter()
+        pushed = max((e.case.version for e in (more[0] if more else ()) if e.case is not None), default=0)
         with lock:
             for seq in [s for s in queued_at if s <= upto]:
                 run.acked_ms.append((now - queued_at.pop(seq)) * 1000)
+            for version in [v for v in marked_at if v <= pushed]:  # each save, once a push holds it
+                run.acked_ms.append((now - marked_at.pop(version)) * 1000)
 
-    Outbox.add_case, Outbox.acknowledge = add_case, acknowledge  # type: ignore[method-assign]
+    Outbox.add_case, Outbox.mark, Outbox.acknowledge = add_case, mark, acknowledge  # type: ignore[method-assign]
     store = open_team_store(data_dir, url, agent=run.agent)
     real_push = store.server.push
 
@@ -535,7 +546,8 @@ def report_bench(url: str, count: int) -> None:
 
 def single_agent_bench(url: str, saves: int = 200) -> None:
     """One agent alone, the embedded store beside the team store: what one workstation's disk costs
-    (the team store makes two durable writes per save: the data dir's file and the outbox entry)."""
+    (both make one durable write per autosave, the case file; the team store's outbox marks the
+    case in memory and its pusher runs beside the saves)."""
     from agentui.core.cases.opening import open_store
     from agentui.core.cases.server.team_store import open_team_store
 
@@ -557,6 +569,10 @@ def single_agent_bench(url: str, saves: int = 200) -> None:
 
 
 def catchup_bench(url: str, changes: int) -> None:
+    """An offline console's backlog: `changes` saves (autosaves of notes, and a close every 50)
+    made while the server is away, then the time to push them all. The outbox holds them as its
+    entries (each call's open and close) and the open case's latest state: a case's autosaves
+    travel as one state, so this prints both counts."""
     from agentui.core.cases.server.team_store import open_team_store
 
     with tempfile.TemporaryDirectory(prefix="agentui-catchup-") as where:
@@ -572,7 +588,9 @@ def catchup_bench(url: str, changes: int) -> None:
         waiting = store.outbox.waiting
         started = time.perf_counter()
         assert store.sync_now() and store.outbox.waiting == 0
-        print(f"outbox_catchup_s changes={waiting}: {time.perf_counter() - started:.1f}")
+        print(f"outbox_catchup_s changes={changes}: {time.perf_counter() - started:.1f}")
+        print(f"# ^ {changes} saves made offline, waiting in the outbox as {waiting} pushes (entries: each "
+              "call's open and close; and the open case's latest state)")  # fmt: skip
         store.close_store()
 
 

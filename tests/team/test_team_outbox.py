@@ -103,7 +103,8 @@ def test_a_save_goes_through_while_a_push_waits_on_the_network(store: TeamCaseSt
 def test_a_push_costs_the_agents_disk_no_durable_write(store: TeamCaseStore, monkeypatch) -> None:
     """Each acknowledgement used to rewrite sync.json durably (two fsyncs and a rename) and delete
     the pushed file: with a save a second, that nearly doubled the flushes on the agent's disk.
-    The bookkeeping is now written once per batch, before the pushed files are deleted."""
+    The bookkeeping is now written once per batch, before the pushed files are deleted; and an
+    autosave writes no outbox file at all (the case file holds what is pushed)."""
     writes: list[str] = []
     real_write = outbox_module.atomic_write
 
@@ -118,8 +119,8 @@ def test_a_push_costs_the_agents_disk_no_durable_write(store: TeamCaseStore, mon
         store.update(notes=f"客户说 {n}")
         assert store.sync_now()
     assert "sync.json" not in writes, "no bookkeeping written per push"
-    assert len(writes) == 20, "one durable file per save: its outbox entry"
-    assert len(list(outbox_dir.glob("*.json"))) == queued + 20, "pushed files wait for the batched tidy-up"
+    assert writes == [], "no outbox file per autosave"
+    assert len(list(outbox_dir.glob("*.json"))) == queued == 1, "the pushed open waits for the batched tidy-up"
     store.outbox.tidy()
     assert writes.count("sync.json") == 1
     assert list(outbox_dir.glob("*.json")) == []
@@ -131,9 +132,10 @@ def test_a_crash_after_pushes_loses_nothing_and_reuses_no_seq(pg_url: str, tmp_p
     the next start pushes the acknowledged changes again (the server skips them by seq) and the
     next save gets a seq the server has not seen, so it is applied, not taken for a replay."""
     store = open_team_store(tmp_path / "data", pg_url, agent="wang", push=False)
-    store.open_case()
+    case = store.open_case()
     for n in range(3):
         store.update(notes=f"第{n}次")
+        store.record_event("open", f"entry-{n}", case_id=case.id)
         assert store.sync_now()
     if tidied:
         store.outbox.tidy()
@@ -148,11 +150,14 @@ def test_a_crash_after_pushes_loses_nothing_and_reuses_no_seq(pg_url: str, tmp_p
             ("第2次", store.active().version)
         ]
         store.update(notes="重启以后")
+        store.record_event("open", "after-restart", case_id=case.id)
         assert store.outbox._next - 1 > last_seq
         assert store.sync_now() and store.outbox.refused_files() == []
         assert server_rows(pg_url, "SELECT doc->>'notes', version FROM agentui.cases") == [
             ("重启以后", store.active().version)
         ]
+        refs = server_rows(pg_url, "SELECT ref FROM agentui.events ORDER BY seq")
+        assert refs == [("entry-0",), ("entry-1",), ("entry-2",), ("after-restart",)]
     finally:
         store.close_store()
 

@@ -1,9 +1,14 @@
 """The team store's outbox: every change made durable in the data dir before it goes to the server.
 
-One atomic file per change (`cases/outbox/<seq>.json`), so queueing never rewrites the backlog;
-`cases/sync.json` holds this console's client id, the last seq the server decided, and the version
-the server holds of each case still in play. A change the server refused is copied to
-`cases/outbox-refused/` with the reason, never deleted.
+Two kinds of change. An entry (a case opened or closed, a usage record) must arrive in order and
+exactly once: one atomic file per entry (`cases/outbox/<seq>.json`), so queueing never rewrites
+the backlog. The open case's other changes (autosaves of notes, caller, summary; ticks, hold) are
+states, not steps: the case file in the data dir is already durable, so the outbox only marks the
+case in memory and the pusher sends its latest state, after the entries queued before it (many
+autosaves, one push). `cases/sync.json` holds this console's client id, the last seq the server
+decided, and the version the server holds of each case still in play; a start queues again any
+case the data dir holds newer than that (`TeamCaseStore.reconcile`). A change the server refused
+is copied to `cases/outbox-refused/` with the reason, never deleted.
 
 An acknowledgement changes memory only: `tidy` writes sync.json once for a batch of them and
 only then deletes the pushed files, so a push costs the agent's disk nothing, a crash before the
@@ -18,6 +23,7 @@ import os
 import re
 import secrets
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +44,8 @@ class Entry:
     base: int = 0
     """The version the server should hold of the case before this change."""
     event: Event | None = None
+    latest: bool = False
+    """The open case's latest state, from memory: no file, no seq (0); pushed after the entries."""
 
 
 class Outbox:
@@ -59,7 +67,9 @@ class Outbox:
         self.client_id: str = state.get("client_id") or secrets.token_hex(8)
         self.acked: int = int(state.get("acked") or 0)
         self.versions: dict[str, int] = {str(k): int(v) for k, v in (state.get("versions") or {}).items()}
-        """Case id -> the version the server holds, or will once the queued changes are pushed."""
+        """Case id -> the version the server holds as far as this console knows (acknowledged, or
+        handed over by a claim); the base of the next push of that case. May be behind after a
+        crash: the server then recognises its version as this console's own (see `CaseServer`)."""
         if not state:
             self._write_state()
         self._seqs = self._scan()
@@ -71,25 +81,42 @@ class Outbox:
         self._seqs = [s for s in self._seqs if s > self.acked]
         self._spent: list[int] = []
         """Acknowledged changes whose files `tidy` has not deleted yet."""
-        self._case_of: dict[int, str] = {}
-        """Seq -> case id of the waiting case changes."""
-        for entry in self.read(len(self._seqs)):
+        self._case_of: dict[int, tuple[str, int]] = {}
+        """Seq -> case id and version of the waiting case entries."""
+        self._latest: dict[str, Case] = {}
+        """Case id -> its latest state not yet pushed (memory only: the case file has it)."""
+        for entry in self._read_files(list(self._seqs)):
             if entry.case is not None:
-                self._case_of[entry.seq] = entry.case.id
-                self.versions[entry.case.id] = max(self.versions.get(entry.case.id, 0), entry.case.version)
+                self._case_of[entry.seq] = (entry.case.id, entry.case.version)
         self._next = max([self.acked, *self._seqs]) + 1
 
     # -- queueing -------------------------------------------------------------------------------
 
     def add_case(self, case: Case) -> int:
-        """Queue a case as saved; its base is the version queued (or pushed) before it."""
+        """Queue an entry for a case (opened, closed): it carries every change made to it before,
+        so the latest state waiting in memory goes with it."""
         with self._add_lock:
             with self._lock:
                 base = self.versions.get(case.id, 0)
-            seq = self._add({"case": case.to_dict(), "base": base}, case_id=case.id)
-            with self._lock:
-                self.versions[case.id] = case.version
-            return seq
+            return self._add({"case": case.to_dict(), "base": base}, case=case)
+
+    def mark(self, case: Case) -> None:
+        """The open case changed (its file is durable already): push its latest state. Memory only."""
+        with self._lock:
+            waiting = self._latest.get(case.id)
+            if waiting is None or waiting.version < case.version:
+                self._latest[case.id] = case
+
+    def known_version(self, case_id: str) -> int:
+        """The newest version of the case that the server holds or that waits to be pushed."""
+        with self._lock:
+            latest = self._latest.get(case_id)
+            queued = [version for cid, version in self._case_of.values() if cid == case_id]
+            return max([self.versions.get(case_id, 0), latest.version if latest else 0, *queued])
+
+    def queued_case_ids(self) -> set[str]:
+        with self._lock:
+            return {cid for cid, _ in self._case_of.values()} | set(self._latest)
 
     def add_event(self, event: Event) -> int:
         with self._add_lock:
@@ -103,34 +130,45 @@ class Outbox:
                 state = self._state()
             self._write_state(state)
 
-    def _add(self, body: dict[str, Any], case_id: str | None = None) -> int:
-        """The file is durable before the pusher can see its seq (the caller holds `_add_lock`)."""
+    def _add(self, body: dict[str, Any], case: Case | None = None) -> int:
+        """The file is durable before the pusher can see its seq (the caller holds `_add_lock`);
+        the seq and the dropping of the case's latest state are one step for the pusher's `read`,
+        so a push never sends an older state after the entry that contains it."""
         seq = self._next
         body["seq"] = seq
         atomic_write(self._path(seq), json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
         with self._lock:
             self._next += 1
             self._seqs.append(seq)
-            if case_id is not None:
-                self._case_of[seq] = case_id
+            if case is not None:
+                self._case_of[seq] = (case.id, case.version)
+                latest = self._latest.get(case.id)
+                if latest is not None and latest.version <= case.version:
+                    del self._latest[case.id]
         return seq
 
     # -- pushing --------------------------------------------------------------------------------
 
     @property
     def waiting(self) -> int:
+        """What a push will send: the queued entries, and one latest state per case (however many
+        autosaves it holds). The same count after a restart."""
         with self._lock:
-            return len(self._seqs)
-
-    def queued_version(self, case_id: str) -> int | None:
-        with self._lock:
-            return self.versions.get(case_id)
+            return len(self._seqs) + len(self._latest)
 
     def read(self, limit: int) -> list[Entry]:
-        """The oldest `limit` waiting changes, in order; an unreadable file stops the batch there
-        (pushing past it would break the order) and is reported."""
+        """The oldest `limit` waiting entries, in order, then (once the batch reaches the end of
+        the queue) the latest states, whose base is the version the server holds. An unreadable
+        file stops the batch there (pushing past it would break the order) and is reported."""
         with self._lock:
             seqs = self._seqs[:limit]
+            latest = [
+                Entry(seq=0, case=case, base=self.versions.get(case.id, 0), latest=True)
+                for case in self._latest.values()
+            ] if len(self._seqs) <= limit else []  # fmt: skip
+        return [*self._read_files(seqs), *latest]
+
+    def _read_files(self, seqs: list[int]) -> list[Entry]:
         entries = []
         for seq in seqs:
             try:
@@ -142,25 +180,50 @@ class Outbox:
             entries.append(Entry(seq=seq, case=case, base=int(body.get("base") or 0), event=event))
         return entries
 
-    def acknowledge(self, upto: int, refused: dict[int, str], keep: set[str]) -> None:
-        """The server decided every change up to `upto`. Refused ones are copied aside at once (with
-        the reason); the rest is memory until `tidy`. A crash before it leaves the files and an
-        older sync.json: the next start pushes them again, the server skips them by seq (and says
-        again which it refused), so nothing is lost or applied twice. Only the pusher calls this."""
+    def acknowledge(
+        self,
+        upto: int,
+        refused: dict[int, str],
+        keep: set[str],
+        latest: Sequence[Entry] = (),
+        refused_latest: Mapping[str, str] | None = None,
+    ) -> None:
+        """The server decided every entry up to `upto`, and the `latest` states pushed with them
+        (`refused_latest`: case id -> why). Refused ones are copied aside at once (with the
+        reason); the rest is memory until `tidy`. A crash before it leaves the files and an older
+        sync.json: the next start pushes them again, the server skips entries by seq (and says
+        again which it refused) and takes a latest state it holds already, so nothing is lost or
+        applied twice. A refused latest state is not pushed again until the case changes. Only
+        the pusher calls this."""
+        refused_latest = refused_latest or {}
         with self._lock:
             done = [seq for seq in self._seqs if seq <= upto]
         for seq in done:
             if seq in refused:
                 self._set_aside(seq, refused[seq])
+        for entry in latest:
+            if entry.case is not None and entry.case.id in refused_latest:
+                self._set_aside_latest(entry, refused_latest[entry.case.id])
         with self._lock:
             self.acked = max(self.acked, upto)
+            for seq in done:
+                case_id, version = self._case_of.pop(seq, ("", 0))
+                if case_id and seq not in refused:
+                    self.versions[case_id] = max(self.versions.get(case_id, 0), version)
+            for entry in latest:
+                case = entry.case
+                assert case is not None
+                if case.id not in refused_latest:
+                    self.versions[case.id] = case.version
+                waiting = self._latest.get(case.id)
+                if waiting is not None and waiting.version <= case.version:
+                    del self._latest[case.id]
+            self._seqs = [seq for seq in self._seqs if seq > upto]
+            in_play = keep | {cid for cid, _ in self._case_of.values()} | set(self._latest)
             for case_id in list(self.versions):
-                if case_id not in keep and not self._queued_for(case_id, after=upto):
+                if case_id not in in_play:
                     del self.versions[case_id]
             self._spent.extend(done)
-            self._seqs = [seq for seq in self._seqs if seq > upto]
-            for seq in done:
-                self._case_of.pop(seq, None)
             self._dirty = True
 
     @property
@@ -168,6 +231,12 @@ class Outbox:
         """Acknowledged changes whose files `tidy` has not deleted yet."""
         with self._lock:
             return len(self._spent)
+
+    @property
+    def untidy(self) -> bool:
+        """Acknowledged (files to delete, or versions to write) since the last `tidy`."""
+        with self._lock:
+            return self._dirty or bool(self._spent)
 
     def tidy(self) -> None:
         """Write sync.json, then delete the files it says are done. Off the save's path (a save
@@ -197,9 +266,6 @@ class Outbox:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _queued_for(self, case_id: str, after: int) -> bool:
-        return any(seq > after and self._case_of.get(seq) == case_id for seq in self._seqs)
-
     def _set_aside(self, seq: int, reason: str) -> None:
         """A durable copy with the reason; the original goes with the pushed ones, after sync.json
         (a replay before that copies it again, the same bytes)."""
@@ -211,6 +277,14 @@ class Outbox:
         body["refused"] = reason
         ensure_private_dir(self.refused_dir)
         atomic_write(self.refused_dir / source.name, json.dumps(body, ensure_ascii=False).encode())
+
+    def _set_aside_latest(self, entry: Entry, reason: str) -> None:
+        """A refused latest state, named for its case and version (a replay writes the same bytes)."""
+        assert entry.case is not None
+        body = {"case": entry.case.to_dict(), "base": entry.base, "refused": reason}
+        ensure_private_dir(self.refused_dir)
+        name = f"{entry.case.id}-v{entry.case.version:06d}.json"
+        atomic_write(self.refused_dir / name, json.dumps(body, ensure_ascii=False).encode())
 
     def _path(self, seq: int) -> Path:
         return self.directory / f"{seq:012d}.json"

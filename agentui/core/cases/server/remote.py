@@ -72,10 +72,13 @@ class CaseServer:
     # -- the outbox -----------------------------------------------------------------------------
 
     def push(self, changes: Sequence[Change]) -> PushResult:
-        """Apply changes in order, in one transaction; those the server applied before (a replay
-        after a crash between commit and acknowledgement) are skipped by their seq."""
+        """Apply changes in order, in one transaction; entries the server applied before (a replay
+        after a crash between commit and acknowledgement) are skipped by their seq. Latest states
+        (no seq) come last and are applied like a case entry: pushing one again is harmless."""
         if not changes:
             return PushResult(upto=0)
+        entries = [change for change in changes if not change.latest]
+        latest = [change for change in changes if change.latest]
         refused: list[Refusal] = []
         with self.push_link.use() as conn, conn.transaction():
             conn.execute(
@@ -86,10 +89,10 @@ class CaseServer:
                 "SELECT last_seq FROM agentui.clients WHERE client_id = %s FOR UPDATE", (self.client_id,)
             ).fetchone()
             last_seq = int(row[0]) if row else 0
-            fresh = [change for change in changes if change.seq > last_seq]
-            if len(fresh) < len(changes):  # a replay: tell again what was refused the first time
-                refused.extend(self._refused_before(conn, [c.seq for c in changes if c.seq <= last_seq]))
-            for chain in _chains(fresh):
+            fresh = [change for change in entries if change.seq > last_seq]
+            if len(fresh) < len(entries):  # a replay: tell again what was refused the first time
+                refused.extend(self._refused_before(conn, [c.seq for c in entries if c.seq <= last_seq]))
+            for chain in [*_chains(fresh), *([change] for change in latest)]:
                 if chain[0].event is not None:
                     for change in chain:
                         self._insert_event(conn, change)
@@ -97,12 +100,12 @@ class CaseServer:
                     reason = self._apply_case_chain(conn, chain)
                     if reason:
                         refused.append(self._refuse(conn, chain, reason))
-            upto = max(last_seq, changes[-1].seq)
+            upto = max(last_seq, entries[-1].seq if entries else 0)
             conn.execute(
                 "UPDATE agentui.clients SET last_seq = %s, agent = %s, last_activity = now() WHERE client_id = %s",
                 (upto, self.agent, self.client_id),
             )
-            if fresh:
+            if fresh or latest:
                 conn.execute("SELECT pg_notify(%s, %s)", (FLOOR_CHANNEL, self.agent))
         return PushResult(upto=upto, refused=tuple(refused))
 
@@ -113,12 +116,13 @@ class CaseServer:
         assert case is not None
         for change in chain:
             assert change.case is not None
+            seq = -change.case.version if change.latest else change.seq  # see migration 002
             conn.execute(
                 "INSERT INTO agentui.refusals (client_id, seq, case_id, agent, reason, doc)"
                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                (self.client_id, change.seq, case.id, self.agent, reason, Jsonb(change.case.to_dict())),
+                (self.client_id, seq, case.id, self.agent, reason, Jsonb(change.case.to_dict())),
             )
-        return Refusal(tuple(c.seq for c in chain), case.id, reason)
+        return Refusal(tuple(c.seq for c in chain if not c.latest), case.id, reason)
 
     def _refused_before(self, conn: psycopg.Connection, seqs: list[int]) -> list[Refusal]:
         rows = conn.execute(
@@ -138,29 +142,36 @@ class CaseServer:
 
     def _apply_case_chain(self, conn: psycopg.Connection, chain: list[Change]) -> str:
         """Consecutive saves of one case whose versions follow each other: only the last state is
-        written (the earlier ones are contained in it). Returns why it was refused, or ''."""
+        written (the earlier ones are contained in it). Returns why it was refused, or ''.
+
+        Taken when the server holds the version the change was based on, or when the version it
+        holds was written by this very console (`writer`) and this agent still holds the case:
+        nobody else wrote in between, so it is an older state of this console's own case (its
+        base lagged: an acknowledgement lost in a crash, or pushes made while it was queued)."""
         import psycopg
 
         first, last = chain[0], chain[-1]
         case = last.case
         assert case is not None
         row = conn.execute(
-            "SELECT version, holder, closed_at FROM agentui.cases WHERE id = %s FOR UPDATE", (case.id,)
+            "SELECT version, holder, writer FROM agentui.cases WHERE id = %s FOR UPDATE", (case.id,)
         ).fetchone()
         try:
             with conn.transaction():
                 if row is None:
                     if first.base != 0:
                         return f"case {case.id} is not on the server (it was deleted there)"
-                    conn.execute(_INSERT, _case_params(case, self.agent))
+                    conn.execute(_INSERT, _case_params(case, self.agent, self.client_id))
                     return ""
-                version, holder, _closed_at = row
+                version, holder, writer = row
                 if holder != self.agent:
                     who = f"agent {holder} has it open" if holder else "it was released or closed elsewhere"
                     return f"case {case.id} changed on the server ({who}, version {version})"
-                if version != first.base:
+                if version != first.base and writer != self.client_id:
                     return f"case {case.id} changed on the server (version {version}, expected {first.base})"
-                conn.execute(_UPDATE, {**_case_params(case, self.agent), "id": case.id})
+                if version > case.version:
+                    return f"case {case.id} is newer on the server (version {version}) than here ({case.version})"
+                conn.execute(_UPDATE, {**_case_params(case, self.agent, self.client_id), "id": case.id})
                 return ""
         except psycopg.errors.UniqueViolation:
             other = conn.execute("SELECT id FROM agentui.cases WHERE holder = %s", (self.agent,)).fetchone()
@@ -192,7 +203,7 @@ class CaseServer:
             taken = replace(taken, version=version + 1)
             try:
                 with conn.transaction():
-                    conn.execute(_UPDATE, {**_case_params(taken, self.agent), "id": case_id})
+                    conn.execute(_UPDATE, {**_case_params(taken, self.agent, self.client_id), "id": case_id})
             except psycopg.errors.UniqueViolation as exc:
                 raise CaseAlreadyOpen(f"Agent {self.agent} already has a case open on the server.") from exc
             conn.execute("SELECT pg_notify(%s, %s)", (FLOOR_CHANNEL, self.agent))
@@ -208,7 +219,7 @@ class CaseServer:
             if row is None:
                 raise CaseNotFound(f"Case {case_id} is not open by anyone on the server.")
             conn.execute(
-                "UPDATE agentui.cases SET holder = NULL, version = version + 1,"
+                "UPDATE agentui.cases SET holder = NULL, writer = NULL, version = version + 1,"
                 " doc = jsonb_set(doc, '{version}', to_jsonb(version + 1)), updated_at = now() WHERE id = %s",
                 (case_id,),
             )
@@ -335,7 +346,7 @@ def _chains(changes: Sequence[Change]) -> list[list[Change]]:
 _COLUMNS = (
     "opened_at", "closed_at", "holder", "opened_by", "closed_by", "version", "operator", "category",
     "disposition", "talk_s", "hold_s", "hold_count", "wrap_s", "duration_s", "articles", "scripts", "doc",
-    "search_text", "search_keys",
+    "search_text", "search_keys", "writer",
 )  # fmt: skip
 _INSERT = (
     f"INSERT INTO agentui.cases (id, {', '.join(_COLUMNS)}) VALUES (%(id)s, "
@@ -347,7 +358,7 @@ _UPDATE = (
 ).encode()
 
 
-def _case_params(case: Case, agent: str) -> dict[str, Any]:
+def _case_params(case: Case, agent: str, writer: str | None = None) -> dict[str, Any]:
     from psycopg.types.json import Jsonb
 
     closed = case.closed_at is not None
@@ -359,7 +370,7 @@ def _case_params(case: Case, agent: str) -> dict[str, Any]:
         "disposition": case.disposition or "", "talk_s": case.talk_s, "hold_s": case.hold_s,
         "hold_count": case.hold_count, "wrap_s": case.wrap_s, "duration_s": case.duration_s,
         "articles": list(case.articles), "scripts": list(case.scripts), "doc": Jsonb(case.to_dict()),
-        "search_text": text, "search_keys": keys_of(text) if text is not None else None,
+        "search_text": text, "search_keys": keys_of(text) if text is not None else None, "writer": writer,
     }  # fmt: skip
 
 

@@ -17,7 +17,7 @@ BATCH = 500
 TIDY_AFTER = 100
 TIDY_IDLE_S = 10.0
 """The outbox's bookkeeping (sync.json, then deleting pushed files) is written once `TIDY_AFTER`
-changes were acknowledged, or when nothing was queued for `TIDY_IDLE_S`: not once per push, which
+entries were acknowledged, or when nothing was queued for `TIDY_IDLE_S`: not once per push, which
 nearly doubled the flushes on the agent's disk (see `Outbox.tidy`)."""
 RETRY_S = (0.25, 0.5, 1.0, 2.0, 3.0)
 """Waits between tries while the server is away; the last repeats. The first is short so a
@@ -89,7 +89,9 @@ class Pusher:
                         break
                     result = self._server.push(entries)
                     refused = {seq: r.reason for r in result.refused for seq in r.seqs}
-                    self._outbox.acknowledge(result.upto, refused, self._keep())
+                    refused_latest = {r.case_id: r.reason for r in result.refused if not r.seqs}
+                    latest = [entry for entry in entries if entry.latest]
+                    self._outbox.acknowledge(result.upto, refused, self._keep(), latest, refused_latest)
                     if result.refused:
                         self._refused(result.refused[-1].case_id, result.refused[-1].reason)
                     self._update(online=True)
@@ -112,14 +114,13 @@ class Pusher:
                     if behind:
                         self._wake.wait(RETRY_S[min(self._failures, len(RETRY_S) - 1)])
                     else:
-                        self._wake.wait(TIDY_IDLE_S if self._outbox.spent else None)
+                        self._wake.wait(TIDY_IDLE_S if self._outbox.untidy else None)
                 if self._stopping:
                     return
                 kicked, self._kicked = self._kicked, False
             try:
                 self._push_all()
-                spent = self._outbox.spent
-                if spent >= TIDY_AFTER or (spent and not kicked):
+                if self._outbox.spent >= TIDY_AFTER or (self._outbox.untidy and not kicked):
                     self._outbox.tidy()
                 if not self._status.online:
                     self._server.ping()
@@ -160,6 +161,6 @@ class Pusher:
         self._update(online=True)
 
     def queued(self) -> None:
-        """A change was queued: count it now (the header says how many wait) and push soon."""
+        """A change was queued or marked: count it now (the header says how many wait) and push soon."""
         self._update(online=self._status.online)
         self.kick()

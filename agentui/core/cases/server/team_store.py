@@ -1,8 +1,10 @@
 """The team store: the embedded store's files as the outbox, the PostgreSQL server as the floor's truth.
 
-Every change is made durable in the data dir first (the agent's own truth), queued in the outbox,
-and pushed in the background; reads of the floor (history, records, reports) go to the server
-after pushing what waits, and fall back to the data dir while the server is away.
+Every change is made durable in the data dir first (the agent's own truth) and pushed in the
+background: opening and closing a case, and usage records, as outbox entries (a file each); the
+open case's other changes (autosaves) as its latest state, which the case file already holds.
+Reads of the floor (history, records, reports) go to the server after pushing what waits, and
+fall back to the data dir while the server is away.
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ class TeamCaseStore:
         return self.local.active()
 
     def open_case(self) -> Case:
-        with self._mutex, self._queueing(None):
+        """An entry of its own: until the server has the case, the outbox's files name it, so a
+        crash right after a later local close still finds it to push (see `reconcile`)."""
+        with self._mutex, self._queueing(None, entry=True):
             return self.local.open_case()
 
     @property
@@ -120,7 +124,9 @@ class TeamCaseStore:
             return self.local.end_talk()
 
     def close(self, disposition: Disposition, summary: str) -> Case:
-        with self._mutex, self._queueing(self._active_id()):
+        """An entry: it carries the case's final state, autosaves included, after which nothing of
+        the case is pushed (the next case's open must not reach the server before it)."""
+        with self._mutex, self._queueing(self._active_id(), entry=True):
             return self.local.close(disposition, summary)
 
     @property
@@ -202,15 +208,17 @@ class TeamCaseStore:
         return self.pusher.drain()
 
     def reconcile(self) -> None:
-        """After a crash between a local save and its queueing: queue what the data dir holds that
-        the outbox has not got (a version newer than the one queued)."""
+        """At start: push what the data dir holds newer than what the server has (as far as
+        sync.json knows) or the outbox queued: the open case's autosaves never queued (their
+        latest state lives in memory only), or a close cut short before its entry was written."""
         with self._mutex:
             active = self.local.active()
-            ids = set(self.outbox.versions) | ({active.id} if active else set())
+            ids = set(self.outbox.versions) | self.outbox.queued_case_ids() | ({active.id} if active else set())
             for case_id in sorted(ids):
                 case = self.local.get(case_id)
-                if case is not None and case.version > self.outbox.versions.get(case_id, 0):
-                    self.outbox.add_case(case)
+                if case is not None and case.version > self.outbox.known_version(case_id):
+                    self._queue(case, entry=case.closed_at is not None)
+            self.pusher.queued()  # the header counts what the files and this left waiting
 
     def resume_from_server(self) -> None:
         """A case this agent has open on the server (started on another workstation) continues here."""
@@ -254,9 +262,10 @@ class TeamCaseStore:
         return {case_id for case_id in (active.id if active else None, self._queueing_id) if case_id}
 
     @contextmanager
-    def _queueing(self, case_id: str | None) -> Iterator[None]:
+    def _queueing(self, case_id: str | None, *, entry: bool = False) -> Iterator[None]:
         """Whatever the local store made durable, even if it then raised (`SaveNotConfirmed`), is
-        queued: the outbox follows the data dir, never the return value."""
+        queued: the outbox follows the data dir, never the return value. `entry`: an outbox file
+        (open, close); otherwise the case's latest state is marked, with no write of its own."""
         self._queueing_id = case_id
         try:
             yield
@@ -264,11 +273,17 @@ class TeamCaseStore:
             try:
                 target = case_id or self._active_id()
                 case = self.local.get(target) if target else None
-                if case is not None and case.version > (self.outbox.queued_version(case.id) or 0):
-                    self.outbox.add_case(case)
+                if case is not None and case.version > self.outbox.known_version(case.id):
+                    self._queue(case, entry=entry or case.closed_at is not None)
                     self.pusher.queued()
             finally:
                 self._queueing_id = None
+
+    def _queue(self, case: Case, *, entry: bool) -> None:
+        if entry:
+            self.outbox.add_case(case)
+        else:
+            self.outbox.mark(case)
 
     def _from_server(self, remote: Callable[[], T], local: Callable[[], T]) -> T:
         if self.pusher.drain():
