@@ -1,5 +1,6 @@
 """The first frame's rows: those the empty query listed last are kept for the next start, which
-lists them before its KB and search have loaded (`core.search.first_screen`). Mixed into `AgentApp`."""
+lists them before its KB and search have loaded (`core.search.first_screen`); the search starts
+loading right after that frame. Mixed into `AgentApp`."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ class FirstRowsKept(_Host):
     """Reads the rows kept for this KB (started before Textual loaded); None once taken."""
     _rows_kept: tuple[str, tuple[ListedRow, ...]] | None
     """(KB fingerprint, rows) the cache holds for the next start's first frame."""
+
+    _kb_asked = False
+
+    if TYPE_CHECKING:
+
+        def load_knowledge(self) -> object: ...
+
+    def start_loading_kb(self) -> None:
+        """Right after the first frame, before the panes are built (see `screens.first_frame`)."""
+        if self.kb is None and not self._kb_asked:
+            self._kb_asked = True
+            self.load_knowledge()
 
     def take_first_rows(self) -> tuple[ListedRow, ...]:
         """The rows to list before the KB is loaded (once, at start): those the empty query listed

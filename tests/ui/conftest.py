@@ -54,10 +54,11 @@ async def _wait_workers(app) -> None:
 
 
 async def ready(pilot) -> None:
-    """Wait until the KB is loaded and the first results are shown."""
+    """Wait until the KB is loaded, the first results are shown and the panes are built (on a
+    warm start they come after the search)."""
     app = pilot.app
     for _ in range(200):
-        if app.index is not None and app.main.shown_query is not None:
+        if app.index is not None and app.main.shown_query is not None and app.main.panes_built:
             return
         await _wait_workers(app)
         await pilot.pause(0.01)
