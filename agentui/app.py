@@ -166,7 +166,7 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
         from agentui.core.search import open_search
 
         try:
-            kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir)
+            kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir, self.kb_stat_key)
         except Exception as error:  # noqa: BLE001 - any failure is shown, the console stays up
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
             self.call_from_thread(self._stop_waiting_for_kb)

@@ -32,6 +32,10 @@ class FirstRowsKept(_Host):
     """(KB fingerprint, rows) the cache holds for the next start's first frame."""
 
     _kb_asked = False
+    kb_stat_key: str | None = None
+    """The KB files' cache key as stat'ed for the first rows, milliseconds before the KB loads:
+    stat'ing 10k files again took the KB worker 70-90 ms. An older key is the safe side (see
+    `cache.open_search`)."""
 
     if TYPE_CHECKING:
 
@@ -51,6 +55,7 @@ class FirstRowsKept(_Host):
         if first is None:
             return ()
         self._rows_kept = (first.fingerprint, first.rows)
+        self.kb_stat_key = first.stat_key
         return first.rows
 
     def keep_first_rows(self, hits: Sequence[Hit]) -> None:

@@ -130,9 +130,9 @@ class StartUp(NamedTuple):
 
 
 def agentui_panes_mark() -> bytes:
-    """What agentui paints with its case pane (no case open: `无进行中的案例（F2 新建）`), which comes
-    with the article pane and the footer, after the first frame."""
-    return strings_for("zh").case_none.encode()
+    """What agentui paints with its article and case panes, after the first frame: the article
+    pane's border title (` 条目 `; the first frame has empty slots in their place)."""
+    return f" {strings_for('zh').article_title} ".encode()
 
 
 def start_up(argv: list[str], env: dict[str, str], results_mark: bytes, panes_mark: bytes | None = None) -> StartUp:

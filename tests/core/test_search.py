@@ -210,3 +210,14 @@ def test_the_body_is_folded_only_when_the_head_cannot_settle_the_score(bundled_k
     fresh = build_doc(record, names)
     assert score_doc(fresh, parse_query(word)) is not None  # a word only the body has still counts
     assert fresh.fields[-1]._text is not None
+
+
+def test_open_search_takes_a_stat_key_just_taken(tmp_path: Path, monkeypatch):
+    from agentui.core.search import cache as search_cache
+    from agentui.core.search.first_screen import stat_key
+
+    cold_kb, _ = open_search(bundled_kb_dir(), tmp_path)
+    key = stat_key(bundled_kb_dir())
+    monkeypatch.setattr(search_cache, "stat_key", lambda kb_dir: pytest.fail("the KB files were stat'ed again"))
+    warm_kb, index = open_search(bundled_kb_dir(), tmp_path, key)
+    assert warm_kb.fingerprint == cold_kb.fingerprint and index.search("补卡")

@@ -65,6 +65,16 @@ async def ready(pilot) -> None:
     raise AssertionError("the KB never loaded")
 
 
+async def pump_until(pilot, predicate, timeout: float = 5.0) -> None:
+    """`wait_until` without waiting for workers: a KB load a test holds back would hold it too."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"condition not met within {timeout}s"
+        await pilot.pause(0.02)
+
+
 def screen_text(app) -> str:
     """Everything on the current screen, as the terminal would get it (without styles)."""
     strips = app.screen._compositor.render_strips()

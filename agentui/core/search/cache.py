@@ -24,11 +24,15 @@ _Payload = tuple[str, list[Problem], str, SearchIndex]
 holding the fingerprint alone (`first_screen.read_header`)."""
 
 
-def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeBase, SearchIndex]:
+def open_search(
+    kb_dir: Path, cache_dir: Path | None = None, key: str | None = None
+) -> tuple[KnowledgeBase, SearchIndex]:
     """Load the KB and its index. A warm start stats the files (no reading) and loads one pickle;
-    entries are turned into objects only when something reads them."""
+    entries are turned into objects only when something reads them. `key`: the files' stat key
+    if just taken (the console's first rows did); a key older than the files read is safe, as
+    their next start's key differs and rebuilds."""
     pinyin_tables.keep_in(cache_dir)
-    path = index_cache_path(cache_dir, stat_key(kb_dir)) if cache_dir is not None else None
+    path = index_cache_path(cache_dir, key or stat_key(kb_dir)) if cache_dir is not None else None
     if path is not None:
         cached = _read(path)
         if cached is not None:
