@@ -113,11 +113,6 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
         use_paste_safe_parser()  # pastes holding escape bytes arrive whole (see terminal_input)
         return super().get_driver_class()
 
-    def get_default_screen(self) -> Screen[Any]:
-        from agentui.screens.main import MainScreen
-
-        return MainScreen(self.strings, self.clock)
-
     @property
     def main(self) -> MainScreen:
         """The main screen (always at the bottom of the stack)."""

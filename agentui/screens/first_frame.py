@@ -12,8 +12,9 @@ Mixed into `MainScreen`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.containers import Grid
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -40,6 +41,14 @@ PANES_AT_LATEST = 1.0
 """Seconds after the first frame of a warm start by which the panes are built, search or not."""
 
 
+def width_class(app: App[Any]) -> str | None:
+    """The class Textual gives the screen for the terminal's width on its first resize; given when
+    the screen is created, the first styling has it (set at mount, it restyled every widget)."""
+    width = app.size.width
+    named = [(least, name) for least, name in app.HORIZONTAL_BREAKPOINTS or [] if width >= least]
+    return max(named)[1] if named else None
+
+
 class FirstFrame(_Host):
     strings: Strings
     _when_built: list[Callable[[], object]]
@@ -62,10 +71,9 @@ class FirstFrame(_Host):
 
     def _set_width_class(self) -> None:
         """The layout class of the terminal's width (`-wide` …) before the first frame: Textual sets
-        it on the first resize, after that frame, and the first rows would be laid out twice."""
-        width = self.app.size.width
-        named = [(least, name) for least, name in self.app.HORIZONTAL_BREAKPOINTS or [] if width >= least]
-        current = max(named)[1] if named else None
+        it on the first resize, after that frame, and the first rows would be laid out twice. The
+        screen is created with it (`width_class`): this only corrects a size that changed since."""
+        current = width_class(self.app)
         self.update_classes({name: name == current for _, name in self.app.HORIZONTAL_BREAKPOINTS or []})
 
     def show_first_rows(self, rows: Sequence[ListedRow]) -> None:

@@ -50,8 +50,8 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         Binding("f8", "toggle_pin", "pin", key_display="F8", show=False),
     ]
 
-    def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
-        super().__init__()
+    def __init__(self, strings: Strings, clock: Callable[[], datetime], classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self.strings = strings
         self.clock = clock
         self.shown_query: str | None = None
@@ -69,7 +69,7 @@ class MainScreen(FirstFrame, AgentScreen[None]):
     def compose(self) -> ComposeResult:
         s = self.strings
         yield CallHeader(s.app_title, s.timer_idle, self.clock, PhaseLabels.of(s), id="header")
-        with CallLayout(id="main"):
+        with CallLayout(id="main", classes="-browsing"):  # in_use's class: not a restyle at mount
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
