@@ -112,11 +112,6 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
         use_paste_safe_parser()  # pastes holding escape bytes arrive whole (see terminal_input)
         return super().get_driver_class()
 
-    def get_default_screen(self) -> Screen[Any]:
-        from agentui.screens.main import MainScreen
-
-        return MainScreen(self.strings, self.clock)
-
     @property
     def main(self) -> MainScreen:
         """The main screen (always at the bottom of the stack)."""
@@ -159,17 +154,17 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
             self._store_ready(self._given_store, active, self.session.new_recovery_notes())
         else:
             self.open_case_store()
-        self.call_after_refresh(self.load_knowledge)
 
     @work(thread=True, exclusive=True, group="kb")
     def load_knowledge(self) -> None:
         from agentui.core.search import open_search
 
         try:
-            kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir)
+            kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir, self.kb_stat_key)
         except Exception as error:  # noqa: BLE001 - any failure is shown, the console stays up
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
             self.call_from_thread(self._stop_waiting_for_kb)
+            self.call_from_thread(self.on_main_screen, lambda main: main.build_panes_now())  # no search to wait for
             return
         self.call_from_thread(self._kb_ready, kb, index)
 
@@ -177,7 +172,7 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
         self.kb, self.index = kb, index
         if kb.problems:
             self.tell(self.strings.kb_problems.format(count=len(kb.problems)), "warning")
-        self.main.kb_ready()
+        self.on_main_screen(lambda main: main.kb_ready())  # unless the console closed meanwhile
         self._stop_waiting_for_kb()
         self.kb_loaded()  # the revision shown, the files watched (issue 16)
 
@@ -307,7 +302,8 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
             self._scripts_when_ready = (select,)
             self.push_screen(LoadingScreen(self.strings))
             return
-        self.push_screen(ScriptsScreen(self.strings, self.kb, self.main.article.entry, select=select))
+        entry = self.main.article.entry if self.main.panes_built else None  # the KB may come before the panes
+        self.push_screen(ScriptsScreen(self.strings, self.kb, entry, select=select))
 
     def action_wrapup(self) -> None:
         from agentui.screens.wrapup import WrapUpScreen, draft_summary

@@ -14,7 +14,8 @@ search cache, so neither side parses Markdown at start-up.
 2. Spawn → first query answered: the moment the results are listed a key (`b`) is typed, and the
    clock stops when that query's results are painted. agentui lists its first rows before its
    search is loaded (the rows the empty query listed last, see `core/search/first_screen.py`);
-   this is when its search answers.
+   this is when its search answers. agentui's article and case panes come after the first frame
+   (on a warm start after the search's first results): when they are painted is printed too.
 3. Keystroke → results painted: agentui and the peer on the 10k KB; queries are typed one key at a
    time and each key's clock stops when the line showing that key's query (`「query」`, painted
    with the filtered results in both apps) has been written.
@@ -118,16 +119,23 @@ def cpu_seconds(pid: int) -> float:
 
 
 class StartUp(NamedTuple):
-    """Seconds from spawn: first frame, results listed, first query's results painted; and the
-    CPU seconds used when the results were listed."""
+    """Seconds from spawn: first frame, results listed, first query's results painted, and (agentui)
+    its article and case panes painted; and the CPU seconds used when the results were listed."""
 
     frame: float
     listed: float
     answered: float
     cpu: float
+    panes: float
 
 
-def start_up(argv: list[str], env: dict[str, str], results_mark: bytes) -> StartUp:
+def agentui_panes_mark() -> bytes:
+    """What agentui paints with its article and case panes, after the first frame: the article
+    pane's border title (` 条目 `; the first frame has empty slots in their place)."""
+    return f" {strings_for('zh').article_title} ".encode()
+
+
+def start_up(argv: list[str], env: dict[str, str], results_mark: bytes, panes_mark: bytes | None = None) -> StartUp:
     app = PtyProcess(argv, cols=COLS, rows=ROWS, env=env)
     try:
         frame = app.wait_for(PLACEHOLDER_MARK.encode(), timeout=60)
@@ -136,9 +144,10 @@ def start_up(argv: list[str], env: dict[str, str], results_mark: bytes) -> Start
         mark = len(app.output)
         app.send(FIRST_KEY)
         answered = app.wait_for(f"「{FIRST_KEY}」".encode(), timeout=60, since=mark)
+        panes = app.wait_for(panes_mark, timeout=60) if panes_mark else listed  # the peer has no panes
         app.send("\x11")  # Ctrl+Q
         app.finish(timeout=20)
-        return StartUp(frame, listed, answered, cpu)
+        return StartUp(frame, listed, answered, cpu, panes)
     finally:
         app.kill()
 
@@ -231,28 +240,31 @@ def main() -> int:
         # from source while the peer's Textual comes precompiled.
         compileall.compile_dir(Path(agentui_package.__file__).parent, quiet=1)
         mark = agentui_results_mark()
+        panes_mark = agentui_panes_mark()
         peer_mark = b" entries"
         for name, kb in kbs.items():  # warm-up (page cache; agentui's first rows), not measured
             start_up(peers[name], env, peer_mark)
-            start_up(agentui(kb, 0), env, mark)
+            start_up(agentui(kb, 0), env, mark, panes_mark)
 
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         runs: dict[str, list[StartUp]] = {}
         for run in range(args.runs):  # interleaved so drift affects all alike
             for name, kb in kbs.items():
-                for who, argv, marker in (("peer", peers[name], peer_mark), ("agentui", agentui(kb, run), mark)):
-                    runs.setdefault(f"{who} kb={name}", []).append(start_up(argv, env, marker))
+                for who, argv, marker, panes in (("peer", peers[name], peer_mark, None),
+                                                 ("agentui", agentui(kb, run), mark, panes_mark)):
+                    runs.setdefault(f"{who} kb={name}", []).append(start_up(argv, env, marker, panes))
         print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
         def median_ms(key: str, field: str) -> float:
-            return statistics.median(getattr(result, field) for result in runs[key]) * 1000
+            return float(statistics.median(getattr(result, field) for result in runs[key])) * 1000
 
         print(f"\nspawn -> first frame / results listed (CPU then) / first query answered, median of {args.runs} (ms):")
         for key, results in runs.items():
             low, high = min(r.listed for r in results) * 1000, max(r.listed for r in results) * 1000
             print(f"  {key:<20} first frame {median_ms(key, 'frame'):7.1f}   results {median_ms(key, 'listed'):7.1f}"
                   f" (cpu {median_ms(key, 'cpu'):5.0f}; min {low:.1f}, max {high:.1f})"
-                  f"   first query {median_ms(key, 'answered'):7.1f}")
+                  f"   first query {median_ms(key, 'answered'):7.1f}"
+                  + (f"   panes {median_ms(key, 'panes'):7.1f}" if key.startswith("agentui") else ""))
         for name in kbs:
             ours, peer = f"agentui kb={name}", f"peer kb={name}"
             print(f"results_listed_ms kb={name}: agentui {median_ms(ours, 'listed'):.1f}, "
@@ -262,6 +274,7 @@ def main() -> int:
             print(f"first_query_ms kb={name}: agentui {median_ms(ours, 'answered'):.1f}, "
                   f"peer {median_ms(peer, 'answered'):.1f}")
             print(f"first_query_ratio kb={name}: {median_ms(ours, 'answered') / median_ms(peer, 'answered'):.2f}")
+            print(f"panes_painted_ms kb={name}: agentui {median_ms(ours, 'panes'):.1f}")
 
         ready_agentui = mark
         keys_peer = keystrokes(peers[big], env, "「」".encode(), args.keys)

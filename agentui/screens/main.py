@@ -50,8 +50,8 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         Binding("f8", "toggle_pin", "pin", key_display="F8", show=False),
     ]
 
-    def __init__(self, strings: Strings, clock: Callable[[], datetime]) -> None:
-        super().__init__()
+    def __init__(self, strings: Strings, clock: Callable[[], datetime], classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self.strings = strings
         self.clock = clock
         self.shown_query: str | None = None
@@ -69,7 +69,7 @@ class MainScreen(FirstFrame, AgentScreen[None]):
     def compose(self) -> ComposeResult:
         s = self.strings
         yield CallHeader(s.app_title, s.timer_idle, self.clock, PhaseLabels.of(s), id="header")
-        with CallLayout(id="main"):
+        with CallLayout(id="main", classes="-browsing"):  # in_use's class: not a restyle at mount
             with Vertical(id="left"):
                 yield SearchBar(placeholder=s.search_placeholder, id="search", max_length=MAX_QUERY)
                 yield Static(s.kb_loading, id="results-header", markup=False)
@@ -84,7 +84,7 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         self.query_one("#left").border_title = self.strings.results_title
         self._set_width_class()
         self.show_first_rows(self.agent_app.take_first_rows())
-        self.call_after_refresh(self._build_panes)
+        self.call_after_refresh(self._after_first_frame)
 
     # --- widgets other screens and the app use ------------------------------------------------
     @property
@@ -175,6 +175,7 @@ class MainScreen(FirstFrame, AgentScreen[None]):
             lacking.update(Content(s.results_lacking.format(words=words)))
         if not query.strip():
             self.agent_app.keep_first_rows(hits)
+        self.search_painted()
         if not again or self.agent_app.session.misses.pending:  # a search still open sees its new results
             self.searches_shown(query, hits)
 
@@ -182,6 +183,8 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         """The KB's files changed: the same query's results, the open entry in its new version
         (ticks and scroll position kept)."""
         self.run_search(self.search_bar.value)
+        if not self.panes_built:
+            return
         entry = self.article.entry
         kb = self.agent_app.kb
         if entry is not None and kb is not None and kb.get(entry.id) is not None:
@@ -258,6 +261,9 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         app = self.agent_app
         if app.kb is None:  # a first row, chosen before the KB was loaded
             self.entry_when_ready = entry_id
+            return None
+        if not self.panes_built:  # the KB came first (a warm start): the article pane comes now
+            self.when_built(lambda: self.open_entry(entry_id, focus=focus, visit=visit))
             return None
         entry = self._show_article(entry_id)
         if entry is None:

@@ -10,7 +10,7 @@ import pytest
 
 from agentui.core.kb import load_kb
 from agentui.core.kb.records import to_record
-from agentui.core.search import SearchIndex, hanzi, open_search
+from agentui.core.search import SearchIndex, hanzi, open_search, pinyin_tables
 from agentui.core.search.document import BodyText, build_doc
 from agentui.core.search.index import operator_names
 from agentui.core.search.normalize import fold, split_units
@@ -139,12 +139,16 @@ def test_warm_start_gives_the_cold_entries_from_one_shared_set_of_records(tmp_pa
     assert sum(len(entry.steps) for entry in warm_kb.entries.values()) >= 20  # steps read again from bodies
 
 
-def test_warm_start_brings_the_phrase_table_along(tmp_path: Path, monkeypatch):
-    """Reading pypinyin's phrase file takes 0.3 s: a warm start must not leave that to the agent's
-    first query with a character of several readings (行 is xing alone, hang in 银行)."""
+def test_warm_start_reads_the_pinyin_tables_from_the_cache(tmp_path: Path, monkeypatch):
+    """Building them from pypinyin's data files takes 0.35 s: a warm start must neither pay that
+    nor leave it to the agent's first query with a character of several readings (行 is xing
+    alone, hang in 银行)."""
     open_search(bundled_kb_dir(), tmp_path)
-    monkeypatch.setattr(hanzi, "_phrase_table", None)  # as in a fresh process
-    monkeypatch.setattr(hanzi, "_read_phrases", lambda: pytest.fail("read pypinyin's phrase file"))
+    assert list(tmp_path.glob("pinyin-*.pickle"))
+    monkeypatch.setattr(pinyin_tables, "_tables", None)  # as in a fresh process
+    hanzi.phrases_from.cache_clear()
+    hanzi._readings_block.cache_clear()
+    monkeypatch.setattr(pinyin_tables, "build", lambda: pytest.fail("built the tables from pypinyin's data"))
     open_search(bundled_kb_dir(), tmp_path)
     assert hanzi.syllables("银行") == ["yin", "hang"]
 
@@ -206,3 +210,14 @@ def test_the_body_is_folded_only_when_the_head_cannot_settle_the_score(bundled_k
     fresh = build_doc(record, names)
     assert score_doc(fresh, parse_query(word)) is not None  # a word only the body has still counts
     assert fresh.fields[-1]._text is not None
+
+
+def test_open_search_takes_a_stat_key_just_taken(tmp_path: Path, monkeypatch):
+    from agentui.core.search import cache as search_cache
+    from agentui.core.search.first_screen import stat_key
+
+    cold_kb, _ = open_search(bundled_kb_dir(), tmp_path)
+    key = stat_key(bundled_kb_dir())
+    monkeypatch.setattr(search_cache, "stat_key", lambda kb_dir: pytest.fail("the KB files were stat'ed again"))
+    warm_kb, index = open_search(bundled_kb_dir(), tmp_path, key)
+    assert warm_kb.fingerprint == cold_kb.fingerprint and index.search("补卡")

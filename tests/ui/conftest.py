@@ -54,14 +54,25 @@ async def _wait_workers(app) -> None:
 
 
 async def ready(pilot) -> None:
-    """Wait until the KB is loaded and the first results are shown."""
+    """Wait until the KB is loaded, the first results are shown and the panes are built (on a
+    warm start they come after the search)."""
     app = pilot.app
     for _ in range(200):
-        if app.index is not None and app.main.shown_query is not None:
+        if app.index is not None and app.main.shown_query is not None and app.main.panes_built:
             return
         await _wait_workers(app)
         await pilot.pause(0.01)
     raise AssertionError("the KB never loaded")
+
+
+async def pump_until(pilot, predicate, timeout: float = 5.0) -> None:
+    """`wait_until` without waiting for workers: a KB load a test holds back would hold it too."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"condition not met within {timeout}s"
+        await pilot.pause(0.02)
 
 
 def screen_text(app) -> str:

@@ -12,10 +12,11 @@ import pytest
 from agentui.app import create_app
 from agentui.core.search import cache as search_cache
 from agentui.core.search.first_screen import read_first_rows, read_in_background
+from agentui.screens import first_frame
 from agentui.screens.main import MainScreen
 from agentui.widgets.results import ResultsList
 
-from .conftest import fixed_clock, ready, screen_text, settle, wait_until
+from .conftest import fixed_clock, pump_until, ready, screen_text, settle, wait_until
 
 
 @pytest.fixture
@@ -33,6 +34,12 @@ async def _first_run(settings, store) -> list[str]:
         return [app.main.results.get_option_at_index(i).id for i in range(app.main.results.option_count)]
 
 
+def opened(app) -> str | None:
+    """The entry open in the article pane (on a warm start the panes come after the search)."""
+    entry = app.main.article.entry if app.main.panes_built else None
+    return entry.id if entry is not None else None
+
+
 @pytest.fixture
 def held_kb(monkeypatch):
     """Once cleared, the KB load waits until the test sets it again, as a slow load would."""
@@ -40,9 +47,9 @@ def held_kb(monkeypatch):
     go.set()
     real = search_cache.open_search
 
-    def slow_open_search(kb_dir, cache_dir=None):
+    def slow_open_search(kb_dir, cache_dir=None, key=None):
         go.wait(10)
-        return real(kb_dir, cache_dir)
+        return real(kb_dir, cache_dir, key)
 
     monkeypatch.setattr(search_cache, "open_search", slow_open_search)
     yield go
@@ -85,8 +92,8 @@ async def test_enter_on_a_first_row_opens_it_when_the_kb_has_loaded(warm_setting
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         held_kb.set()
-        await wait_until(pilot, lambda: app.main.article.entry is not None)
-        assert app.main.article.entry.id == listed[1]
+        await wait_until(pilot, lambda: opened(app) is not None)
+        assert opened(app) == listed[1]
 
 
 async def test_typing_over_the_first_rows_says_the_kb_is_loading_then_searches(warm_settings, bundled_store,
@@ -103,6 +110,7 @@ async def test_typing_over_the_first_rows_says_the_kb_is_loading_then_searches(w
         held_kb.set()
         await wait_until(pilot, lambda: app.main.shown_query == "补卡")
         assert "「补卡」" in screen_text(app)
+        await ready(pilot)
         assert app.main.results.highlighted_id == "esim-replacement"
 
 
@@ -117,10 +125,10 @@ async def test_enter_after_a_query_typed_before_the_kb_loads_opens_its_top_resul
         await pilot.pause()
         await pilot.press(*"补卡", "enter")
         await pilot.pause()
-        assert app.index is None and app.main.article.entry is None
+        assert app.index is None and opened(app) is None
         held_kb.set()
-        await wait_until(pilot, lambda: app.main.article.entry is not None)
-        assert app.main.article.entry.id == "esim-replacement"
+        await wait_until(pilot, lambda: opened(app) is not None)
+        assert opened(app) == "esim-replacement"
         assert app.main.shown_query == "补卡"
 
 
@@ -203,3 +211,113 @@ async def test_the_first_rows_are_laid_out_in_the_width_class_of_the_terminal(bu
         await ready(pilot)
         assert seen and "-wide" in seen[0] and "-narrow" not in seen[0], seen
         assert bundled_app.main.has_class("-wide")
+
+
+@pytest.fixture
+def panes_wait_long(monkeypatch):
+    """The panes would wait a minute for the search: what builds them sooner is what is tested."""
+    monkeypatch.setattr(first_frame, "PANES_AT_LATEST", 60.0)
+
+
+def _spied_order(monkeypatch) -> list[str]:
+    order: list[str] = []
+    real_build, real_show = MainScreen._build_panes, MainScreen.show_results
+
+    async def build(screen: MainScreen) -> None:
+        order.append("panes")
+        await real_build(screen)
+
+    def show(screen: MainScreen, query: str, hits) -> None:
+        order.append(f"results {query!r}")
+        real_show(screen, query, hits)
+
+    monkeypatch.setattr(MainScreen, "_build_panes", build)
+    monkeypatch.setattr(MainScreen, "show_results", show)
+    return order
+
+
+async def test_a_warm_start_paints_the_search_before_it_builds_the_panes(warm_settings, bundled_store, monkeypatch,
+                                                                       panes_wait_long):
+    """The panes' build and paints came first and the search loaded after them: the first query
+    typed on a warm start was answered ~600 ms after the first frame. The panes cannot show an
+    entry before the KB is loaded: they now come right after the search's first results."""
+    await _first_run(warm_settings, bundled_store)
+    order = _spied_order(monkeypatch)
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.main.panes_built)
+        await ready(pilot)
+    assert order[:2] == ["results ''", "panes"]
+
+
+async def test_a_search_slow_to_load_holds_the_panes_back_a_moment_only(warm_settings, bundled_store, held_kb,
+                                                                        monkeypatch):
+    await _first_run(warm_settings, bundled_store)
+    monkeypatch.setattr(first_frame, "PANES_AT_LATEST", 0.05)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pump_until(pilot, lambda: app.main.panes_built)
+        assert app.index is None
+        held_kb.set()
+        await ready(pilot)
+
+
+async def test_f6_while_the_search_loads_builds_the_panes_at_once(warm_settings, bundled_store, held_kb,
+                                                                 panes_wait_long):
+    await _first_run(warm_settings, bundled_store)
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.main.panes_built
+        await pilot.press("f6")
+        await pump_until(pilot, lambda: app.main.panes_built)
+        await pilot.pause()
+        assert app.index is None
+        assert app.focused is app.main.query_one("#notes")
+        held_kb.set()
+        await ready(pilot)
+
+
+async def test_a_cold_start_builds_the_panes_at_once(bundled_settings, bundled_store, held_kb, panes_wait_long):
+    """No rows kept (a first start, a changed KB): the KB is parsed, seconds at 10k entries."""
+    held_kb.clear()
+    app = create_app(bundled_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pump_until(pilot, lambda: app.main.panes_built)
+        assert app.index is None
+        held_kb.set()
+        await ready(pilot)
+
+
+async def test_a_kb_that_fails_to_load_builds_the_panes_at_once(warm_settings, bundled_store, monkeypatch,
+                                                               panes_wait_long):
+    await _first_run(warm_settings, bundled_store)
+
+    def broken(kb_dir, cache_dir=None, key=None):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(search_cache, "open_search", broken)
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pump_until(pilot, lambda: app.main.panes_built)
+        assert app.index is None
+
+
+async def test_a_warm_start_loads_the_index_under_the_key_its_first_rows_took(warm_settings, bundled_store,
+                                                                             monkeypatch):
+    """Stat'ing a 10k-entry KB's files again took the KB worker 70-90 ms, milliseconds after the
+    first rows had done it."""
+    listed = await _first_run(warm_settings, bundled_store)
+    monkeypatch.setattr(search_cache, "stat_key", lambda kb_dir: pytest.fail("the KB files were stat'ed again"))
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        results = app.main.results
+        assert [results.get_option_at_index(i).id for i in range(results.option_count)] == listed

@@ -12,7 +12,7 @@ from agentui.screens.wrapup import WrapUpScreen
 from agentui.widgets.article import StepsList
 from agentui.widgets.results import ResultsList
 
-from .conftest import fixed_clock, ready, screen_text, settle, wait_until
+from .conftest import fixed_clock, pump_until, ready, screen_text, settle, wait_until
 
 
 # --- §1 the cursor lands at the end of the text --------------------------------------------------
@@ -217,18 +217,20 @@ async def test_f5_while_the_kb_loads_opens_the_pane_once_loaded_and_leaves_no_le
     """F5 right at start said "loading" and the `i` typed next landed in the search box."""
     import threading
 
-    import agentui.core.search as search
+    from agentui.core.search import cache
 
     loaded = threading.Event()
-    real_open = search.open_search
+    real_open = cache.open_search
 
     def slow_open(*args, **kwargs):
         loaded.wait(10)
         return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(search, "open_search", slow_open)
+    # on the cache module: set on the package, the attribute stays there after the test
+    monkeypatch.setattr(cache, "open_search", slow_open)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: bool(app.main.query("#case")) and app.main.case_pane.built)
+        await pump_until(pilot, lambda: bool(app.main.query("#case")) and app.main.case_pane.built)
+        assert app.index is None, "the KB is still loading"
         await pilot.press("f5", "i")
         assert app.main.search_bar.value == ""
         loaded.set()

@@ -8,12 +8,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from agentui.core.search.document import BODY, KEY_FIELDS, WEIGHTS, BodyText, FieldText, SearchDoc
 from agentui.core.search.normalize import CJK_RUN
 from agentui.core.search.rules import EXACT, FUZZY_CUTOFF, INSIDE, PREFIX, SUFFIX
+from agentui.core.search.scorer import fuzzy
 
 APART = "\x00"
 """Joins the pieces in a column: folding turns it into a space, so no piece or query holds it."""
@@ -98,6 +97,7 @@ class Vocabulary(Distinct):
 
     def near(self, word: str) -> list[tuple[float, np.ndarray]]:
         """(similarity, entries) of the words the scorer's typo test accepts for `word`."""
+        process, OSA = fuzzy()
         matches = process.extract(
             word, self.pieces, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF, limit=None
         )

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agentui.core.cases.atomic import ensure_private_dir
-from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
 from agentui.core.kb.records import knowledge_base
+from agentui.core.search import pinyin_tables
 from agentui.core.search.first_screen import INDEX_FORMAT, index_cache_path, read_header, stat_key, write_header
 from agentui.core.search.index import SearchIndex
 
@@ -24,14 +24,21 @@ _Payload = tuple[str, list[Problem], str, SearchIndex]
 holding the fingerprint alone (`first_screen.read_header`)."""
 
 
-def open_search(kb_dir: Path, cache_dir: Path | None = None) -> tuple[KnowledgeBase, SearchIndex]:
+def open_search(
+    kb_dir: Path, cache_dir: Path | None = None, key: str | None = None
+) -> tuple[KnowledgeBase, SearchIndex]:
     """Load the KB and its index. A warm start stats the files (no reading) and loads one pickle;
-    entries are turned into objects only when something reads them."""
-    path = index_cache_path(cache_dir, stat_key(kb_dir)) if cache_dir is not None else None
+    entries are turned into objects only when something reads them. `key`: the files' stat key
+    if just taken (the console's first rows did); a key older than the files read is safe, as
+    their next start's key differs and rebuilds."""
+    pinyin_tables.keep_in(cache_dir)
+    path = index_cache_path(cache_dir, key or stat_key(kb_dir)) if cache_dir is not None else None
     if path is not None:
         cached = _read(path)
         if cached is not None:
             return cached
+    from agentui.core.kb.loader import load_kb  # a cold start only (its YAML fast path: 20 ms of regexes)
+
     kb = load_kb(kb_dir)
     index = SearchIndex.from_records(kb.records)
     if path is not None:
@@ -46,10 +53,13 @@ def open_search_then_cache(
     the returned call writes the cache after (a quarter of a second at 10k entries). The key is
     taken before the files are read, as `open_search` does, so a file saved meanwhile can never
     be cached under its new state with the old content."""
+    pinyin_tables.keep_in(cache_dir)
     path = index_cache_path(cache_dir, stat_key(kb_dir)) if cache_dir is not None else None
     cached = _read(path) if path is not None else None
     if cached is not None:
         return *cached, _nothing
+    from agentui.core.kb.loader import load_kb  # a cold start only (its YAML fast path: 20 ms of regexes)
+
     kb = load_kb(kb_dir)
     index = SearchIndex.from_records(kb.records)
     if path is None:
@@ -63,6 +73,7 @@ def _nothing() -> None:
 
 def load_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SearchIndex:
     """The index of an already-loaded KB, cached under the KB files' content fingerprint."""
+    pinyin_tables.keep_in(cache_dir)
     path = None
     if cache_dir is not None and kb.fingerprint:
         path = index_cache_path(cache_dir, "content:" + kb.fingerprint)

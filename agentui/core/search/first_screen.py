@@ -21,7 +21,7 @@ from typing import IO, Any, NamedTuple
 # What only the writer, the stat walk or the forked child needs (hashlib, the KB's source module,
 # the atomic writer) is imported where used: the console imports this module before its first frame.
 
-INDEX_FORMAT = "search-28"
+INDEX_FORMAT = "search-29"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 HEADER_MARK = "agentui-index-header"
 ROWS_FORMAT = "first-rows-1"

@@ -1,26 +1,19 @@
-"""Toneless pinyin of Chinese text, as pypinyin's `lazy_pinyin` gives it, read straight from its data files."""
+"""Toneless pinyin of Chinese text, as pypinyin's `lazy_pinyin` gives it, read from the tables `pinyin_tables` keeps."""
 
-# Importing pypinyin builds every table it has (56 MiB, 0.2 s), the 47k-phrase dictionary with its
-# segmentation prefixes most of all; a KB needs the readings of a few thousand characters. This
-# module reads the same two JSON files lazily and keeps one string per reading or phrase, and
-# repeats pypinyin's segmentation (forward maximum matching, phrases only) step for step, so the
-# syllables are the same (tests/core/test_search_hanzi.py compares every character and phrase).
+# pypinyin's segmentation (forward maximum matching, phrases only) is repeated step for step over
+# those tables, so the syllables are the same (tests/core/test_search_hanzi.py compares every
+# character and phrase). A pack of readings or phrases is unpacked the first time a character of
+# it is asked for: a KB and its queries touch a few thousand characters of 42k.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 
-_TONE_MARKS = str.maketrans({
-    **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěè", "e"), **dict.fromkeys("ōóǒò", "o"),
-    **dict.fromkeys("īíǐì", "i"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("üǖǘǚǜ", "v"),
-    **dict.fromkeys("ńňǹ", "n"), "ḿ": "m", "ế": "ê", "ề": "ê",
-    "\u0304": None, "\u0300": None, "\u030c": None,  # the marks of m̄, m̀, ê̄, ê̌ (no precomposed form)
-})
-_DIGITS = re.compile(r"\d")
+from agentui.core.search import pinyin_tables
+from agentui.core.search.pinyin_tables import BLOCK_SHIFT, FIELD, ITEM, PLAIN, PREFIX, toneless
+
+__all__ = ["PLAIN", "PREFIX", "char_readings", "phrases_from", "syllables", "toneless"]
 
 _HANZI = re.compile(
     "[\u3007\ue815-\ue864\ufa18\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -30,33 +23,19 @@ _HANZI = re.compile(
 )
 """The characters pypinyin looks up (its `RE_HANS`); anything else in a run stands for itself."""
 
-
-def toneless(reading: str) -> str:
-    """`lǜ` -> `lv`, `ê̄` -> `ê`: pypinyin's NORMAL style."""
-    return _DIGITS.sub("", reading.translate(_TONE_MARKS))
-
-
-def _data_file(name: str) -> Path:
-    spec = importlib.util.find_spec("pypinyin")  # finds the package without running its __init__
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("pypinyin is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / name
-
-
-@lru_cache(maxsize=1)
-def _char_table() -> dict[int, str]:
-    """Code point -> its tone-marked readings, comma-separated, most common first."""
-    raw = json.loads(_data_file("pinyin_dict.json").read_text(encoding="utf-8"))
-    return {int(code): readings for code, readings in raw.items()}
+Phrases = dict[str, int | str]
+"""Phrases and their proper prefixes -> PREFIX (a prefix only), PLAIN, or the phrase's syllables."""
 
 
 @cache
+def _readings_block(block: int) -> dict[str, tuple[str, ...]]:
+    packed = pinyin_tables.tables().readings.get(block, "")
+    return {item[0]: tuple(item[1:].split(",")) for item in packed.split(ITEM) if item}
+
+
 def char_readings(char: str) -> tuple[str, ...]:
     """Distinct toneless readings, most common first; () for a character with none."""
-    readings = _char_table().get(ord(char))
-    if readings is None:
-        return ()
-    return tuple(dict.fromkeys(toneless(r) for r in readings.split(",")))
+    return _readings_block(ord(char) >> BLOCK_SHIFT).get(char, ())
 
 
 def _primary(char: str) -> str:
@@ -64,63 +43,28 @@ def _primary(char: str) -> str:
     return readings[0] if readings else char
 
 
-_PHRASE_KEY = re.compile(r'"([^"]+)":\s*\[')
-_FIRST_READING = re.compile(r'\[\s*"([^"]*)"')
-"""In `{"银行": [["yín"], ["háng", "xíng"]], …}` the phrases, and the first reading of each character."""
-
-PREFIX, PLAIN = 0, 1
-"""`phrase_table` values: a proper prefix of some phrase only; a phrase read as its characters' primary
-readings. Any other value is the phrase's own syllables, space-joined."""
-
-
-PhraseTable = dict[str, int | str]
-_phrase_table: PhraseTable | None = None
-
-
-def phrase_table() -> PhraseTable:
-    """The phrase table, read on first use (0.3 s), or as handed over by `use_phrase_table`."""
-    global _phrase_table
-    if _phrase_table is None:
-        _phrase_table = _read_phrases()
-    return _phrase_table
-
-
-def use_phrase_table(table: PhraseTable) -> None:
-    """Take a table `phrase_table` gave earlier (saved with the search index, whose warm start
-    unpickles it in 20 ms instead of reading the JSON again)."""
-    global _phrase_table
-    _phrase_table = table
-
-
-def _read_phrases() -> PhraseTable:
-    """Every phrase and every prefix of one, in one dict: the segmentation asks "is this a prefix?"
-    and "is it a phrase?" of the same strings. Read with two regexes rather than `json.loads`,
-    whose 150k little lists cost 100 MiB of peak memory for a table that ends up a tenth of that."""
-    text = _data_file("phrases_dict.json").read_text(encoding="utf-8")
-    phrases = _PHRASE_KEY.findall(text)
-    firsts = _FIRST_READING.findall(text)
-    if sum(map(len, phrases)) != len(firsts):  # a layout these regexes misread: take the slow way
-        raw = json.loads(text)
-        phrases, firsts = list(raw), [readings[0] for items in raw.values() for readings in items]
-    del text
-    readings = toneless(" ".join(firsts)).split(" ")
-    table: PhraseTable = {}
-    position = 0
-    for phrase in phrases:
-        own = readings[position:position + len(phrase)]
-        position += len(phrase)
+@cache
+def phrases_from(first: str) -> Phrases:
+    """The phrases starting with `first`, and every proper prefix of one: the segmentation asks
+    "is this a prefix?" and "is it a phrase?" of the same strings, which all start with `first`."""
+    table: Phrases = {}
+    for item in pinyin_tables.tables().phrases.get(first, "").split(ITEM):
+        if not item:
+            continue
+        phrase, _, spoken = item.partition(FIELD)
         for end in range(1, len(phrase)):
             table.setdefault(phrase[:end], PREFIX)
-        table[phrase] = PLAIN if own == [_primary(c) for c in phrase] else " ".join(own)
+        table[phrase] = spoken or PLAIN
     return table
 
 
-def _cut(text: str, phrases: PhraseTable) -> list[str]:
+def _cut(text: str) -> list[str]:
     """pypinyin's forward maximum matching (`mmseg.Seg.cut`, phrases only), quirks included: when
     the whole rest is a prefix of some phrase but holds none, it is split into single characters."""
     words: list[str] = []
     remain = text
     while remain:
+        phrases = phrases_from(remain[0])
         last_valid = 0
         for end in range(1, len(remain) + 1):
             kind = phrases.get(remain[:end])
@@ -150,14 +94,8 @@ def syllables(text: str) -> list[str]:
     for match in _HANZI.finditer(text):
         out.extend(text[position:match.start()])
         position = match.end()
-        phrases = phrase_table()
-        for word in _cut(match.group(0), phrases):
-            own = phrases.get(word)
+        for word in _cut(match.group(0)):
+            own = phrases_from(word[0]).get(word)
             out.extend(own.split(" ") if isinstance(own, str) else (_primary(c) for c in word))
     out.extend(text[position:])
     return out
-
-
-def tone_marked_readings() -> set[str]:
-    """Every distinct reading of every character, tone marks kept (~1,500)."""
-    return {reading for readings in set(_char_table().values()) for reading in readings.split(",")}

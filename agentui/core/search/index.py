@@ -12,7 +12,6 @@ from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Entry, EntryType, Record
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
-from agentui.core.search import hanzi
 from agentui.core.search.bounds import ScoreBounds
 from agentui.core.search.document import TITLE, TITLE_EN, FieldText, SearchDoc, build_doc
 from agentui.core.search.highlight import field_spans
@@ -147,17 +146,13 @@ class SearchIndex:
         # On KBs whose views all fit in the cache, the pinyin of the KB's runs travels with the index,
         # so rebuilding views after a warm start never computes pinyin (~10 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
-        # pypinyin's phrase table always travels (1 MiB): unpickled in 20 ms, read in 300.
+        # pypinyin's tables are kept in a file of their own (`pinyin_tables`), read in a few ms.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         return {"records": self.records, "names": self._names, "postings": self._postings,
-                "bounds": self._bounds, "pinyin": pinyin, "phrases": hanzi.phrase_table()}
+                "bounds": self._bounds, "pinyin": pinyin}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         remember_runs(state["pinyin"])  # type: ignore[arg-type]
-        phrases = state["phrases"]
-        if not isinstance(phrases, dict):
-            raise TypeError("not a phrase table")
-        hanzi.use_phrase_table(phrases)
         self.__init__(state["records"], state["names"], state["postings"], state["bounds"])  # type: ignore[misc]
 
     @classmethod

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from types import ModuleType
 
 from agentui.core.search.document import BODY, TITLE, WEIGHTS, BodyText, FieldText, SearchDoc
 from agentui.core.search.query import CJK, DIGITS, Query, Unit
@@ -139,6 +137,15 @@ def _digits_match(doc: SearchDoc, digits: str) -> UnitMatch:
     return value, value >= MATCHED, False
 
 
+def fuzzy() -> tuple[ModuleType, ModuleType]:
+    """rapidfuzz, imported for the first word long enough for a typo (TYPO_FROM): not on the KB
+    worker before the first query is answered (10 ms of imports)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    return process, OSA
+
+
 def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: bool = True) -> UnitMatch:
     """Best field weight x match kind. Two passes, same result as one: substring and pinyin tests
     first (cheap), then typo matching only in fields where it could still beat that best; a word
@@ -177,6 +184,7 @@ def _match_word(fields: tuple[Field, ...], word: str, pinyin_like: bool, typo: b
     for field in fuzzy_fields:
         if field.weight * _FUZZY <= best:
             continue
+        process, OSA = fuzzy()
         match = process.extractOne(
             word, field.words.split(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF
         )
