@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from agentui.core.cases.model import Case
 from agentui.core.misses import MissRecord
 from agentui.core.operators import operators_named_in
+from agentui.core.visits import Visits
 from agentui.screens.base import AgentScreen
 from agentui.screens.first_frame import RESULT_LIMIT, FirstFrame
 from agentui.session import CaseFields
@@ -56,10 +57,8 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         self.clock = clock
         self.shown_query: str | None = None
         """The query whose results are on screen (None before the first search)."""
-        self.visited: list[str] = []
-        """Entries opened during this call, in order (Alt+← and Alt+→ move over them)."""
-        self.visit_at = -1
-        """Index in `visited` of the entry on screen."""
+        self.visits = Visits()
+        """Entries opened during this call (Alt+← and Alt+→ move over them)."""
         self.entry_when_ready: str | None = None
         """An entry opened from the first rows before the KB was loaded: it opens once it is."""
         self.submit_when_ready = False
@@ -271,10 +270,7 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         if focus:
             self.article.focus_body()
         if visit:
-            del self.visited[self.visit_at + 1 :]
-            if not self.visited or self.visited[-1] != entry_id:
-                self.visited.append(entry_id)
-            self.visit_at = len(self.visited) - 1
+            self.visits.visit(entry_id)
         app.record_article(entry_id)
         self.suggest_operator()
         return entry
@@ -289,14 +285,12 @@ class MainScreen(FirstFrame, AgentScreen[None]):
 
     def action_entry_back(self) -> None:
         """The entry opened before this one (focus stays where the agent is)."""
-        if self.visit_at > 0:
-            self.visit_at -= 1
-            self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+        if (entry_id := self.visits.back()) is not None:
+            self.open_entry(entry_id, focus=False, visit=False)
 
     def action_entry_forward(self) -> None:
-        if self.visit_at + 1 < len(self.visited):
-            self.visit_at += 1
-            self.open_entry(self.visited[self.visit_at], focus=False, visit=False)
+        if (entry_id := self.visits.forward()) is not None:
+            self.open_entry(entry_id, focus=False, visit=False)
 
     def action_toggle_pin(self) -> None:
         """F8: pin the open entry to the top of the empty-query list, or unpin it."""
@@ -398,6 +392,5 @@ class MainScreen(FirstFrame, AgentScreen[None]):
         self.search_ended()
         self.show_case(None)
         self.article.clear()
-        self.visited.clear()
-        self.visit_at = -1
+        self.visits.clear()
         self.focus_search(clear=True)
