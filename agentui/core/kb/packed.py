@@ -1,17 +1,22 @@
-"""Records packed in a few flat buffers (the index cache maps them from its file): one decoded when read."""
+"""Records packed in a few flat buffers, read from the index cache's file when read: one decoded at a time."""
 
 # Why: a warm start of 100k entries used to unpickle every record (0.5 s, ~150 MiB once in memory)
 # though a search reads about 60 of them. Packed, each record is one marshal'd tuple in one byte
-# buffer; the cache file's pages holding it are read from disk (or the page cache) the first time a
-# record is read, and only those count in the process's memory. Ids are kept sorted apart, so
-# finding an entry is a binary search over a few bytes each, with no dict of 100k ids built.
+# buffer, which a warm start leaves in the cache file (`FileBytes`): a record is read with one
+# `pread` when a search or the agent reads it. Not mapped: a kernel that keeps files in the page
+# cache as large folios (Linux 6.x on ext4) maps up to 2 MiB around any page touched, and 60
+# records a query then cost ~70 MiB of the process's memory. Ids are kept sorted apart (mapped:
+# a few MiB), so finding an entry is a binary search, with no dict of 100k ids built.
 
 from __future__ import annotations
 
 import marshal
+import os
 import sys
+import threading
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pickle import PickleBuffer
 from typing import overload
 
@@ -21,13 +26,74 @@ FORMAT = (marshal.version, sys.version_info[:2])
 """marshal's format is only promised within one Python version: another one rebuilds the cache."""
 
 
+class OpenFile:
+    """A file descriptor closed when the last reader of the file is gone."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+
+class FileBytes:
+    """Bytes `start` .. `start + size` of an open file, read with `os.pread` when sliced: nothing
+    of them is mapped into the process or held by it."""
+
+    __slots__ = ("_file", "_start", "_size")
+
+    def __init__(self, file: OpenFile, start: int, size: int) -> None:
+        self._file, self._start, self._size = file, start, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, part: slice) -> bytes:
+        start, stop, _ = part.indices(self._size)
+        data = os.pread(self._file.fd, max(0, stop - start), self._start + start)
+        if len(data) != max(0, stop - start):
+            raise OSError("index cache cut short")
+        return data
+
+    def whole(self) -> bytes:
+        return self[:]
+
+
+_reading = threading.local()
+
+
+@contextmanager
+def reading_from(file: OpenFile, places: Mapping[int, tuple[int, int]]) -> Iterator[None]:
+    """While a cache file is unpickled: `in_file` turns the buffers given to the unpickler (by
+    their id: each is one object for the whole load) into ranges of that file."""
+    _reading.file, _reading.places = file, places
+    try:
+        yield
+    finally:
+        _reading.file = _reading.places = None
+
+
+def in_file(buffer: memoryview | bytes) -> FileBytes | memoryview:
+    """A buffer an unpickler gave, as the range of the cache file it came from when there is one."""
+    places = getattr(_reading, "places", None)
+    if places and id(buffer) in places:
+        return FileBytes(_reading.file, *places[id(buffer)])
+    return memoryview(buffer)
+
+
+def whole(buffer: FileBytes | memoryview) -> memoryview:
+    return memoryview(buffer.whole()) if isinstance(buffer, FileBytes) else buffer
+
+
 class PackedRecords(Records):
     """Records as marshal'd tuples in one buffer. Pickles its buffers out of band (protocol 5), so
     the index cache writes them raw and maps them back without a copy (`search.cache`)."""
 
     __slots__ = ("_blob", "_ends", "_types", "_kinds", "_ids", "_id_ends", "_by_id", "_state")
 
-    def __init__(self, blob: memoryview, ends: memoryview, types: bytes, kinds: tuple[str, ...],
+    def __init__(self, blob: memoryview | FileBytes, ends: memoryview, types: bytes, kinds: tuple[str, ...],
                  ids: memoryview, id_ends: memoryview, by_id: memoryview) -> None:
         self._state = (blob, ends, types, kinds, ids, id_ends, by_id)
         self._blob = blob
@@ -57,7 +123,7 @@ class PackedRecords(Records):
 
     def __reduce_ex__(self, protocol: object) -> tuple[object, ...]:
         blob, ends, types, kinds, ids, id_ends, by_id = self._state
-        return _unpack, (FORMAT, PickleBuffer(blob), PickleBuffer(ends), types, kinds, PickleBuffer(ids),
+        return _unpack, (FORMAT, PickleBuffer(whole(blob)), PickleBuffer(ends), types, kinds, PickleBuffer(ids),
                          PickleBuffer(id_ends), PickleBuffer(by_id))
 
     def __len__(self) -> int:
@@ -122,5 +188,5 @@ def _unpack(form: object, blob: memoryview | bytes, ends: memoryview | bytes, ty
             ids: memoryview | bytes, id_ends: memoryview | bytes, by_id: memoryview | bytes) -> PackedRecords:
     if form != FORMAT:
         raise ValueError(f"records packed by another Python ({form}, not {FORMAT})")
-    return PackedRecords(memoryview(blob), memoryview(ends), types, kinds, memoryview(ids), memoryview(id_ends),
+    return PackedRecords(in_file(blob), memoryview(ends), types, kinds, memoryview(ids), memoryview(id_ends),
                          memoryview(by_id))

@@ -21,6 +21,7 @@ from pathlib import Path
 from agentui.core.cases.atomic import ensure_private_dir
 from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
+from agentui.core.kb.packed import OpenFile, reading_from
 from agentui.core.kb.records import knowledge_base
 from agentui.core.search.first_screen import (
     INDEX_FORMAT,
@@ -136,12 +137,14 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
             frame = read_plain(handle)
             start = _aligned(handle.tell())
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        if hasattr(mapped, "madvise"):  # pages are read where a search looks, not ahead of it
-            mapped.madvise(mmap.MADV_RANDOM)
+            file = OpenFile(os.dup(handle.fileno()))
         length, places = _frame(frame, len(mapped) - start)
         view = memoryview(mapped)
         buffers = [view[start + offset:start + offset + size] for offset, size in places]
-        value = pickle.loads(view[start:start + length], buffers=buffers)
+        # The big buffers' owners (packed records, postings columns) read them from the file
+        # with pread; the small ones (ids, offsets, key tables) are views of the mapping.
+        with reading_from(file, {id(b): (start + o, n) for b, (o, n) in zip(buffers, places, strict=True)}):
+            value = pickle.loads(view[start:start + length], buffers=buffers)
         root, problems, fingerprint, index = value
         if not isinstance(index, SearchIndex) or fingerprint != header:
             raise TypeError("not an index")
