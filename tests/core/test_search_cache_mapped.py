@@ -4,6 +4,7 @@ the console was closed is found by the check that follows."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import tracemalloc
 from pathlib import Path
@@ -45,6 +46,8 @@ def test_a_warm_start_holds_the_cold_results_and_entries_with_its_records_packed
     assert warm_kb.contact_for("mts") == cold_kb.contact_for("mts") is not None
     assert warm_kb.get("esim-replacement") == cold_kb.get("esim-replacement") is not None
     assert "no-such-entry" not in warm_kb.entries and warm_kb.get("no-such-entry") is None
+    again = pickle.loads(pickle.dumps(warm_index, protocol=pickle.HIGHEST_PROTOCOL))  # read whole from the file
+    assert _results(again) == _results(cold_index) and list(again.records) == list(cold_kb.records)
 
 
 def _big_kb(root: Path, count: int) -> None:

@@ -40,6 +40,8 @@ KEEP_CACHES = 4
 ALIGN = 64
 """Buffers start on this boundary: numpy reads aligned arrays fastest."""
 FRAME_MARK = "agentui-index-frame"
+OUT_OF_BAND = 16 * 1024
+"""Buffers from this size on are written after the pickle and read from the file, not unpickled."""
 
 _Payload = tuple[str, list[Problem], str, SearchIndex]
 """(KB root, problems, content fingerprint, index holding the entry records), after a header
@@ -180,7 +182,16 @@ def _write(path: Path, value: _Payload) -> bool:
     cut would fail a search, not the start."""
     try:
         buffers: list[pickle.PickleBuffer] = []
-        body = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+
+        def out_of_band(buffer: pickle.PickleBuffer) -> bool:
+            """Big buffers go after the pickle (false: out of band); the thousands of small arrays
+            of the exact stage's tables stay in it, where they load faster than as 5000 buffers."""
+            if buffer.raw().nbytes < OUT_OF_BAND:
+                return True
+            buffers.append(buffer)
+            return False
+
+        body = pickle.dumps(value, protocol=5, buffer_callback=out_of_band)
         raws = [buffer.raw() for buffer in buffers]
         places, end = [], _aligned(len(body))
         for raw in raws:
