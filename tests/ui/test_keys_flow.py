@@ -217,16 +217,16 @@ async def test_f5_while_the_kb_loads_opens_the_pane_once_loaded_and_leaves_no_le
     """F5 right at start said "loading" and the `i` typed next landed in the search box."""
     import threading
 
-    import agentui.core.search as search
+    import agentui.core.search.cache as search_cache
 
     loaded = threading.Event()
-    real_open = search.open_search
+    real_open = search_cache.open_search_trusted  # the console's start
 
     def slow_open(*args, **kwargs):
         loaded.wait(10)
         return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(search, "open_search", slow_open)
+    monkeypatch.setattr(search_cache, "open_search_trusted", slow_open)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: bool(app.main.query("#case")) and app.main.case_pane.built)
         await pilot.press("f5", "i")
