@@ -78,7 +78,7 @@ def reading_from(file: OpenFile, places: Mapping[int, tuple[int, int]]) -> Itera
 def in_file(buffer: memoryview | bytes) -> FileBytes | memoryview:
     """A buffer an unpickler gave, as the range of the cache file it came from when there is one."""
     places = getattr(_reading, "places", None)
-    if places and id(buffer) in places:
+    if places and id(buffer) in places and hasattr(os, "pread"):  # without pread (Windows): the mapping
         return FileBytes(_reading.file, *places[id(buffer)])
     return memoryview(buffer)
 

@@ -2,11 +2,12 @@
 
 # A cache file is the header (a plain pickle of the KB's content fingerprint, which `first_screen`
 # reads alone), a plain frame pickle (the index pickle's length and where each of its out-of-band
-# buffers sits), then, each on a 64-byte boundary, the index pickle (protocol 5) and its buffers:
-# the postings' arrays and the packed records (`kb.packed`). A warm start maps the file and hands
-# the buffers to the unpickler as views of the mapping, so nothing large is copied or decoded: the
-# pages a search touches are read then, and only they count in the process's memory. At 100k
-# entries that made the warm start 0.05 s instead of 1.3 s and its memory ~100 MiB instead of 300.
+# buffers sits), then, each on a 64-byte boundary, the index pickle (protocol 5) and its buffers of
+# OUT_OF_BAND bytes or more: the postings' arrays and the packed records (`kb.packed`). A warm
+# start maps the file and hands the buffers to the unpickler as views of the mapping; the records
+# and the postings columns take theirs as ranges of the file, read with pread when a search reads
+# them (`kb.packed.in_file`). Nothing large is copied or decoded at start: at 100k entries the
+# console's start takes ~0.1 s instead of 0.8-1.5 s, and ~85 MiB after 20 queries instead of ~310.
 
 from __future__ import annotations
 
