@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agentui.core.cases.atomic import ensure_private_dir
+from agentui.core.heap import keep_arrays_in_heap
 from agentui.core.kb.loader import load_kb
 from agentui.core.kb.model import KnowledgeBase, Problem
 from agentui.core.kb.packed import OpenFile, reading_from
@@ -151,6 +152,7 @@ def _read(path: Path) -> tuple[KnowledgeBase, SearchIndex] | None:
         root, problems, fingerprint, index = value
         if not isinstance(index, SearchIndex) or fingerprint != header:
             raise TypeError("not an index")
+        keep_arrays_in_heap()  # as a process that built its index has them (see heap)
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - any unreadable or foreign cache file is discarded

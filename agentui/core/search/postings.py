@@ -345,9 +345,10 @@ class Postings:
         total = float(self.idf[key_ids].sum()) + missing * math.log1p(n_docs)
         shares = self.idf[key_ids] * (factor / (100 * total))  # factor: what a match of these keys is worth
         coverage = np.zeros(n_docs, dtype=np.float64)
+        asked = key_ids.astype(np.int32)  # as the blocks hold them: an int64 needle made numpy copy each block's ids
         for block in self.blocks:
-            position = np.minimum(np.searchsorted(block.key_ids, key_ids), len(block.key_ids) - 1)
-            held = block.key_ids[position] == key_ids
+            position = np.minimum(np.searchsorted(block.key_ids, asked), len(block.key_ids) - 1)
+            held = block.key_ids[position] == asked
             if not held.any():
                 continue
             starts, ends = block.offsets[position[held]].tolist(), block.offsets[position[held] + 1].tolist()
