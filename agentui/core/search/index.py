@@ -149,8 +149,8 @@ class SearchIndex:
         # so rebuilding views after a warm start never computes pinyin (~10 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
         # pypinyin's phrase table always travels (1 MiB): unpickled in 20 ms, read in 300.
-        # The records travel packed (`PackedRecords`): the cache maps them back without decoding any,
-        # and with them the empty query's order, which would otherwise decode every title.
+        # The records travel packed (`PackedRecords`): a warm start leaves them in the cache file and
+        # decodes one when it is read; with them the empty query's order, which would decode every title.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
         records = self.records if isinstance(self.records, PackedRecords) else PackedRecords.pack(self.records)
         order = np.asarray(self._default_list(len(self.records)), dtype=np.int32)
