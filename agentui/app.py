@@ -157,16 +157,24 @@ class AgentApp(SafeExit, CaseActions, KbReload, RememberedChoices, FirstRowsKept
 
     @work(thread=True, exclusive=True, group="kb")
     def load_knowledge(self) -> None:
-        from agentui.core.search import open_search
+        from agentui.core.search.cache import open_search_trusted
 
         try:
-            kb, index = open_search(self.settings.kb_dir, self.settings.cache_dir, self.kb_stat_key)
+            kb, index, unchanged = open_search_trusted(self.settings.kb_dir, self.settings.cache_dir, self.kb_stat_key)
         except Exception as error:  # noqa: BLE001 - any failure is shown, the console stays up
             self.call_from_thread(self.tell, self.strings.kb_failed.format(error=error), "error")
             self.call_from_thread(self._stop_waiting_for_kb)
             self.call_from_thread(self.on_main_screen, lambda main: main.build_panes_now())  # no search to wait for
             return
         self.call_from_thread(self._kb_ready, kb, index)
+        # The cache was trusted without stat'ing the KB's files: check them now the results are
+        # shown, and reload (as a live change would) when they changed while the console was closed.
+        try:
+            changed = not unchanged()
+        except Exception:  # noqa: BLE001 - a KB folder that cannot be stat'ed now is reloaded, which says why
+            changed = True
+        if changed:
+            self.call_from_thread(self.kb_files_changed)
 
     def _kb_ready(self, kb: KnowledgeBase, index: SearchIndex) -> None:
         self.kb, self.index = kb, index

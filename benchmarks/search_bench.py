@@ -31,6 +31,9 @@ TARGETS = {
     ("p95_ms", 10_000): (3.0, False), ("p95_ms", 100_000): (10.0, False),
     ("speedup_p50", 100_000): (100.0, True), ("cold_total_s", 100_000): (15.0, False),
     ("warm_start_s", 100_000): (1.5, False), ("rss_mib", 100_000): (400.0, False),
+    # issue 17 section 7: the console's start (trusted cache) and its memory after 20 queries
+    ("trusted_start_s", 100_000): (0.3, False), ("trusted_rss_mib", 100_000): (150.0, False),
+    ("trusted_p95_ms", 10_000): (3.0, False), ("trusted_p95_ms", 100_000): (10.0, False),
 }
 
 
@@ -239,15 +242,25 @@ def exhaustive_scan(records: list, queries: list, top10: list[list[str]], subset
 
 
 def worker_open(args: argparse.Namespace) -> dict:
-    """open_search in a fresh process: with an empty cache it fills it, with a full one it is the warm start."""
+    """open_search in a fresh process: with an empty cache it fills it, with a full one it is the warm
+    start. As `--worker trusted`, the console's start: `open_search_trusted` (no stat of the KB's
+    files), then the check of the files the console runs once its results show, timed apart."""
     out: dict = {"pinning": pin_to_one_core(), "sources": sources_digest()}
-    from agentui.core.search import open_search
+    from agentui.core.search.cache import open_search, open_search_trusted
 
     before = cache_snapshot(args.cache)
     started = time.perf_counter()
-    kb, index = open_search(args.kb, args.cache)
+    if args.worker == "trusted":
+        kb, index, unchanged = open_search_trusted(args.kb, args.cache)
+    else:
+        kb, index = open_search(args.kb, args.cache)
     out["open_s"] = time.perf_counter() - started
+    out["rss_after_open_mib"] = current_rss_mib()
     out["cache_written"] = cache_snapshot(args.cache) != before
+    if args.worker == "trusted":
+        started = time.perf_counter()
+        out["unchanged"] = unchanged()
+        out["check_s"] = time.perf_counter() - started
     queries = json.loads(Path(args.queries_file).read_text(encoding="utf-8"))[:20]
     started = time.perf_counter()  # a lazy cache may defer work to the first search: count it apart
     first = index.search(queries[0][1], limit=args.limit)
@@ -257,6 +270,10 @@ def worker_open(args: argparse.Namespace) -> dict:
     out["rss_mib"] = peak_rss_mib()
     out["entries"] = len(kb.entries)
     out["cache_bytes"] = sum(p.stat().st_size for p in Path(args.cache).rglob("*") if p.is_file())
+    if args.worker == "trusted":  # the index as the console holds it: records and postings read from the file
+        every = json.loads(Path(args.queries_file).read_text(encoding="utf-8"))
+        out["latency_ms"] = [statistics.median(timed(index.search, q, args.limit, args.repeat)) for _k, q, *_ in every]
+        out["rss_after_queries_mib"] = peak_rss_mib()
     return out
 
 
@@ -395,7 +412,7 @@ def print_header(args: argparse.Namespace, query_count: int, pinning: str) -> No
     print(f"workers: one fresh process per measurement, {pinning}")
 
 
-def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, queries: list,
+def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, trusted: dict, queries: list,
            peer: dict | None = None, kinds_order: tuple[str, ...] = synthetic_kb.QUERY_KINDS) -> dict[str, float]:
     def line(metric: str, value: float, note: str = "", fmt: str = ".2f") -> None:
         print(f"{metric} size={size}: {value:{fmt}}" + (f"  # {note}" if note else ""))
@@ -417,7 +434,13 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
     line("build_s", cold["build_s"], "SearchIndex.from_records")
     line("cold_total_s", cold["load_s"] + cold["build_s"], "load_kb + build")
     line("cold_open_search_s", fill["open_s"], "open_search, empty cache (fills it)")
-    line("warm_start_s", warm["open_s"], "open_search, cache filled, fresh process", fmt=".3f")
+    line("warm_start_s", warm["open_s"], "open_search, cache filled, fresh process (stats every file)", fmt=".3f")
+    line("trusted_start_s", trusted["open_s"], "open_search_trusted: the console's start, no file stat'ed",
+         fmt=".3f")
+    line("trusted_check_s", trusted["check_s"], "its check of every file's stat, after the first results",
+         fmt=".3f")
+    line("trusted_cache_hit", int(trusted["unchanged"] and not trusted["cache_written"]), "1: cache trusted and right",
+         fmt="d")
     line("warm_first_search_ms", warm["first_search_ms"], "first query after the warm start", fmt=".1f")
     line("warm_cache_hit", 0 if warm["cache_written"] else 1, "0: the warm start wrote the cache, so it rebuilt",
          fmt="d")
@@ -427,12 +450,23 @@ def report(size: int, gen_s: float | None, cold: dict, fill: dict, warm: dict, q
     same = sum(a == b for a, b in zip(warm["top10"], cold["top10"], strict=False))
     line("warm_matches_cold", same / len(warm["top10"]),
          "share of the first 20 queries with identical top 10")
+    same = sum(a == b for a, b in zip(trusted["top10"], cold["top10"], strict=False))
+    line("trusted_matches_cold", same / len(trusted["top10"]), "the same, after the trusted start")
     line("rss_mib", cold["rss_mib"], "peak after build + queries", fmt=".1f")
     line("rss_after_load_mib", cold["rss_after_load_mib"], "current", fmt=".1f")
     line("rss_after_build_mib", cold["rss_after_build_mib"], "current", fmt=".1f")
     line("warm_rss_mib", warm["rss_mib"], "peak of the warm-start process after 20 queries", fmt=".1f")
+    line("trusted_rss_after_open_mib", trusted["rss_after_open_mib"], "current, after open_search_trusted",
+         fmt=".1f")
+    line("trusted_rss_mib", trusted["rss_mib"], "peak (VmHWM) after open_search_trusted, its check and 20 queries",
+         fmt=".1f")
     line("p50_ms", percentile(latency, 50), fmt=".3f")
     line("p95_ms", percentile(latency, 95), fmt=".3f")
+    line("trusted_p50_ms", percentile(trusted["latency_ms"], 50), "the same queries on the warm-started index",
+         fmt=".3f")
+    line("trusted_p95_ms", percentile(trusted["latency_ms"], 95), fmt=".3f")
+    line("trusted_rss_all_queries_mib", trusted["rss_after_queries_mib"], f"peak after {len(queries)} queries more",
+         fmt=".1f")
     line("max_ms", cold["max_ms"], "slowest single sample", fmt=".3f")
     line("empty_results", sum(1 for n in cold["hit_counts"] if n == 0), f"of {len(queries)} queries", fmt="d")
     kinds = sorted({kind for kind, *_ in queries}, key=kinds_order.index)
@@ -504,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="grid: synthetic_kb's telecom grid (default); zipf: zipf_kb's Zipf vocabulary, "
                         "queries made from entries, and a held-out query set")
     parser.add_argument("--no-fts5", action="store_true", help="skip the SQLite FTS5 peer")
-    parser.add_argument("--worker", choices=["cold", "open", "fts5"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["cold", "open", "trusted", "fts5"], help=argparse.SUPPRESS)
     parser.add_argument("--kb", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--queries-file", type=Path, help=argparse.SUPPRESS)
@@ -512,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        result = {"cold": worker_cold, "open": worker_open, "fts5": worker_fts5}[args.worker](args)
+        workers = {"cold": worker_cold, "open": worker_open, "trusted": worker_open, "fts5": worker_fts5}
+        result = workers[args.worker](args)
         args.result.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         return 0
 
@@ -545,8 +580,9 @@ def main(argv: list[str] | None = None) -> int:
             cold = run_worker("cold", args, kb_dir, cache_dir, queries_file, *counts)
             fill = run_worker("open", args, kb_dir, cache_dir, queries_file, *counts)
             warm = run_worker("open", args, kb_dir, cache_dir, queries_file, *counts)
+            trusted = run_worker("trusted", args, kb_dir, cache_dir, queries_file, *counts)
             peer = None if args.no_fts5 else run_worker("fts5", args, kb_dir, cache_dir, queries_file, *counts)
-            all_metrics[size] = report(size, gen_s, cold, fill, warm, queries, peer, generator.QUERY_KINDS)
+            all_metrics[size] = report(size, gen_s, cold, fill, warm, trusted, queries, peer, generator.QUERY_KINDS)
             sys.stdout.flush()
     finally:
         if not args.keep:

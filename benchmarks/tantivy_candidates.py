@@ -69,9 +69,9 @@ def build_tantivy(index, path: Path) -> float:
     for block in postings.blocks:
         runs = np.diff(block.offsets)
         keys = np.repeat(block.key_ids.astype(np.int64), runs)
-        docs = block.docs.astype(np.int64)
+        docs = block.docs[:].astype(np.int64)  # [:]: a warm start leaves the columns in the cache file
         order = np.lexsort((keys, docs))
-        docs, keys, levels = docs[order], keys[order], block.levels[order]
+        docs, keys, levels = docs[order], keys[order], block.levels[:][order]
         starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
         ends = np.r_[starts[1:], len(docs)]
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):

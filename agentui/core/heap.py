@@ -29,3 +29,27 @@ def give_back_freed_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+HEAP_ARRAYS_BYTES = 16 * 2**20
+"""Arrays up to this size come from the heap once `keep_arrays_in_heap` ran."""
+
+
+@lru_cache(maxsize=1)
+def keep_arrays_in_heap() -> bool:
+    """A search makes a few arrays of one float per entry (800 KB each at 100k entries). glibc
+    serves blocks over 128 KiB with a fresh mmap, zeroed page by page, until it has seen such
+    blocks freed: a process that built its index had (searches then cost what they should), one
+    that loaded it from the cache had not, and its searches took 1.5x as long. Fixing the
+    thresholds as a build leaves them keeps those arrays in the heap from the first search.
+    Returns whether it could (glibc only)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, HEAP_ARRAYS_BYTES) and mallopt(M_TRIM_THRESHOLD, 2 * HEAP_ARRAYS_BYTES))

@@ -204,12 +204,16 @@ def test_records_are_named_tuples_as_small_as_plain_ones_and_survive_the_cache(b
     import pickle
 
     from agentui.core.kb.model import Record, RecordList
+    from agentui.core.kb.packed import PackedRecords
 
     record = broken_kb.records[0]
     assert isinstance(record, Record)
     assert record.id == broken_kb.entries[record.id].id and record.path.endswith(".md")
     assert record.__sizeof__() == tuple(record).__sizeof__()
-    for records in (broken_kb.records, list(broken_kb.records), RecordList()):  # column-wise, one by one, empty
+    assert type(broken_kb.records) is RecordList
+    for records in (broken_kb.records, RecordList(), PackedRecords.pack(broken_kb.records), PackedRecords.pack([])):
         copied = pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
-        assert copied == records and all(type(r) is Record for r in copied)
-    assert type(broken_kb.records) is RecordList and type(copied) is RecordList
+        assert type(copied) is type(records)
+        assert list(copied) == list(broken_kb.records if records else []) and all(type(r) is Record for r in copied)
+        assert [copied.position(r.id) for r in copied] == list(range(len(copied)))
+        assert copied.position("no-such-entry") is None

@@ -45,13 +45,13 @@ def held_kb(monkeypatch):
     """Once cleared, the KB load waits until the test sets it again, as a slow load would."""
     go = threading.Event()
     go.set()
-    real = search_cache.open_search
+    real = search_cache.open_search_trusted  # the console's start
 
     def slow_open_search(kb_dir, cache_dir=None, key=None):
         go.wait(10)
         return real(kb_dir, cache_dir, key)
 
-    monkeypatch.setattr(search_cache, "open_search", slow_open_search)
+    monkeypatch.setattr(search_cache, "open_search_trusted", slow_open_search)
     yield go
     go.set()
 

@@ -160,3 +160,26 @@ async def test_a_kb_checkout_shows_its_revision(settings, store, kb_copy):
         await wait_until(pilot, lambda: app.main.query_one("#left").border_subtitle is not None)
         assert f"知识库 {short} · 2026-01-02" in screen_text(app)
 
+
+
+async def test_a_title_edited_while_the_console_was_closed_shows_after_a_trusted_start(settings, store, kb_copy,
+                                                                                       tmp_path):
+    """The console's start trusts the index cache of its last run without stat'ing the KB's files
+    (issue 17 §7); the files are checked once the results show, and an entry edited in place while
+    the console was closed (no folder change) is reloaded and told, as a live change is."""
+    from agentui.core.search.cache import open_search
+
+    cached = replace(settings, kb_dir=kb_copy, cache_dir=tmp_path / "cache")
+    open_search(kb_copy, cached.cache_dir)  # the last run's cache
+    path = kb_copy / "procedures" / "esim-replacement.md"
+    with path.open("r+", encoding="utf-8") as handle:  # in place: the folder's listing is unchanged
+        text = handle.read().replace("title: eSIM 补卡（丢失或损坏）", "title: eSIM 补卡（丢失、损坏或被盗）")
+        handle.seek(0)
+        handle.write(text)
+    app = create_app(cached, store=store, clock=fixed_clock, system_clipboard=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: "被盗" in app.kb.get("esim-replacement").title, timeout=10)
+        await open_first(pilot, "esim buka")
+        assert "被盗" in title(app)
+        assert any("知识库已更新：1 条修改" in n.message for n in app._notifications)

@@ -220,14 +220,14 @@ async def test_f5_while_the_kb_loads_opens_the_pane_once_loaded_and_leaves_no_le
     from agentui.core.search import cache
 
     loaded = threading.Event()
-    real_open = cache.open_search
+    real_open = cache.open_search_trusted  # the console's start
 
     def slow_open(*args, **kwargs):
         loaded.wait(10)
         return real_open(*args, **kwargs)
 
     # on the cache module: set on the package, the attribute stays there after the test
-    monkeypatch.setattr(cache, "open_search", slow_open)
+    monkeypatch.setattr(cache, "open_search_trusted", slow_open)
     async with app.run_test(size=(120, 40)) as pilot:
         await pump_until(pilot, lambda: bool(app.main.query("#case")) and app.main.case_pane.built)
         assert app.index is None, "the KB is still loading"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
+from abc import abstractmethod
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -121,31 +120,42 @@ new_record = tuple.__new__
 """`new_record(Record, values)`: a record from a tuple of its values, at C speed (the loader's way)."""
 
 
-class RecordList(list[Record]):
-    """A KB's records, as the loader and the search-index cache hold them: a list that pickles
-    column by column.
-
-    Why: a warm start unpickles every record. Pickled one by one, each record is rebuilt by the
-    NamedTuple's Python `__new__` and its values held twice in the unpickler's memo until the end
-    (+300 ms and +26 MiB at 100k entries); as 19 columns they are rebuilt in one C loop (~45 ms at
-    100k, a little more than the plain tuples they once were)."""
+class Records(Sequence[Record]):
+    """A KB's records, in load order, never changed once made: a sequence that also finds an
+    entry by id and lists the entries of a type. Two forms: `RecordList` (in memory, as the loader
+    makes them) and `packed.PackedRecords` (one buffer read from the index cache, a record decoded
+    when read), so a warm start of 100k entries does not hold them all as objects."""
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return _records_from_columns, (list(zip(*self, strict=True)),)
+    @abstractmethod
+    def position(self, entry_id: str) -> int | None:
+        """Where the entry of that id is, or None."""
+
+    @abstractmethod
+    def positions_of_type(self, entry_type: str) -> list[int]:
+        """Where the entries of that `EntryType` value are, in order."""
 
 
-def _records_from_columns(columns: list[tuple[object, ...]]) -> RecordList:
-    # The collector would rescan the growing list of new records again and again while they are
-    # made (they are tracked objects, unlike plain tuples of strings): off for this one loop.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return RecordList(map(new_record, repeat(Record), zip(*columns, strict=True)))
-    finally:
-        if collecting:
-            gc.enable()
+class RecordList(list[Record], Records):
+    """Records held as objects: what the loader makes and a cold start indexes."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        super().__init__(records)
+        self._positions: dict[str, int] | None = None
+
+    def __reduce__(self) -> tuple[object, tuple[list[Record]]]:
+        return RecordList, (list(self),)
+
+    def position(self, entry_id: str) -> int | None:
+        if self._positions is None:
+            self._positions = {record.id: index for index, record in enumerate(self)}
+        return self._positions.get(entry_id)
+
+    def positions_of_type(self, entry_type: str) -> list[int]:
+        return [index for index, record in enumerate(self) if record.type == entry_type]
 
 
 @dataclass(slots=True)
@@ -153,7 +163,7 @@ class KnowledgeBase:
     """Every entry that loaded cleanly, plus every problem found on the way."""
 
     root: Path
-    records: Sequence[Record] = ()
+    records: Records = field(default_factory=RecordList)
     """Every entry as a record, in load order; what the search index is built from."""
     entries: Mapping[str, Entry] = field(default_factory=dict)
     """Id -> entry over `records`; an `Entry` object is built the first time it is read, so 100k
@@ -169,14 +179,16 @@ class KnowledgeBase:
         return self.entries.get(entry_id)
 
     def of_type(self, entry_type: EntryType) -> list[Entry]:
-        return [self.entries[r.id] for r in self.records if r.type == entry_type.value]
+        records = self.records
+        return [self.entries[records[i].id] for i in records.positions_of_type(entry_type.value)]
 
     def counts(self) -> Counter[str]:
-        return Counter(r.type for r in self.records)
+        return Counter({kind.value: n for kind in EntryType if (n := len(self.records.positions_of_type(kind.value)))})
 
     def contact_for(self, operator: str) -> Entry | None:
         """The contact entry of an operator id such as `mts`."""
-        for record in self.records:
-            if record.type == EntryType.CONTACT.value and operator in record.operators:
-                return self.entries[record.id]
+        records = self.records
+        for index in records.positions_of_type(EntryType.CONTACT.value):
+            if operator in records[index].operators:
+                return self.entries[records[index].id]
         return None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agentui.core.kb.body import parse_steps
 from agentui.core.kb.facts import facts_of
-from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record, RecordList
+from agentui.core.kb.model import Entry, EntryType, KnowledgeBase, Problem, Record, RecordList, Records
 
 
 def to_record(entry: Entry) -> Record:
@@ -43,34 +43,35 @@ class RecordEntries(Mapping[str, Entry]):
     """A read-only id -> Entry mapping over records; an `Entry` is built the first time it is read,
     so a KB of 100k entries does not hold 100k objects beside its records."""
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Records) -> None:
         self._records = records
-        self._positions = {record.id: i for i, record in enumerate(records)}
         self._built: dict[str, Entry] = {}
 
     def __getitem__(self, entry_id: str) -> Entry:
         entry = self._built.get(entry_id)
         if entry is None:
-            entry = from_record(self._records[self._positions[entry_id]])
-            self._built[entry_id] = entry
+            position = self._records.position(entry_id) if isinstance(entry_id, str) else None
+            if position is None:
+                raise KeyError(entry_id)
+            entry = self._built[entry_id] = from_record(self._records[position])
         return entry
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
+        return (record.id for record in self._records)
 
     def __len__(self) -> int:
         return len(self._records)
 
     def __contains__(self, entry_id: object) -> bool:
-        return entry_id in self._positions
+        return isinstance(entry_id, str) and self._records.position(entry_id) is not None
 
 
 def knowledge_base(
     root: Path, records: Sequence[Record], problems: list[Problem], fingerprint: str = ""
 ) -> KnowledgeBase:
-    """The KB over `records`, held as a `RecordList` (the same object when it is one already, so a
-    KB and its search index share one list)."""
-    if not isinstance(records, RecordList):
+    """The KB over `records`, held as `Records` (the same object when they are already, so a KB
+    and its search index share one set of records)."""
+    if not isinstance(records, Records):
         records = RecordList(records)
     return KnowledgeBase(
         root=root, records=records, entries=RecordEntries(records), problems=problems, fingerprint=fingerprint

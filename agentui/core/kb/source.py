@@ -45,17 +45,27 @@ def stat_fingerprint(root: Path) -> str:
     Any write to a file changes its ctime (which no tool can set back), so a changed file always
     changes this key; reading and hashing 100k files would cost more than a whole warm start."""
     digest = hashlib.sha256(f"agentui-kb-stat-{FORMAT_VERSION}\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
-    rows: list[str] = []
     found, odd = _entry_files(root)
-    for relative, _, name, base in found:  # the files `load_kb` would read, in its order
-        try:
-            info = os.stat(base + name)
-        except OSError:
-            rows.append(f"{relative}\0unreadable")
-            continue
-        rows.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
-    rows.extend(f"{relative}\0{problem.message}" for relative, problem in odd)
-    digest.update("\n".join(rows).encode("utf-8", "surrogateescape"))
+
+    def rows() -> Iterator[str]:
+        for relative, _, name, base in found:  # the files `load_kb` would read, in its order
+            try:
+                info = os.stat(base + name)
+            except OSError:
+                yield f"{relative}\0unreadable"
+                continue
+            yield f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}"
+        yield from (f"{relative}\0{problem.message}" for relative, problem in odd)
+
+    # Hashed a thousand rows at a time, as "\n".join(rows) was: the console runs this beside its
+    # search, and 100k rows joined at once made its memory peak (+45 MiB).
+    batch: list[str] = []
+    for row in rows():
+        batch.append(row)
+        if len(batch) == 1000:
+            digest.update("\n".join(batch).encode("utf-8", "surrogateescape") + b"\n")
+            batch = []
+    digest.update("\n".join(batch).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -21,7 +21,7 @@ from typing import IO, Any, NamedTuple
 # What only the writer, the stat walk or the forked child needs (hashlib, the KB's source module,
 # the atomic writer) is imported where used: the console imports this module before its first frame.
 
-INDEX_FORMAT = "search-29"
+INDEX_FORMAT = "search-30"
 """Bumped whenever the index's shape or scoring inputs change, so stale caches are never read."""
 HEADER_MARK = "agentui-index-header"
 ROWS_FORMAT = "first-rows-1"
@@ -63,6 +63,39 @@ def stat_key(kb_dir: Path) -> str:
     return "stat:" + stat_fingerprint(kb_dir)
 
 
+def last_stat_key(cache_dir: Path, kb_dir: Path) -> str | None:
+    """The stat key of the index cache last read or written for this KB folder (see `remember_stat_key`)."""
+    try:
+        with _last_key_path(cache_dir, kb_dir).open("rb") as handle:
+            document = json.loads(handle.read(4096))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(document, dict) and document.get("format") == INDEX_FORMAT):
+        return None
+    key = document.get("stat_key")
+    return key if isinstance(key, str) and key.startswith("stat:") else None
+
+
+def remember_stat_key(cache_dir: Path, kb_dir: Path, key: str) -> None:
+    """Name the index cache of the KB folder's files as stat'ed, for the next start to trust
+    (`cache.open_search_trusted`). Best effort, like the cache itself."""
+    if last_stat_key(cache_dir, kb_dir) == key:
+        return
+    from agentui.core.cases.atomic import atomic_write, ensure_private_dir
+    from agentui.core.cases.errors import StoreError
+
+    with contextlib.suppress(OSError, StoreError):
+        ensure_private_dir(cache_dir)
+        atomic_write(_last_key_path(cache_dir, kb_dir), json.dumps({"format": INDEX_FORMAT, "stat_key": key}).encode())
+
+
+def _last_key_path(cache_dir: Path, kb_dir: Path) -> Path:
+    import hashlib
+
+    folder = str(kb_dir.resolve()).encode("utf-8", "surrogateescape")
+    return cache_dir / f"last-{hashlib.sha256(folder).hexdigest()[:40]}.json"
+
+
 def index_cache_path(cache_dir: Path, key: str) -> Path:
     import hashlib
 
@@ -82,12 +115,17 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not a plain header: {module}.{name}")
 
 
+def read_plain(handle: IO[bytes]) -> object:
+    """The next pickle of the file if it is plain strings, numbers and tuples; ValueError if not."""
+    try:
+        return _PlainUnpickler(handle).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError) as error:
+        raise ValueError(f"not a plain pickle: {error}") from error
+
+
 def read_header(handle: IO[bytes]) -> str:
     """The KB content fingerprint at the head of an index cache file; ValueError if there is none."""
-    try:
-        value = _PlainUnpickler(handle).load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError) as error:
-        raise ValueError(f"no index header: {error}") from error
+    value = read_plain(handle)
     if not (isinstance(value, tuple) and len(value) == 3 and value[:2] == (HEADER_MARK, INDEX_FORMAT)
             and isinstance(value[2], str)):
         raise ValueError("no index header")

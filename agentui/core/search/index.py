@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agentui.core.heap import give_back_freed_memory
-from agentui.core.kb.model import Entry, EntryType, Record
+from agentui.core.kb.model import Entry, EntryType, Record, RecordList, Records
+from agentui.core.kb.packed import PackedRecords
 from agentui.core.kb.records import to_record
 from agentui.core.operators import OPERATORS
 from agentui.core.search.bounds import ScoreBounds
@@ -131,15 +132,15 @@ class SearchIndex:
     tables that bound every entry's score at once."""
 
     def __init__(self, records: Sequence[Record], names: dict[str, tuple[str, ...]], postings: Postings,
-                 bounds: ScoreBounds | None = None) -> None:
-        self.records = records
+                 bounds: ScoreBounds | None = None, default_order: Sequence[int] | None = None) -> None:
+        self.records: Records = records if isinstance(records, Records) else RecordList(records)
         self._names = names
         self._postings = postings
         self._bounds = bounds
         self._docs: dict[int, SearchDoc] = {}
-        self._default_order: list[int] | None = None
-        self._ids: dict[str, int] | None = None
+        self._default_order = default_order
         self._usage_seen: tuple[Usage, np.ndarray, np.ndarray] | None = None
+        self._used_seen: tuple[Usage, list[int]] | None = None
         prepare()
 
     def __getstate__(self) -> dict[str, object]:
@@ -147,13 +148,17 @@ class SearchIndex:
         # so rebuilding views after a warm start never computes pinyin (~10 µs a run). On bigger KBs
         # it would make the cache file (and the warm start) twice as large for views rarely built.
         # pypinyin's tables are kept in a file of their own (`pinyin_tables`), read in a few ms.
+        # The records travel packed (`PackedRecords`): a warm start leaves them in the cache file and
+        # decodes one when it is read; with them the empty query's order, which would decode every title.
         pinyin = known_runs() if len(self.records) <= DOC_CACHE else {}
-        return {"records": self.records, "names": self._names, "postings": self._postings,
-                "bounds": self._bounds, "pinyin": pinyin}
+        records = self.records if isinstance(self.records, PackedRecords) else PackedRecords.pack(self.records)
+        order = np.asarray(self._default_list(len(self.records)), dtype=np.int32)
+        return {"records": records, "names": self._names, "postings": self._postings,
+                "bounds": self._bounds, "order": order, "pinyin": pinyin}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         remember_runs(state["pinyin"])  # type: ignore[arg-type]
-        self.__init__(state["records"], state["names"], state["postings"], state["bounds"])  # type: ignore[misc]
+        self.__init__(state["records"], state["names"], state["postings"], state["bounds"], state["order"])  # type: ignore[misc]
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> SearchIndex:
@@ -228,32 +233,26 @@ class SearchIndex:
         usage = usage or NO_USAGE
         by_use = sorted(usage.counts, key=lambda entry_id: (-usage.of(entry_id)[1], entry_id))
         wanted = [*sorted(usage.pinned), *recent, *(i for i in by_use if usage.of(i)[1] > 0)]
-        positions = self._positions()
-        picked = list(dict.fromkeys(positions[i] for i in wanted if i in positions))
+        picked = list(dict.fromkeys(p for p in map(self.records.position, wanted) if p is not None))
         if len(picked) < limit:
             taken = set(picked)
             picked += [i for i in self._default_list(limit + len(picked)) if i not in taken]
         return Hits(self._hit(self.doc(i), None, 0.0) for i in picked[:max(0, limit)])
-
-    def _positions(self) -> dict[str, int]:
-        if self._ids is None:
-            self._ids = {record.id: index for index, record in enumerate(self.records)}
-        return self._ids
 
     def _usage_arrays(self, usage: Usage) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
         """Per entry (pinned, uses), for the exact stage's bounds; kept for the last usage seen."""
         if usage is NO_USAGE or not (usage.counts or usage.pinned):
             return None, None
         if self._usage_seen is None or self._usage_seen[0] is not usage:
-            positions = self._positions()
+            position = self.records.position
             pinned = np.zeros(len(self.records), dtype=bool)
             uses = np.zeros(len(self.records), dtype=np.int64)
             for entry_id in usage.pinned:
-                if entry_id in positions:
-                    pinned[positions[entry_id]] = True
+                if (index := position(entry_id)) is not None:
+                    pinned[index] = True
             for entry_id in usage.counts:
-                if entry_id in positions:
-                    uses[positions[entry_id]] = usage.of(entry_id)[1]
+                if (index := position(entry_id)) is not None:
+                    uses[index] = usage.of(entry_id)[1]
             self._usage_seen = (usage, pinned, uses)
         return self._usage_seen[1], self._usage_seen[2]
 
@@ -289,9 +288,11 @@ class SearchIndex:
         """The pinned and most used entries holding some of the query's keys (see USED_CANDIDATES)."""
         if not (usage.counts or usage.pinned):
             return ()
-        positions = self._positions()
-        used = sorted(usage.counts, key=lambda entry_id: -usage.of(entry_id)[1])[:USED_CANDIDATES]
-        return [positions[i] for i in (*usage.pinned, *used) if i in positions and scores[positions[i]] > 0]
+        if self._used_seen is None or self._used_seen[0] is not usage:
+            used = sorted(usage.counts, key=lambda entry_id: -usage.of(entry_id)[1])[:USED_CANDIDATES]
+            found = (self.records.position(i) for i in (*usage.pinned, *used))
+            self._used_seen = (usage, [index for index in found if index is not None])
+        return [index for index in self._used_seen[1] if scores[index] > 0]
 
     def _rank_bounded(self, parsed: Query, bounds: ScoreBounds, limit: int, usage: Usage) -> list[Ranked]:
         """The exhaustive scan's results, scoring only entries whose bound can still make the top:
@@ -338,7 +339,7 @@ class SearchIndex:
             self._default_order = sorted(
                 range(len(records)), key=lambda i: (TYPE_ORDER.get(records[i].type, 9), records[i].title)
             )
-        return self._default_order[:limit]
+        return [int(i) for i in self._default_order[:limit]]
 
     def _hit(self, doc: SearchDoc, parsed: Query | None, score: float) -> Hit:
         spans: dict[str, tuple[tuple[int, int], ...]] = {}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from agentui.core.heap import give_back_freed_memory
 from agentui.core.kb.model import Record
+from agentui.core.search.blocks import Block
 from agentui.core.search.document import (
     BODY,
     HEAD_FIELDS,
@@ -113,21 +113,6 @@ def _spread(parts: list[Pairs], run_of: np.ndarray, owners: np.ndarray) -> Pairs
 BLOCK = 1 << 16
 """Entries per postings block: an entry's place in its block fits in 16 bits, so the postings cost
 3 bytes each (entry, field level) instead of 5; a multiple of BATCH."""
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """The postings of entries first .. first + size - 1, by key."""
-
-    first: int
-    size: int
-    key_ids: np.ndarray
-    """Sorted ids of the keys some entry of the block holds."""
-    offsets: np.ndarray
-    docs: np.ndarray
-    """Entry indices within the block (uint16)."""
-    levels: np.ndarray
-    """The best field level of each posting (uint8, hundredths of the field weight)."""
 
 
 class PostingsBuilder:
@@ -360,9 +345,10 @@ class Postings:
         total = float(self.idf[key_ids].sum()) + missing * math.log1p(n_docs)
         shares = self.idf[key_ids] * (factor / (100 * total))  # factor: what a match of these keys is worth
         coverage = np.zeros(n_docs, dtype=np.float64)
+        asked = key_ids.astype(np.int32)  # as the blocks hold them: an int64 needle made numpy copy each block's ids
         for block in self.blocks:
-            position = np.minimum(np.searchsorted(block.key_ids, key_ids), len(block.key_ids) - 1)
-            held = block.key_ids[position] == key_ids
+            position = np.minimum(np.searchsorted(block.key_ids, asked), len(block.key_ids) - 1)
+            held = block.key_ids[position] == asked
             if not held.any():
                 continue
             starts, ends = block.offsets[position[held]].tolist(), block.offsets[position[held] + 1].tolist()
