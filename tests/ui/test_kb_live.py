@@ -106,7 +106,8 @@ async def test_an_edited_title_shows_within_the_running_console_with_the_case_ke
         print(f"new title shown {took:.2f} s after the save")
         assert app.session.case.id == case_id and app.main.case_pane.fields().notes == "客户在国外"
         assert app.main.search_bar.value == "esim" and "被盗" in screen_text(app)
-        assert any("知识库已更新：1 条修改" in n.message for n in app._notifications)
+        # The notice is posted as a message in the same step that shows the title: it lands a moment after.
+        await wait_until(pilot, lambda: any("知识库已更新：1 条修改" in n.message for n in app._notifications))
     assert app._kb_watcher is None
     assert not [t for t in threading.enumerate() if t.name == "agentui-kb-watch"]
 
@@ -182,4 +183,4 @@ async def test_a_title_edited_while_the_console_was_closed_shows_after_a_trusted
         await wait_until(pilot, lambda: "被盗" in app.kb.get("esim-replacement").title, timeout=10)
         await open_first(pilot, "esim buka")
         assert "被盗" in title(app)
-        assert any("知识库已更新：1 条修改" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("知识库已更新：1 条修改" in n.message for n in app._notifications))
