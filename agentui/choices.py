@@ -73,6 +73,7 @@ class RememberedChoices(_Host):
         main = self.main
         main.strings = self.strings
         await main.recompose()
+        main.panes_composed_again()
         main.on_mount()  # builds the panes again, then `main_screen_mounted` restores the state
 
     def _save_choice(self, **choice: str) -> None:

@@ -89,11 +89,15 @@ class FirstFrame(_Host):
     def _after_first_frame(self) -> None:
         """The search starts loading; on a warm start the panes wait for its first results."""
         self.agent_app.start_loading_kb()
-        self._panes_asked = False  # composed again (another language): built again
         if self._first_rows_listed and not self.panes_built:
             self._panes_timer = self.set_timer(PANES_AT_LATEST, self.build_panes_now)
         else:
             self.build_panes_now()
+
+    def panes_composed_again(self) -> None:
+        """The screen was composed again (another language): its panes are to be built again. Not
+        reset by the first frame itself: a key pressed before it (F2, F6) has asked for them."""
+        self._panes_asked = False
 
     def search_painted(self) -> None:
         """The search's results are on screen (or the KB failed): the panes may come."""

@@ -321,3 +321,49 @@ async def test_a_warm_start_loads_the_index_under_the_key_its_first_rows_took(wa
         await ready(pilot)
         results = app.main.results
         assert [results.get_option_at_index(i).id for i in range(results.option_count)] == listed
+
+
+async def test_f2_on_the_first_frame_takes_the_caller_without_waiting_for_the_search(warm_settings, bundled_store,
+                                                                                     held_kb, monkeypatch):
+    """F2 right at start while the search loads: the caller's name went to the search box (`张`)
+    because the case pane waited for the search's first results before it was built."""
+    from textual.widgets import Input
+
+    await _first_run(warm_settings, bundled_store)
+    monkeypatch.setattr(first_frame, "PANES_AT_LATEST", 60.0)  # only a key may bring the panes early
+    held_kb.clear()
+    app = create_app(warm_settings, store=bundled_store, clock=fixed_clock, system_clipboard=False,
+                     first_rows=read_in_background(warm_settings.kb_dir, warm_settings.cache_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.main.panes_built and app.index is None
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "caller-name")
+        assert app.index is None, "the search is still loading"
+        await pilot.press(*"张先生")
+        assert app.main.query_one("#caller-name", Input).value == "张先生"
+        assert app.main.search_bar.value == ""
+        held_kb.set()
+        await wait_until(pilot, lambda: app.index is not None)  # not torn down while the search arrives
+        await settle(pilot)
+        assert app.main.query_one("#caller-name", Input).value == "张先生"
+
+
+async def test_a_key_that_arrives_before_the_first_frame_has_the_panes_built_once(bundled_app, held_panes):
+    """F2 or F6 typed as the console starts reach it before its first frame is done: the panes
+    were asked for twice and the console crashed (DuplicateIds: 'article')."""
+    async with bundled_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = bundled_app.main
+        assert not main.panes_built
+        held_panes.held.clear()
+        main._panes_asked = False  # as before the first frame: nothing asked the panes yet
+        main.when_built(bundled_app.action_focus_notes)  # the key
+        main._after_first_frame()  # then the first frame's own step
+        main.search_painted()
+        await pilot.pause()  # the builds asked for are queued (and held)
+        held_panes.release()
+        await wait_until(pilot, lambda: main.panes_built)
+        await settle(pilot)
+        assert len(main.query("#article")) == 1 and len(main.query("#case")) == 1
+        assert bundled_app.focused is main.query_one("#notes")
