@@ -11,7 +11,7 @@ from agentui import config
 from agentui.app import create_app
 from agentui.config import Settings
 
-from .conftest import FIXTURE_KB, fixed_clock, ready
+from .conftest import FIXTURE_KB, fixed_clock, ready, settle
 
 
 async def pump_until(pilot, predicate, timeout: float = 5.0) -> None:
@@ -40,6 +40,10 @@ async def test_theme_and_language_changed_together_are_both_saved(tmp_path, stor
         saved = json.loads(settings.config_file.read_text(encoding="utf-8"))
         assert (saved["theme"], saved["lang"]) == ("nord", "en")
         assert (app.settings.theme, app.settings.lang) == ("nord", "en")
+        # The screen is composed again in English and its panes rebuilt: not torn down mid-build
+        # (Pilot's teardown leaves the screen attached while it removes it, so a build then fails).
+        await pump_until(pilot, lambda: app.main.panes_built and app.main.case_pane.strings.lang == "en")
+        await settle(pilot)
 
 
 async def test_a_settings_save_that_fails_is_shown(tmp_path, store, monkeypatch):
