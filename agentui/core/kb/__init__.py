@@ -4,8 +4,9 @@
 # stat fingerprint, on the console's path to its first frame) does not load the parser.
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from agentui.core.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from agentui.core.kb.loader import load_kb
@@ -15,9 +16,4 @@ __all__ = ["Entry", "EntryType", "KnowledgeBase", "Problem", "Step", "load_kb"]
 _HOMES = {"load_kb": "loader", "Entry": "model", "EntryType": "model", "KnowledgeBase": "model",
           "Problem": "model", "Step": "model"}
 
-
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_exports(__name__, _HOMES)

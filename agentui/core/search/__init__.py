@@ -4,8 +4,9 @@
 # `first_screen` module before it imports the index (numpy, the pinyin tables).
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from agentui.core.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from agentui.core.search.cache import load_index, open_search
@@ -15,9 +16,4 @@ __all__ = ["Hit", "Hits", "SearchIndex", "Usage", "load_index", "open_search"]
 _HOMES = {"Hit": "index", "Hits": "index", "SearchIndex": "index", "Usage": "index",
           "load_index": "cache", "open_search": "cache"}
 
-
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_exports(__name__, _HOMES)
