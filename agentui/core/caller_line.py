@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agentui.core.cases.mask import PHONE
 from agentui.core.operators import operator_starting_with, operators_named_in
 
 MIN_PHONE_DIGITS = 7
 """Fewer digits are part of a name or a note (`2号`, `Tele2`), not a phone."""
 
-_PHONE = re.compile(r"(?<![\w+])\+?\s?\(?\d[\d \t\-().]*\d\)?(?![\w])")
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
@@ -28,7 +28,7 @@ class CallerLine:
 
 
 def _phone_in(text: str) -> re.Match[str] | None:
-    return next((m for m in _PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group(0)) >= MIN_PHONE_DIGITS),
+    return next((m for m in PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group(0)) >= MIN_PHONE_DIGITS),
                 None)
 
 

@@ -39,8 +39,9 @@ _DOCUMENT = re.compile(
 )
 # A phone in any dress: `+7.916.123.45.67`, `8(916)1234567`, `8 10 86 138 0013 8000`,
 # `(495) 123-45-67`, `010-12345678`; and any other run of 9+ digits (a number we do not know the
-# shape of is masked rather than let out).
-_PHONE = re.compile(
+# shape of is masked rather than let out). `core.caller_line` takes the phone out of the caller
+# line with it too.
+PHONE = re.compile(
     rf"""
       (?:\+\s?|(?<![\d]))\(?\d+\)?(?:{_SEP}{{0,2}}\(?\d+\)?)*
     """,
@@ -95,7 +96,7 @@ def _mask_numbers(text: str) -> str:
         return mask_digits(found, 4) if digits >= 9 or (digits >= 7 and found.startswith("+")) else found
 
     text = _DOCUMENT.sub(lambda m: _mask_document(m.group(0)), text)
-    text = _PHONE.sub(phone, text)
+    text = PHONE.sub(phone, text)
     return _LOCAL_PHONE.sub(lambda m: mask_digits(m.group(0), 4), text)
 
 
