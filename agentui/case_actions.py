@@ -92,7 +92,7 @@ class CaseActions(_Host):
         self.return_to_main()
         if not self.session.ready:  # F2 right at start-up: open the case once the store is open,
             self.flow.new_case_when_ready = True  # which its panes' build does: no waiting for the search
-            self.main.when_built(lambda: None)
+            self.main.build_panes_now()
             return
         if self.session.case is not None:
             self.tell(self.strings.case_already_open.format(case_id=self.session.case.id), "warning")
